@@ -1,0 +1,5 @@
+//! One module per subcommand. Each returns an [`ExitStatus`](crate::ExitStatus)
+//! or an error that stops the run (exit 2).
+
+pub mod check;
+pub mod explain;

@@ -1,0 +1,178 @@
+//! `book.toml`: a knowledge base's configuration. Absent file means defaults;
+//! unknown keys are errors (with the key named) so typos never pass silently.
+
+use crate::diagnostic::Level;
+use crate::lint::Levels;
+use anyhow::{Context as _, Result, bail};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub book: BookConfig,
+    pub output: OutputConfig,
+    pub lints: LintsConfig,
+    /// Per-cloud settings, keyed by cloud name (`[clouds.fairfax]`).
+    pub clouds: BTreeMap<String, CloudConfig>,
+    /// The knowledge-base root the config was loaded from.
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookConfig {
+    pub title: String,
+    pub description: String,
+    /// The folder holding the articles, relative to the root.
+    pub src: Option<PathBuf>,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig { title: "Knowledge base".into(), description: String::new(), src: None }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OutputConfig {
+    /// Where `kbc build` writes, relative to the root (default `out`).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct LintsConfig {
+    /// Per-path overrides, applied in order after the table's levels.
+    pub overrides: Vec<LintOverride>,
+    /// `rule-name-or-code = "allow" | "warn" | "deny"`.
+    #[serde(flatten)]
+    pub levels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct LintOverride {
+    /// Glob patterns matched against paths relative to the root.
+    pub paths: Vec<String>,
+    #[serde(flatten)]
+    pub levels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CloudConfig {
+    /// Base URL prefixes rewritten in this cloud's site and bundle
+    /// (`"https://portal.azure.com" = "https://portal.azure.us"`).
+    pub rewrite: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// Loads `ROOT/book.toml`, or defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("book.toml");
+        let mut config = if path.is_file() {
+            let text = crate::fs::read_to_string(&path)?;
+            Config::parse(&text).with_context(|| format!("invalid configuration in {}", path.display()))?
+        } else {
+            Config::default()
+        };
+        config.root = root.to_path_buf();
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn parse(text: &str) -> Result<Config> {
+        Ok(toml::from_str(text)?)
+    }
+
+    fn validate(&self) -> Result<()> {
+        for name in self.clouds.keys() {
+            if crate::article::vocab::Cloud::parse(name).is_none() {
+                bail!("unknown cloud `{name}` in [clouds] (known: public, fairfax, mooncake, usnat, ussec)");
+            }
+        }
+        self.levels()?;
+        Ok(())
+    }
+
+    /// The folder articles are read from: `[book] src`, else `ROOT/articles`
+    /// when it exists, else ROOT itself.
+    pub fn source_dir(&self) -> PathBuf {
+        match &self.book.src {
+            Some(src) => self.root.join(src),
+            None if self.root.join("articles").is_dir() => self.root.join("articles"),
+            None => self.root.clone(),
+        }
+    }
+
+    /// The build output folder: `[output] dir`, else `ROOT/out`.
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(self.output.dir.as_deref().unwrap_or(Path::new("out")))
+    }
+
+    /// Rule levels from `[lints]`, with unknown rules and levels reported.
+    pub fn levels(&self) -> Result<Levels> {
+        let table = parse_levels(&self.lints.levels)?;
+        let mut levels = Levels::from_table(table.iter().map(|(k, l)| (k.as_str(), *l))).map_err(anyhow::Error::msg)?;
+        for o in &self.lints.overrides {
+            let table = parse_levels(&o.levels)?;
+            levels.add_override(&o.paths, table).map_err(anyhow::Error::msg)?;
+        }
+        Ok(levels)
+    }
+}
+
+fn parse_levels(table: &BTreeMap<String, String>) -> Result<Vec<(String, Level)>> {
+    table
+        .iter()
+        .map(|(k, v)| match Level::parse(v) {
+            Some(l) => Ok((k.clone(), l)),
+            None => bail!("invalid level `{v}` for `{k}` in [lints]: use \"allow\", \"warn\" or \"deny\""),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let c = Config::parse(
+            r#"
+[book]
+title = "Sample"
+src = "articles"
+[output]
+dir = "public"
+[lints]
+malformed-properties = "warn"
+KB012 = "warn"
+[[lints.overrides]]
+paths = ["legacy/**"]
+duplicate-article-id = "allow"
+[clouds.fairfax.rewrite]
+"https://portal.azure.com" = "https://portal.azure.us"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.book.title, "Sample");
+        assert_eq!(c.lints.levels.len(), 2);
+        assert_eq!(c.lints.overrides[0].paths, ["legacy/**"]);
+        assert_eq!(c.clouds["fairfax"].rewrite["https://portal.azure.com"], "https://portal.azure.us");
+        c.levels().unwrap();
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_rules() {
+        assert!(Config::parse("[book]\ntitel = \"x\"").unwrap_err().to_string().contains("titel"));
+        let c = Config::parse("[lints]\nduplicate-articleid = \"deny\"").unwrap();
+        assert!(c.levels().unwrap_err().to_string().contains("did you mean `duplicate-article-id`"));
+        let c = Config::parse("[lints]\nKB012 = \"loud\"").unwrap();
+        assert!(c.levels().is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! Output formats for diagnostics, one file each. They share [`Files`] (to turn
+//! byte spans into lines and columns) and [`Position`].
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use super::Diagnostic;
+use crate::source::{SourceFile, Span};
+use std::collections::HashMap;
+
+/// The formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style messages with source snippets.
+    Human,
+    /// JSON Lines: one object per diagnostic.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+}
+
+/// Source texts by relative path, for line and column lookup.
+#[derive(Default)]
+pub struct Files<'a> {
+    map: HashMap<&'a str, &'a SourceFile>,
+}
+
+impl<'a> Files<'a> {
+    pub fn new(sources: impl IntoIterator<Item = &'a SourceFile>) -> Self {
+        Files { map: sources.into_iter().map(|s| (s.rel_path.as_str(), s)).collect() }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&'a SourceFile> {
+        self.map.get(path).copied()
+    }
+
+    /// 1-based start and end positions of a span (end is exclusive, as in SARIF).
+    pub fn position(&self, path: &str, span: &Span) -> Position {
+        match self.get(path) {
+            Some(f) => {
+                let (line, column) = f.line_col(span.start);
+                let (end_line, end_column) = f.line_col(span.end.max(span.start));
+                Position { line, column, end_line, end_column }
+            }
+            None => Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+        }
+    }
+}
+
+/// Where a diagnostic is, in 1-based lines and character columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// Writes diagnostics in the chosen format.
+pub fn write(
+    format: Format,
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    files: &Files<'_>,
+    color: bool,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::write(out, diags, files, color),
+        Format::Json => json::write(out, diags, files),
+        Format::Github => github::write(out, diags, files),
+        Format::Sarif => sarif::write(out, diags, files),
+    }
+}

@@ -1,0 +1,148 @@
+//! The diagnostic model: what a rule found, where, and how bad it is. Formats live
+//! in [`format`]; line and column are computed only there, from byte spans.
+
+pub mod format;
+
+use crate::source::Span;
+use serde::Serialize;
+
+/// How serious a finding is. `Allow` findings are dropped before output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Allow,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    /// Parses a config value: `allow`, `warn`/`warning`, `deny`/`error`.
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.to_ascii_lowercase().as_str() {
+            "allow" | "off" => Some(Level::Allow),
+            "warn" | "warning" => Some(Level::Warning),
+            "deny" | "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A secondary location, possibly in another file (e.g. the other article that
+/// shares an articleId).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub path: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A mechanical replacement that `kbc check --fix` may apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// One finding. `path` and `level` are filled in by the lint engine when a rule
+/// leaves them empty, so rules only say what and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    pub path: String,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &crate::lint::RuleMeta, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            level: rule.default_level,
+            path: String::new(),
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+            fix: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, path: &str, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label { path: path.to_string(), span, message: message.into() });
+        self
+    }
+
+    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.fix = Some(Fix { span, replacement: replacement.into() });
+        self
+    }
+
+    pub fn with_path(mut self, path: &str) -> Self {
+        self.path = path.to_string();
+        self
+    }
+}
+
+/// The canonical output order: path, position, code. Independent of thread timing.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.path.as_str(), a.span.start, a.code, a.span.end, &a.message).cmp(&(
+            b.path.as_str(),
+            b.span.start,
+            b.code,
+            b.span.end,
+            &b.message,
+        ))
+    });
+}
+
+/// Counts for the closing summary line and exit status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub articles: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn new(articles: usize, diags: &[Diagnostic]) -> Summary {
+        let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+        let warnings = diags.iter().filter(|d| d.level == Level::Warning).count();
+        Summary { articles, errors, warnings }
+    }
+
+    pub fn line(&self) -> String {
+        format!(
+            "checked {} {}: {} {}, {} {}",
+            self.articles,
+            plural(self.articles, "article", "articles"),
+            self.errors,
+            plural(self.errors, "error", "errors"),
+            self.warnings,
+            plural(self.warnings, "warning", "warnings"),
+        )
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

@@ -1,0 +1,81 @@
+//! The lint engine: the [`Rule`] trait, running rules over a [`Corpus`], and
+//! applying configured levels. Rules live one per file in [`rules`] and are
+//! listed once in [`registry::RULES`].
+
+pub mod registry;
+pub mod rules;
+
+use crate::article::{Article, Corpus};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use rayon::prelude::*;
+pub use registry::Levels;
+
+/// What every rule declares about itself. Codes and names never change meaning.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// `KB` + three digits, grouped by family (0xx header, 1xx content, 2xx
+    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security).
+    pub code: &'static str,
+    /// Kebab-case, naming the problem (`unknown-cloud`).
+    pub name: &'static str,
+    pub default_level: Level,
+    /// One line for `kbc rules`.
+    pub summary: &'static str,
+    /// Markdown with the sections What it checks, Why, Example, How to fix,
+    /// Configuration; printed by `kbc explain`.
+    pub docs: &'static str,
+}
+
+/// Shared read-only state a rule may consult.
+pub struct Context<'a> {
+    pub corpus: &'a Corpus,
+    pub config: &'a Config,
+}
+
+/// A lint rule. Article rules run in parallel per article; corpus rules run
+/// once over the whole knowledge base.
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check_article(&self, _article: &Article, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    fn check_corpus(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Runs every enabled rule over the corpus. Output is not yet leveled or sorted.
+pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
+    let rules: Vec<&dyn Rule> = registry::RULES.iter().copied().filter(|r| levels.may_fire(r.meta().code)).collect();
+    let mut diags: Vec<Diagnostic> = cx
+        .corpus
+        .articles
+        .par_iter()
+        .flat_map_iter(|article| {
+            let mut out = Vec::new();
+            for rule in &rules {
+                let before = out.len();
+                rule.check_article(article, cx, &mut out);
+                for d in &mut out[before..] {
+                    if d.path.is_empty() {
+                        d.path.clone_from(&article.source.rel_path);
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    for rule in &rules {
+        rule.check_corpus(cx, &mut diags);
+    }
+    diags
+}
+
+/// Applies configured levels, drops allowed findings and sorts.
+pub fn finish(mut diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    for d in &mut diags {
+        d.level = levels.level(d.code, &d.path);
+    }
+    diags.retain(|d| d.level != Level::Allow);
+    crate::diagnostic::sort(&mut diags);
+    diags
+}

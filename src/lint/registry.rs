@@ -1,0 +1,169 @@
+//! The one ordered list of rules, lookup by code or name, and the levels the
+//! `[lints]` table of book.toml resolves to.
+
+use super::rules::*;
+use super::{Rule, RuleMeta};
+use crate::article::vocab::did_you_mean;
+use crate::diagnostic::Level;
+use std::collections::HashMap;
+
+/// Every rule, in code order. Add a rule here and nowhere else.
+pub static RULES: &[&dyn Rule] = &[
+    // KB0xx: the header and its metadata.
+    &missing_properties::MissingProperties,
+    &malformed_properties::MalformedProperties,
+    // KB3xx: across articles.
+    &duplicate_article_id::DuplicateArticleId,
+    // KB9xx: files that could not be read.
+    &invalid_encoding::InvalidEncoding,
+    &unreadable_file::UnreadableFile,
+];
+
+/// Finds a rule by code (`KB012`, any case) or name (`duplicate-article-id`).
+pub fn find(key: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| {
+        let m = r.meta();
+        m.code.eq_ignore_ascii_case(key) || m.name == key
+    })
+}
+
+pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|r| r.meta())
+}
+
+/// A "did you mean" for an unknown rule key.
+pub fn suggest(key: &str) -> Option<&'static str> {
+    did_you_mean(key, metas().map(|m| m.name))
+}
+
+/// Rule levels after configuration: defaults, then `[lints]`, then per-path
+/// overrides in order (the last matching override wins).
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    configured: HashMap<&'static str, Level>,
+    overrides: Vec<PathOverride>,
+}
+
+#[derive(Debug, Clone)]
+struct PathOverride {
+    paths: globset::GlobSet,
+    levels: HashMap<&'static str, Level>,
+}
+
+impl Levels {
+    /// Resolves `[lints]` entries (keys are rule names or codes).
+    pub fn from_table<'a>(table: impl IntoIterator<Item = (&'a str, Level)>) -> Result<Levels, String> {
+        let mut configured = HashMap::new();
+        for (key, level) in table {
+            let rule = find(key).ok_or_else(|| unknown_rule_message(key))?;
+            configured.insert(rule.meta().code, level);
+        }
+        Ok(Levels { configured, overrides: Vec::new() })
+    }
+
+    /// Adds a `[[lints.overrides]]` entry: levels that apply to matching paths.
+    pub fn add_override(&mut self, globs: &[String], table: Vec<(String, Level)>) -> Result<(), String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for g in globs {
+            let glob = globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("invalid glob `{g}` in [[lints.overrides]]: {e}"))?;
+            builder.add(glob);
+        }
+        let paths = builder.build().map_err(|e| e.to_string())?;
+        let mut levels = HashMap::new();
+        for (key, level) in table {
+            let rule = find(&key).ok_or_else(|| unknown_rule_message(&key))?;
+            levels.insert(rule.meta().code, level);
+        }
+        self.overrides.push(PathOverride { paths, levels });
+        Ok(())
+    }
+
+    /// Levels where only the given rules are enabled (at their default level).
+    pub fn only(codes: &[&str]) -> Levels {
+        let configured = metas()
+            .map(|m| {
+                (
+                    m.code,
+                    if codes.contains(&m.code) || codes.contains(&m.name) { m.default_level } else { Level::Allow },
+                )
+            })
+            .collect();
+        Levels { configured, overrides: Vec::new() }
+    }
+
+    pub fn set(&mut self, code: &'static str, level: Level) {
+        self.configured.insert(code, level);
+    }
+
+    pub fn level(&self, code: &str, path: &str) -> Level {
+        let over = self.overrides.iter().rev().filter(|o| o.paths.is_match(path)).find_map(|o| o.levels.get(code));
+        match over.or_else(|| self.configured.get(code)) {
+            Some(&l) => l,
+            None => find(code).map_or(Level::Error, |r| r.meta().default_level),
+        }
+    }
+
+    /// False when the rule is off everywhere, so the engine can skip it.
+    pub fn may_fire(&self, code: &str) -> bool {
+        let base = match self.configured.get(code) {
+            Some(&l) => l,
+            None => find(code).map_or(Level::Error, |r| r.meta().default_level),
+        };
+        base != Level::Allow || self.overrides.iter().any(|o| o.levels.get(code).is_some_and(|&l| l != Level::Allow))
+    }
+}
+
+pub fn unknown_rule_message(key: &str) -> String {
+    match suggest(key) {
+        Some(s) => format!("unknown rule `{key}` (did you mean `{s}`?)"),
+        None => format!("unknown rule `{key}` (run `kbc rules` to list them)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for m in metas() {
+            assert!(codes.insert(m.code), "duplicate code {}", m.code);
+            assert!(names.insert(m.name), "duplicate name {}", m.name);
+            assert!(
+                m.code.len() == 5 && m.code.starts_with("KB") && m.code[2..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                m.code
+            );
+            assert!(m.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", m.name);
+            assert!(!m.summary.is_empty() && !m.summary.ends_with('.'), "{} summary", m.name);
+        }
+    }
+
+    #[test]
+    fn every_rule_has_documentation_sections() {
+        for m in metas() {
+            for section in ["## What it checks", "## Why", "## Example", "## How to fix", "## Configuration"] {
+                assert!(m.docs.contains(section), "{} docs lack `{section}`", m.name);
+            }
+        }
+    }
+
+    #[test]
+    fn rules_are_listed_in_code_order() {
+        let codes: Vec<_> = metas().map(|m| m.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn unknown_rule_gets_a_suggestion() {
+        assert!(unknown_rule_message("duplicate-articleid").contains("duplicate-article-id"));
+    }
+}

@@ -1,0 +1,82 @@
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::{Context, Rule, RuleMeta};
+
+pub struct DuplicateArticleId;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "KB012",
+    name: "duplicate-article-id",
+    default_level: Level::Error,
+    summary: "Two or more articles share an articleId",
+    docs: r#"## What it checks
+That no two articles share an `articleId` (compared case-insensitively). Every
+article involved is reported, each pointing at the others.
+
+## Why
+Downstream tools and the portal address an article by its id: with two
+articles under one id, one of them silently replaces the other.
+
+## Example
+`a.md` and `b.md` both contain
+`articleId="f1dae65e-2eee-4c5e-bbd3-4a1310313f3d"`, usually because one was
+copied from the other.
+
+## How to fix
+Give the newer article a fresh GUID (`kbc new` makes one, or `uuidgen`).
+
+## Configuration
+`duplicate-article-id = "deny"` (default).
+"#,
+};
+
+impl Rule for DuplicateArticleId {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let articles = &cx.corpus.articles;
+        for (_, group) in cx.corpus.id_groups().filter(|(_, g)| g.len() > 1) {
+            for &i in group {
+                let a = &articles[i];
+                let attr = a.props.get("articleId").expect("grouped articles have an id");
+                let mut d = Diagnostic::new(
+                    &META,
+                    attr.value_span.clone(),
+                    format!("duplicate articleId \"{}\"", attr.value.trim()),
+                )
+                .with_path(a.path())
+                .with_help("give each article its own GUID; `kbc new` generates one");
+                for &j in group.iter().filter(|&&j| j != i) {
+                    let other = &articles[j];
+                    let span = other.props.get("articleId").map(|x| x.value_span.clone()).unwrap_or(0..0);
+                    d = d.with_label(other.path(), span, "also used here");
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::testing::{article, check_files};
+
+    #[test]
+    fn reports_duplicate_article_id_at_every_file() {
+        let a = article("", "Body\n");
+        let d = check_files("KB012", &[("a.md", &a), ("b.md", &a), ("c.md", &a)]);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(), ["a.md", "b.md", "c.md"]);
+        assert_eq!(d[0].labels.iter().map(|l| l.path.as_str()).collect::<Vec<_>>(), ["b.md", "c.md"]);
+    }
+
+    #[test]
+    fn compares_ids_case_insensitively_and_allows_distinct_ids() {
+        let a = article("", "");
+        let upper = a.replace("f1dae65e-2eee", "F1DAE65E-2EEE");
+        assert_eq!(check_files("KB012", &[("a.md", &a), ("b.md", &upper)]).len(), 2);
+        let other = a.replace("f1dae65e", "00000000");
+        assert!(check_files("KB012", &[("a.md", &a), ("b.md", &other)]).is_empty());
+    }
+}

@@ -1,0 +1,46 @@
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::{Rule, RuleMeta};
+use crate::source::DecodeError;
+
+pub struct InvalidEncoding;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "KB901",
+    name: "invalid-encoding",
+    default_level: Level::Error,
+    summary: "File is not UTF-8 text",
+    docs: r#"## What it checks
+That every article is UTF-8 text (a byte-order mark is fine) with no NUL bytes.
+
+## Why
+The portal and kbc read articles as UTF-8. A file saved as UTF-16 or in a
+legacy code page shows as garbage or is not published at all.
+
+## Example
+A file saved by an editor as "Unicode (UTF-16 LE)", or containing a byte such
+as `0xE9` on its own (a Latin-1 `é`).
+
+## How to fix
+Re-save the file as UTF-8. Most editors offer "Save with encoding"; on the
+command line `iconv -f UTF-16 -t UTF-8 in.md > out.md`.
+
+## Configuration
+`invalid-encoding = "deny"` (default). An undecodable file cannot be checked
+any further, whatever the level.
+"#,
+};
+
+impl Rule for InvalidEncoding {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+}
+
+/// The finding for a file that could not be decoded, pointing at the bad byte.
+pub fn diagnostic(path: &str, bytes: &[u8], err: &DecodeError) -> Diagnostic {
+    let span = match err {
+        DecodeError::InvalidUtf8 { offset, .. } | DecodeError::Nul { offset, .. } => *offset..*offset + 1,
+        DecodeError::Utf16 => 0..2.min(bytes.len()),
+    };
+    Diagnostic::new(&META, span, err.to_string()).with_path(path).with_help("save the file as UTF-8")
+}

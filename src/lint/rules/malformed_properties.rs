@@ -1,0 +1,82 @@
+use crate::diagnostic::Level;
+use crate::lint::{Rule, RuleMeta};
+
+pub struct MalformedProperties;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "KB002",
+    name: "malformed-properties",
+    default_level: Level::Error,
+    summary: "The <properties> header is not well formed",
+    docs: r#"## What it checks
+The syntax of the `<properties>` header: every attribute is `name="value"` (or
+single quotes), every quote is closed, there is no stray text, and the header
+ends with `/>` (or `>` followed by `</properties>`).
+
+## Why
+The publishing pipeline reads the header as XML. A header it cannot read drops
+the whole article, or worse, silently drops the attributes after the mistake.
+
+## Example
+```markdown
+<properties
+  pageTitle="Fix login timeouts
+  articleId="f1dae65e-2eee-4c5e-bbd3-4a1310313f3d"
+/>
+```
+The quote after `Fix login timeouts` is never closed. Good:
+```markdown
+<properties
+  pageTitle="Fix login timeouts"
+  articleId="f1dae65e-2eee-4c5e-bbd3-4a1310313f3d"
+/>
+```
+
+## How to fix
+Go to the reported line and column: close the quote, add the missing `=`,
+remove the stray text, or end the header with `/>`.
+
+## Configuration
+`malformed-properties = "deny"` (default). The parser emits this rule; the
+attributes it could still read are checked by the other header rules.
+"#,
+};
+
+impl Rule for MalformedProperties {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::testing::{article, check};
+
+    #[test]
+    fn reports_unclosed_quote_at_the_quote() {
+        let text = "<properties\n  pageTitle=\"Oops\n  articleId=\"x\"\n/>\n# T\n";
+        let d = check("KB002", text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].span.start, text.find('"').unwrap());
+    }
+
+    #[test]
+    fn reports_missing_equals() {
+        let text = "<properties pageTitle \"x\" />\n# T\n";
+        let d = check("KB002", text);
+        assert!(!d.is_empty());
+        assert_eq!(&text[d[0].span.clone()], "pageTitle");
+    }
+
+    #[test]
+    fn reports_header_never_closed() {
+        let d = check("KB002", "<properties pageTitle=\"x\"\n\n# T\n");
+        assert!(d[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn accepts_single_quotes_and_closing_element() {
+        let text = article("  resourceTags=''\n", "Body\n").replace("/>", "></properties>");
+        assert!(check("KB002", &text).is_empty());
+    }
+}

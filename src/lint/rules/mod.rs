@@ -1,0 +1,49 @@
+//! One file per rule, named after the rule: its metadata and docs, its check,
+//! and its tests. Register new rules in [`super::registry::RULES`].
+
+pub mod duplicate_article_id;
+pub mod invalid_encoding;
+pub mod malformed_properties;
+pub mod missing_properties;
+pub mod unreadable_file;
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Runs one rule over small inline articles.
+    use crate::article::Corpus;
+    use crate::config::Config;
+    use crate::diagnostic::Diagnostic;
+    use crate::lint::{self, Context, Levels};
+    use crate::source::SourceFile;
+
+    /// Parses `(path, text)` files and returns the findings of rule `code` only
+    /// (parser findings included when they belong to that rule).
+    pub fn check_files(code: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        check_files_with(code, files, &Config::default())
+    }
+
+    pub fn check_files_with(code: &str, files: &[(&str, &str)], config: &Config) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let mut articles = Vec::new();
+        for (path, text) in files {
+            let parsed = crate::parse::parse(SourceFile::new(path.to_string(), text.to_string(), false));
+            diags.extend(parsed.diagnostics);
+            articles.push(parsed.article);
+        }
+        let corpus = Corpus::new(articles);
+        let levels = Levels::only(&[code]);
+        diags.extend(lint::lint(&Context { corpus: &corpus, config }, &levels));
+        lint::finish(diags, &levels)
+    }
+
+    pub fn check(code: &str, text: &str) -> Vec<Diagnostic> {
+        check_files(code, &[("a.md", text)])
+    }
+
+    /// A valid header with the given extra attribute lines, and a body.
+    pub fn article(extra: &str, body: &str) -> String {
+        format!(
+            "<properties\n  pageTitle=\"Title\"\n  description=\"Desc\"\n  service=\"microsoft.test\"\n  resource=\"things\"\n  ms.author=\"alias\"\n  selfHelpType=\"generic\"\n  supportTopicIds=\"32677721\"\n  productPesIds=\"16432\"\n  cloudEnvironments=\"public\"\n  articleId=\"f1dae65e-2eee-4c5e-bbd3-4a1310313f3d\"\n  ownershipId=\"Team_Owner\"\n{extra}/>\n\n# Title\n\n{body}"
+        )
+    }
+}

@@ -1,0 +1,38 @@
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::{Rule, RuleMeta};
+
+pub struct UnreadableFile;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "KB902",
+    name: "unreadable-file",
+    default_level: Level::Error,
+    summary: "File or folder could not be read",
+    docs: r#"## What it checks
+That every file and folder under the source folder can be read.
+
+## Why
+An article kbc cannot read is an article that would silently go missing from
+the published site.
+
+## Example
+A file without read permission, a broken symbolic link, or a symbolic link that
+loops back to a parent folder.
+
+## How to fix
+Fix the permissions, or remove the broken link.
+
+## Configuration
+`unreadable-file = "deny"` (default).
+"#,
+};
+
+impl Rule for UnreadableFile {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+}
+
+pub fn diagnostic(path: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(&META, 0..0, message).with_path(path)
+}

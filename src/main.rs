@@ -1,0 +1,6 @@
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = kbc::cli::Cli::parse();
+    std::process::ExitCode::from(kbc::run(cli) as u8)
+}

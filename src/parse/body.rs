@@ -1,0 +1,268 @@
+//! The article body: the one place pulldown-cmark options are chosen. A single
+//! walk over the offset iterator collects what rules and renderers need, with
+//! byte spans into the article text.
+
+use crate::source::Span;
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Markdown extensions the portal renders (tables are parsed so that rules can
+/// report them).
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// Plain text of the heading (markup removed, trimmed).
+    pub text: String,
+    pub span: Span,
+    /// The whole heading text is wrapped in `**…**` (house style for H2s).
+    pub bold: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub url: String,
+    /// Plain text of the link (alt text for images).
+    pub text: String,
+    /// The whole link in the source.
+    pub span: Span,
+    pub image: bool,
+    /// Written as `<https://…>` or a bare URL rather than `[text](url)`.
+    pub autolink: bool,
+}
+
+/// A list item with its nesting depth (1 = top level).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListItem {
+    pub depth: usize,
+    pub span: Span,
+}
+
+/// Raw HTML as written (blocks and inline), comments included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Html {
+    pub text: String,
+    pub span: Span,
+}
+
+/// The JSON block between `---` lines right after the H1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonBlock {
+    /// The text between the fences.
+    pub span: Span,
+    /// The whole block including both fences.
+    pub outer: Span,
+}
+
+/// A fenced or indented code block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub lang: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// Where the body starts in the article text (after the header).
+    pub start: usize,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub list_items: Vec<ListItem>,
+    pub tables: Vec<Span>,
+    pub html: Vec<Html>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub json: Option<JsonBlock>,
+}
+
+impl Body {
+    pub fn h1(&self) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.level == 1)
+    }
+}
+
+/// Parses `text[start..]` as the article body.
+pub fn parse(text: &str, start: usize) -> Body {
+    let mut body = Body { start, ..Body::default() };
+    let json = find_json_block(text, start);
+    match &json {
+        Some(block) => {
+            walk(text, start..block.outer.start, &mut body);
+            walk(text, block.outer.end..text.len(), &mut body);
+        }
+        None => walk(text, start..text.len(), &mut body),
+    }
+    body.json = json;
+    body
+}
+
+/// Finds `---` / JSON / `---` directly after the first H1 line. Parsed apart
+/// because Markdown would read the fences as a rule and a setext heading.
+pub fn find_json_block(text: &str, start: usize) -> Option<JsonBlock> {
+    let mut lines =
+        line_iter(text, start).skip_while(|(_, l)| l.trim().is_empty() || l.trim_start().starts_with("<!--"));
+    let (_, h1) = lines.next()?;
+    if !h1.trim_start().starts_with("# ") && h1.trim() != "#" {
+        return None;
+    }
+    let (open, fence) = lines.find(|(_, l)| !l.trim().is_empty())?;
+    if fence.trim_end() != "---" {
+        return None;
+    }
+    let inner_start = open + fence.len();
+    let inner_start = inner_start + usize::from(text[inner_start..].starts_with('\n'));
+    if !text[inner_start..].trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let (close, close_line) = line_iter(text, inner_start).find(|(_, l)| l.trim_end() == "---")?;
+    let outer_end = close + close_line.len();
+    Some(JsonBlock { span: inner_start..close, outer: open..outer_end })
+}
+
+/// Lines with their start offsets, without `\n` (a trailing `\r` is kept).
+fn line_iter(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let item = (pos, &text[pos..end]);
+        pos = end + 1;
+        Some(item)
+    })
+}
+
+struct Walk {
+    heading: Option<(u8, usize, String, bool)>,
+    link: Option<(String, usize, String, bool, bool)>,
+    list_depth: usize,
+    strong_depth: usize,
+    heading_only_strong: bool,
+}
+
+fn walk(text: &str, range: Span, body: &mut Body) {
+    let base = range.start;
+    let parser = Parser::new_ext(&text[range], options()).into_offset_iter();
+    let mut w = Walk { heading: None, link: None, list_depth: 0, strong_depth: 0, heading_only_strong: true };
+    for (event, r) in parser {
+        let span = base + r.start..base + r.end;
+        on_event(&mut w, event, span, body);
+    }
+}
+
+fn on_event(w: &mut Walk, event: Event<'_>, span: Span, body: &mut Body) {
+    match event {
+        Event::Start(tag) => on_start(w, tag, span, body),
+        Event::End(tag) => on_end(w, tag, span, body),
+        Event::Text(t) | Event::Code(t) => push_text(w, &t),
+        Event::Html(t) | Event::InlineHtml(t) => body.html.push(Html { text: t.to_string(), span }),
+        Event::SoftBreak | Event::HardBreak => push_text(w, " "),
+        _ => {}
+    }
+}
+
+fn push_text(w: &mut Walk, t: &str) {
+    if let Some((_, _, text, _)) = &mut w.heading {
+        if w.strong_depth == 0 && !t.trim().is_empty() {
+            w.heading_only_strong = false;
+        }
+        text.push_str(t);
+    }
+    if let Some((_, _, text, _, _)) = &mut w.link {
+        text.push_str(t);
+    }
+}
+
+fn on_start(w: &mut Walk, tag: Tag<'_>, span: Span, body: &mut Body) {
+    match tag {
+        Tag::Heading { level, .. } => {
+            w.heading = Some((heading_level(level), span.start, String::new(), false));
+            w.heading_only_strong = true;
+        }
+        Tag::Strong => {
+            w.strong_depth += 1;
+            if let Some(h) = &mut w.heading {
+                h.3 = true;
+            }
+        }
+        Tag::Link { link_type, dest_url, .. } => {
+            let auto = matches!(link_type, pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email);
+            w.link = Some((dest_url.to_string(), span.start, String::new(), false, auto));
+        }
+        Tag::Image { dest_url, .. } => w.link = Some((dest_url.to_string(), span.start, String::new(), true, false)),
+        Tag::List(_) => w.list_depth += 1,
+        Tag::Item => body.list_items.push(ListItem { depth: w.list_depth, span }),
+        Tag::Table(_) => body.tables.push(span),
+        Tag::CodeBlock(kind) => {
+            let lang = match kind {
+                CodeBlockKind::Fenced(l) => l.to_string(),
+                CodeBlockKind::Indented => String::new(),
+            };
+            body.code_blocks.push(CodeBlock { lang, span });
+        }
+        _ => {}
+    }
+}
+
+fn on_end(w: &mut Walk, tag: TagEnd, span: Span, body: &mut Body) {
+    match tag {
+        TagEnd::Heading(_) => {
+            if let Some((level, start, text, had_strong)) = w.heading.take() {
+                let bold = had_strong && w.heading_only_strong;
+                body.headings.push(Heading { level, text: text.trim().to_string(), span: start..span.end, bold });
+            }
+        }
+        TagEnd::Strong => w.strong_depth = w.strong_depth.saturating_sub(1),
+        TagEnd::Link | TagEnd::Image => {
+            if let Some((url, start, text, image, autolink)) = w.link.take() {
+                body.links.push(Link { url, text, span: start..span.end, image, autolink });
+            }
+        }
+        TagEnd::List(_) => w.list_depth = w.list_depth.saturating_sub(1),
+        _ => {}
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_headings_with_bold_flag() {
+        let text = "# Title\n\n## **Recommended Steps**\n\n## Recommended Documents\n";
+        let b = parse(text, 0);
+        let got: Vec<_> = b.headings.iter().map(|h| (h.level, h.text.as_str(), h.bold)).collect();
+        assert_eq!(got, [(1, "Title", false), (2, "Recommended Steps", true), (2, "Recommended Documents", false)]);
+    }
+
+    #[test]
+    fn collects_links_with_spans_and_list_depth() {
+        let text = "* [a](https://x.test/a)\n  * b\n    * c\n";
+        let b = parse(text, 0);
+        assert_eq!(b.links[0].url, "https://x.test/a");
+        assert_eq!(&text[b.links[0].span.clone()], "[a](https://x.test/a)");
+        assert_eq!(b.list_items.iter().map(|i| i.depth).max(), Some(3));
+    }
+
+    #[test]
+    fn separates_the_embedded_json_block() {
+        let text = "<properties a=\"1\"/>\n# T\n---\n{\n \"a\": 1\n}\n---\nafter\n";
+        let start = text.find('#').unwrap();
+        let b = parse(text, start);
+        let json = b.json.expect("json block");
+        assert_eq!(&text[json.span], "{\n \"a\": 1\n}\n");
+        assert_eq!(b.headings.len(), 1, "fences must not become headings");
+    }
+
+    #[test]
+    fn ignores_rules_that_are_not_json_fences() {
+        let text = "# T\n---\nplain text\n";
+        assert!(find_json_block(text, 0).is_none());
+    }
+}

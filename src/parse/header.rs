@@ -1,0 +1,333 @@
+//! Finds and scans the `<properties …/>` header. Lenient: it accepts what real
+//! files contain (comments before the header, either quote style, values across
+//! lines, any attribute case, `/>` or `</properties>`) and reports everything
+//! else as [`HeaderProblem`]s with exact spans, keeping every attribute it can.
+
+use crate::article::properties::Attribute;
+use crate::article::vocab::canonical_attribute;
+use crate::source::Span;
+use quick_xml::events::attributes::{AttrError, Attributes};
+
+/// The raw header: where it is and its attributes in source order, duplicates
+/// and original case kept.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// From `<properties` to the end of `/>` or `</properties>`.
+    pub span: Span,
+    pub attrs: Vec<Attribute>,
+}
+
+/// Something wrong with the header's syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderProblem {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl HeaderProblem {
+    fn new(span: Span, message: impl Into<String>, help: Option<&str>) -> Self {
+        HeaderProblem { span, message: message.into(), help: help.map(str::to_string) }
+    }
+}
+
+/// The result of looking for a header.
+#[derive(Debug, Clone)]
+pub enum Scan {
+    /// No `<properties` element opens the file. `at` is where one was found later
+    /// in the file, if anywhere.
+    Missing {
+        found_later: Option<usize>,
+    },
+    Found {
+        header: Header,
+        problems: Vec<HeaderProblem>,
+    },
+}
+
+const OPEN: &str = "<properties";
+
+/// Scans `text` (BOM already removed) for the header.
+pub fn scan(text: &str) -> Scan {
+    let start = skip_preamble(text);
+    if !starts_with_open_tag(&text[start..]) {
+        let found_later = find_open_tag(text, start);
+        return Scan::Missing { found_later };
+    }
+    let mut problems = Vec::new();
+    let attrs_start = start + OPEN.len();
+    let end = find_tag_end(text, start, attrs_start, &mut problems);
+    let attrs = scan_attributes(text, attrs_start..end.attrs_end, &end.cuts, &mut problems);
+    let header = Header { span: start..end.header_end, attrs };
+    Scan::Found { header, problems }
+}
+
+/// Skips whitespace and HTML comments before the header.
+fn skip_preamble(text: &str) -> usize {
+    let mut i = 0;
+    loop {
+        let rest = &text[i..];
+        let trimmed = rest.trim_start();
+        i += rest.len() - trimmed.len();
+        if trimmed.starts_with("<!--") {
+            match trimmed.find("-->") {
+                Some(e) => i += e + 3,
+                None => return i,
+            }
+        } else {
+            return i;
+        }
+    }
+}
+
+fn starts_with_open_tag(s: &str) -> bool {
+    s.len() >= OPEN.len()
+        && s.as_bytes()[..OPEN.len()].eq_ignore_ascii_case(OPEN.as_bytes())
+        && s[OPEN.len()..].chars().next().is_none_or(|c| c.is_whitespace() || c == '/' || c == '>')
+}
+
+fn find_open_tag(text: &str, from: usize) -> Option<usize> {
+    let lower = text[from..].to_ascii_lowercase();
+    lower.find(OPEN).map(|i| from + i)
+}
+
+#[derive(Default)]
+struct TagEnd {
+    /// Where the attribute list stops (before `/>` or `>`).
+    attrs_end: usize,
+    /// Where the whole header stops.
+    header_end: usize,
+    /// Line ends where an unclosed quote was cut off, with its quote character.
+    cuts: Vec<(usize, u8)>,
+}
+
+/// Walks the tag, honouring quotes, to find `/>` or `>` (then `</properties>`).
+/// An unclosed quote is detected when a later line starts like a new attribute.
+fn find_tag_end(text: &str, open: usize, from: usize, problems: &mut Vec<HeaderProblem>) -> TagEnd {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut quote: Option<(u8, usize)> = None;
+    let mut cuts = Vec::new();
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some((q, _)) if b == q => quote = None,
+            Some((q, at)) if b == b'\n' && line_starts_new_attribute(&text[i + 1..]) => {
+                problems.push(HeaderProblem::new(
+                    at..at + 1,
+                    "unclosed quote in header attribute value",
+                    Some("close the value with the same quote character it starts with"),
+                ));
+                let cut = if i > 0 && bytes[i - 1] == b'\r' { i - 1 } else { i };
+                cuts.push((cut, q));
+                quote = None;
+            }
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some((b, i)),
+            None if b == b'/' && bytes.get(i + 1) == Some(&b'>') => {
+                return TagEnd { attrs_end: i, header_end: i + 2, cuts };
+            }
+            None if b == b'>' => return TagEnd { cuts, ..close_element(text, i, problems) },
+            None if b == b'\n' && text[i + 1..].trim_start_matches([' ', '\t']).starts_with('#') => {
+                return TagEnd { cuts, ..unterminated(open, i, problems) };
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    if let Some((_, at)) = quote {
+        problems.push(HeaderProblem::new(at..at + 1, "unclosed quote in header attribute value", None));
+    }
+    TagEnd { cuts, ..unterminated(open, bytes.len(), problems) }
+}
+
+fn unterminated(open: usize, at: usize, problems: &mut Vec<HeaderProblem>) -> TagEnd {
+    problems.push(HeaderProblem::new(
+        open..open + OPEN.len(),
+        "the <properties> header is never closed",
+        Some("end the header with `/>`"),
+    ));
+    TagEnd { attrs_end: at, header_end: at, cuts: Vec::new() }
+}
+
+/// After a plain `>`, the element must be closed by `</properties>`.
+fn close_element(text: &str, gt: usize, problems: &mut Vec<HeaderProblem>) -> TagEnd {
+    let rest = &text[gt + 1..];
+    let trimmed = rest.trim_start();
+    let at = gt + 1 + (rest.len() - trimmed.len());
+    let close = "</properties>";
+    if trimmed.len() >= close.len() && trimmed.as_bytes()[..close.len()].eq_ignore_ascii_case(close.as_bytes()) {
+        return TagEnd { attrs_end: gt, header_end: at + close.len(), cuts: Vec::new() };
+    }
+    problems.push(HeaderProblem::new(
+        gt..gt + 1,
+        "the <properties> header ends with `>` but has no `</properties>`",
+        Some("end the header with `/>` instead of `>`"),
+    ));
+    TagEnd { attrs_end: gt, header_end: gt + 1, cuts: Vec::new() }
+}
+
+/// `name="…` at the start of a line: the previous value's quote was never closed.
+fn line_starts_new_attribute(line: &str) -> bool {
+    let line = line.trim_start_matches([' ', '\t']);
+    if line.starts_with("/>") {
+        return true;
+    }
+    let name_len =
+        line.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':')).count();
+    name_len > 0 && line[name_len..].trim_start_matches([' ', '\t']).starts_with('=')
+}
+
+/// Reads attributes with quick-xml, turning its errors into problems and
+/// recovering after each one. The list is read in segments split at `cuts`;
+/// a segment whose value was cut gets its quote closed so the attribute is kept.
+fn scan_attributes(text: &str, range: Span, cuts: &[(usize, u8)], problems: &mut Vec<HeaderProblem>) -> Vec<Attribute> {
+    let mut attrs = Vec::new();
+    let mut seg_start = range.start;
+    for &(cut, quote) in cuts {
+        let mut repaired = text[seg_start..cut].to_string();
+        repaired.push(quote as char);
+        scan_segment(text, seg_start, &repaired, &mut attrs, problems);
+        seg_start = cut;
+    }
+    scan_segment(text, seg_start, &text[seg_start..range.end], &mut attrs, problems);
+    attrs
+}
+
+/// Scans `buf`, which stands at `base` in `text` (byte for byte, except for a
+/// closing quote a repaired segment has at its end).
+fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, problems: &mut Vec<HeaderProblem>) {
+    let mut iter = Attributes::new(buf, 0);
+    iter.with_checks(false);
+    for item in iter {
+        match item {
+            Ok(attr) => {
+                let name: &str = attr.key.as_ref();
+                let name_start = base + offset_in(buf, name);
+                let raw: &str = attr.value.as_ref();
+                let value_start = base + offset_in(buf, raw);
+                let value =
+                    quick_xml::escape::unescape(raw).map(|c| c.into_owned()).unwrap_or_else(|_| raw.to_string());
+                attrs.push(Attribute {
+                    canonical: canonical_attribute(name),
+                    name: name.to_string(),
+                    name_span: name_start..name_start + name.len(),
+                    value,
+                    value_span: value_start..value_start + raw.len(),
+                });
+            }
+            Err(e) => problems.push(attr_problem(text, base, e)),
+        }
+    }
+}
+
+/// The word that ends at or before `at` (quick-xml reports a missing `=` at the
+/// token after the name).
+fn word_before(text: &str, at: usize) -> Span {
+    let end = text[..at].trim_end().len();
+    let start = text[..end].rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'').map_or(0, |i| i + 1);
+    if start < end { start..end } else { at..at + 1 }
+}
+
+fn offset_in(buf: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(buf.as_ptr() as usize).min(buf.len())
+}
+
+fn attr_problem(text: &str, base: usize, e: AttrError) -> HeaderProblem {
+    let word_at = |p: usize| {
+        let start = base + p;
+        let len =
+            text[start..].find(|c: char| c.is_whitespace() || c == '=' || c == '/' || c == '>').unwrap_or(0).max(1);
+        start..(start + len).min(text.len())
+    };
+    match e {
+        AttrError::ExpectedEq(p) => {
+            let span = word_before(text, base + p);
+            let word = &text[span.clone()];
+            HeaderProblem::new(
+                span,
+                format!("expected `=` after `{word}` in header"),
+                Some("every header attribute is written as name=\"value\"; add the `=` or remove stray text"),
+            )
+        }
+        AttrError::ExpectedValue(p) | AttrError::UnquotedValue(p) => HeaderProblem::new(
+            word_at(p),
+            "header attribute value is not quoted",
+            Some("put the value in double quotes"),
+        ),
+        AttrError::ExpectedQuote(p, _) => {
+            HeaderProblem::new(word_at(p), "unclosed quote in header attribute value", None)
+        }
+        AttrError::Duplicated(p, _) => HeaderProblem::new(word_at(p), "duplicate header attribute", None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> (Header, Vec<HeaderProblem>) {
+        match scan(text) {
+            Scan::Found { header, problems } => (header, problems),
+            Scan::Missing { .. } => panic!("no header in {text:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_attributes_with_spans() {
+        let text = "<properties\n  pageTitle=\"Hi &amp; bye\"\n  articleid='x1' />\n# T";
+        let (h, p) = found(text);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(h.attrs.len(), 2);
+        assert_eq!(h.attrs[0].value, "Hi & bye");
+        assert_eq!(&text[h.attrs[0].value_span.clone()], "Hi &amp; bye");
+        assert_eq!(h.attrs[1].canonical, Some("articleId"));
+        assert_eq!(&text[h.attrs[1].name_span.clone()], "articleid");
+        assert_eq!(&text[h.span.clone()], &text[..text.find("/>").unwrap() + 2]);
+    }
+
+    #[test]
+    fn accepts_comments_before_and_closing_element() {
+        let text = "<!-- note -->\n\n<properties a=\"1\"></properties>\nbody";
+        let (h, p) = found(text);
+        assert!(p.is_empty());
+        assert!(text[h.span].ends_with("</properties>"));
+    }
+
+    #[test]
+    fn keeps_multi_line_values() {
+        let (h, p) = found("<properties description=\"one\ntwo\" />");
+        assert!(p.is_empty());
+        assert_eq!(h.attrs[0].value, "one\ntwo");
+    }
+
+    #[test]
+    fn reports_unclosed_quote_and_keeps_later_attributes() {
+        let text = "<properties\n a=\"1\n b=\"2\"\n/>";
+        let (h, p) = found(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].span.start, text.find('"').unwrap());
+        assert!(h.attrs.iter().any(|a| a.name == "b" && a.value == "2"));
+    }
+
+    #[test]
+    fn reports_missing_equals_and_stray_text() {
+        let text = "<properties a=\"1\" stray b=\"2\" />";
+        let (h, p) = found(text);
+        assert_eq!(p.len(), 1);
+        assert_eq!(&text[p[0].span.clone()], "stray");
+        assert_eq!(h.attrs.len(), 2);
+    }
+
+    #[test]
+    fn reports_unterminated_header_before_heading() {
+        let (_, p) = found("<properties a=\"1\"\n\n# Title\n");
+        assert!(p[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn reports_missing_header() {
+        assert!(matches!(scan("# Title\n"), Scan::Missing { found_later: None }));
+        assert!(matches!(scan("# T\n<properties a=\"1\"/>"), Scan::Missing { found_later: Some(4) }));
+    }
+}
