@@ -21,6 +21,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every rule with its code, name, default level and summary.
     Rules(RulesArgs),
+    /// Create a new article of a self-help type from a built-in template.
+    New(Box<NewArgs>),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -81,4 +83,41 @@ pub struct RulesArgs {
 pub enum DocFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The self-help type: generic, resource, diagnostics, rca, tsg_content,
+    /// problemScopingQuestions, supportTopicDescription or apollo.
+    #[arg(value_name = "TYPE")]
+    pub self_help_type: String,
+    /// Where to write the article (a new `.md` file; never overwritten).
+    pub path: PathBuf,
+    /// The page title (also the H1).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The one-line description (default: the title).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The service, for example microsoft.databricks.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// The resource type, for example workspaces.
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// The author's alias (ms.author).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// A support topic id (repeatable).
+    #[arg(long = "support-topic", value_name = "ID")]
+    pub support_topics: Vec<String>,
+    /// A product id (repeatable).
+    #[arg(long = "product", value_name = "ID")]
+    pub products: Vec<String>,
+    /// Publish only to these clouds (repeatable; default: every cloud).
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub clouds: Vec<String>,
+    /// The owning team id (ownershipId).
+    #[arg(long)]
+    pub ownership: Option<String>,
 }
