@@ -23,6 +23,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Create a new article of a self-help type from a built-in template.
     New(Box<NewArgs>),
+    /// Find the published articles that fit an error message or question.
+    Match(MatchArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -120,4 +122,36 @@ pub struct NewArgs {
     /// The owning team id (ownershipId).
     #[arg(long)]
     pub ownership: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The error message or question to look up.
+    pub text: String,
+    /// The bundle to search (default: rules.json in the output folder of the
+    /// knowledge base in the current folder, usually out/rules.json).
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+    /// Only articles published to this cloud.
+    #[arg(long, value_name = "NAME")]
+    pub cloud: Option<String>,
+    /// Only articles with this support topic id.
+    #[arg(long, value_name = "ID")]
+    pub support_topic: Option<String>,
+    /// How many matches to print.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+    /// Print as text or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Print load, index and query times to stderr.
+    #[arg(long, hide = true)]
+    pub timings: bool,
+}
+
+/// Output of the reporting commands (match, diff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
 }

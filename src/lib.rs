@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fs;
 pub mod lint;
+pub mod matching;
 pub mod parse;
 pub mod scaffold;
 pub mod source;
@@ -37,6 +38,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Explain(a) => commands::explain::explain(a),
         Command::Rules(a) => commands::explain::rules(a),
         Command::New(a) => commands::new::run(a),
+        Command::Match(a) => commands::matches::run(a),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
