@@ -21,6 +21,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every rule with its code, name, default level and summary.
     Rules(RulesArgs),
+    /// Create a new article of a self-help type from a built-in template.
+    New(Box<NewArgs>),
+    /// Find the published articles that fit an error message or question.
+    Match(MatchArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -103,5 +107,74 @@ pub struct RulesArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DocFormat {
     Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The self-help type: generic, resource, diagnostics, rca, tsg_content,
+    /// problemScopingQuestions, supportTopicDescription or apollo.
+    #[arg(value_name = "TYPE")]
+    pub self_help_type: String,
+    /// Where to write the article (a new `.md` file; never overwritten).
+    pub path: PathBuf,
+    /// The page title (also the H1).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The one-line description (default: the title).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The service, for example microsoft.databricks.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// The resource type, for example workspaces.
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// The author's alias (ms.author).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// A support topic id (repeatable).
+    #[arg(long = "support-topic", value_name = "ID")]
+    pub support_topics: Vec<String>,
+    /// A product id (repeatable).
+    #[arg(long = "product", value_name = "ID")]
+    pub products: Vec<String>,
+    /// Publish only to these clouds (repeatable; default: every cloud).
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub clouds: Vec<String>,
+    /// The owning team id (ownershipId).
+    #[arg(long)]
+    pub ownership: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The error message or question to look up.
+    pub text: String,
+    /// The bundle to search (default: rules.json in the output folder of the
+    /// knowledge base in the current folder, usually out/rules.json).
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+    /// Only articles published to this cloud.
+    #[arg(long, value_name = "NAME")]
+    pub cloud: Option<String>,
+    /// Only articles with this support topic id.
+    #[arg(long, value_name = "ID")]
+    pub support_topic: Option<String>,
+    /// How many matches to print.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+    /// Print as text or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Print load, index and query times to stderr.
+    #[arg(long, hide = true)]
+    pub timings: bool,
+}
+
+/// Output of the reporting commands (match, diff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Human,
     Json,
 }

@@ -17,7 +17,9 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fs;
 pub mod lint;
+pub mod matching;
 pub mod parse;
+pub mod scaffold;
 pub mod source;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
@@ -35,6 +37,8 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Check(a) => commands::check::run(a),
         Command::Explain(a) => commands::explain::explain(a),
         Command::Rules(a) => commands::explain::rules(a),
+        Command::New(a) => commands::new::run(a),
+        Command::Match(a) => commands::matches::run(a),
     };
     result.unwrap_or_else(|e| {
         if is_broken_pipe(&e) {

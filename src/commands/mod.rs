@@ -3,3 +3,5 @@
 
 pub mod check;
 pub mod explain;
+pub mod matches;
+pub mod new;
