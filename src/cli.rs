@@ -42,6 +42,29 @@ pub struct CommonArgs {
     /// Print nothing but diagnostics (no summary, no progress).
     #[arg(short, long)]
     pub quiet: bool,
+    /// When to colour human output: `auto` colours only a terminal and
+    /// respects `NO_COLOR`.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream. `NO_COLOR` (set and not empty, see
+    /// no-color.org) turns `auto` off; an explicit `--color always` wins over it.
+    pub fn enabled(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -41,10 +41,27 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Match(a) => commands::matches::run(a),
     };
     result.unwrap_or_else(|e| {
+        if is_broken_pipe(&e) {
+            // The reader went away (`kbc rules | head`): nothing left to say.
+            return ExitStatus::Success;
+        }
         eprintln!("error: {e}");
         for cause in e.chain().skip(1) {
             eprintln!("  caused by: {cause}");
         }
         ExitStatus::Error
     })
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Treats a closed stdout (`kbc check | head`) as done rather than as a failure,
+/// so the command's own status stands.
+pub(crate) fn ignore_broken_pipe(r: anyhow::Result<()>) -> anyhow::Result<()> {
+    match r {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
 }

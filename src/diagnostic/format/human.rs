@@ -4,7 +4,7 @@
 use super::Files;
 use crate::diagnostic::{Diagnostic, Level as KbLevel};
 use crate::source::{SourceFile, Span};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 
 pub fn write(
     out: &mut dyn std::io::Write,
@@ -25,13 +25,20 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
         KbLevel::Error => Level::ERROR,
         _ => Level::WARNING,
     };
-    let primary = excerpt(files.get(&d.path), &d.span);
-    let mut group: Group<'_> =
-        level.primary_title(&d.message).id(d.code).element(snippet(&d.path, &primary, AnnotationKind::Primary, ""));
-    let label_excerpts: Vec<(&str, Excerpt, &str)> =
-        d.labels.iter().map(|l| (l.path.as_str(), excerpt(files.get(&l.path), &l.span), l.message.as_str())).collect();
+    let primary = files.get(&d.path).map(|f| excerpt(f, &d.span));
+    let mut group: Group<'_> = level.primary_title(&d.message).id(d.code).element(location(
+        &d.path,
+        primary.as_ref(),
+        AnnotationKind::Primary,
+        "",
+    ));
+    let label_excerpts: Vec<(&str, Option<Excerpt>, &str)> = d
+        .labels
+        .iter()
+        .map(|l| (l.path.as_str(), files.get(&l.path).map(|f| excerpt(f, &l.span)), l.message.as_str()))
+        .collect();
     for (path, ex, msg) in &label_excerpts {
-        group = group.element(snippet(path, ex, AnnotationKind::Context, msg));
+        group = group.element(location(path, ex.as_ref(), AnnotationKind::Context, msg));
     }
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help));
@@ -41,6 +48,15 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
     renderer.render(&[group])
 }
 
+/// A snippet with the span underlined, or just `--> path` for a file whose
+/// text is unknown (one that could not be read).
+fn location<'a>(path: &'a str, ex: Option<&'a Excerpt>, kind: AnnotationKind, label: &'a str) -> Element<'a> {
+    match ex {
+        Some(ex) => snippet(path, ex, kind, label).into(),
+        None => Origin::path(path).into(),
+    }
+}
+
 /// The lines around a span, with the span made relative to them.
 struct Excerpt {
     text: String,
@@ -48,10 +64,7 @@ struct Excerpt {
     span: Span,
 }
 
-fn excerpt(file: Option<&SourceFile>, span: &Span) -> Excerpt {
-    let Some(f) = file else {
-        return Excerpt { text: String::new(), line_start: 1, span: 0..0 };
-    };
+fn excerpt(f: &SourceFile, span: &Span) -> Excerpt {
     let span = &crate::source::clamp_span(&f.text, span);
     let (first, _) = f.line_col(span.start);
     let (last, _) = f.line_col(span.end.max(span.start));
