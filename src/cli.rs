@@ -25,6 +25,8 @@ pub enum Command {
     New(Box<NewArgs>),
     /// Find the published articles that fit an error message or question.
     Match(MatchArgs),
+    /// Compare two build outputs: per cloud, the articles added, removed or changed.
+    Diff(DiffArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -177,4 +179,37 @@ pub struct MatchArgs {
 pub enum ReportFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old build output folder (or a rules.json).
+    pub old: PathBuf,
+    /// The new build output folder (or a rules.json).
+    pub new: PathBuf,
+    /// Compare only these clouds (repeatable).
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub clouds: Vec<String>,
+    /// Print as text or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Exit with status 1 when there are differences.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn auto_colour_needs_a_terminal_and_no_non_empty_no_color() {
+        assert!(ColorChoice::Auto.enabled(true, None));
+        assert!(ColorChoice::Auto.enabled(true, Some(OsStr::new(""))));
+        assert!(!ColorChoice::Auto.enabled(true, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Auto.enabled(false, None));
+        assert!(ColorChoice::Always.enabled(false, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Never.enabled(true, None));
+    }
 }

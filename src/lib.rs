@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod fs;
 pub mod lint;
@@ -39,6 +40,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Rules(a) => commands::explain::rules(a),
         Command::New(a) => commands::new::run(a),
         Command::Match(a) => commands::matches::run(a),
+        Command::Diff(a) => commands::diff::run(a),
     };
     result.unwrap_or_else(|e| {
         if is_broken_pipe(&e) {

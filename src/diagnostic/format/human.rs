@@ -85,3 +85,37 @@ fn snippet<'a>(
     let annotation = if label.is_empty() { annotation } else { annotation.label(label) };
     Snippet::source(ex.text.as_str()).line_start(ex.line_start).path(path).annotation(annotation)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+
+    fn show(text: &str, span: Span) -> String {
+        let f = SourceFile::new("a.md".into(), text.into(), false);
+        let d = Diagnostic::new(&crate::lint::rules::malformed_properties::META, span, "bad").with_path("a.md");
+        render(&Renderer::plain(), &d, &Files::new([&f]))
+    }
+
+    #[test]
+    fn underlines_the_span_under_its_line() {
+        let out = show("<properties\n    a=1\n/>\n", 18..19);
+        assert!(out.starts_with("error[KB002]: bad\n --> a.md:2:7\n"), "{out}");
+        assert!(out.contains("2 |     a=1\n  |       ^\n"), "{out}");
+    }
+
+    #[test]
+    fn shows_every_line_of_a_span_that_crosses_lines() {
+        let out = show("one\ntwo\nthree\n", 1..9);
+        assert!(out.contains("one") && out.contains("two") && out.contains("three"), "{out}");
+    }
+
+    #[test]
+    fn leaves_no_carriage_return_and_survives_spans_past_the_end() {
+        assert!(!show("a\r\nbb\r\n", 3..5).contains('\r'));
+        let out = show("abc", 2..99);
+        assert!(out.contains("--> a.md:1:3"), "{out}");
+        let out = show("", 0..0);
+        assert!(out.contains("--> a.md:1:1"), "{out}");
+    }
+}
