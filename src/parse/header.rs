@@ -264,7 +264,7 @@ fn blank_out(text: &str, blanks: &[Span]) -> String {
         return text.to_string();
     }
     let mut bytes = text.as_bytes().to_vec();
-    for b in blanks {
+    for b in blanks.iter().filter(|b| b.end <= bytes.len()) {
         bytes[b.clone()].fill(b' ');
     }
     // Whole characters were blanked, so this is still UTF-8.
@@ -303,7 +303,8 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
 fn word_before(text: &str, at: usize) -> Span {
     let end = text[..at].trim_end().len();
     let start = text[..end].rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'').map_or(0, |i| i + 1);
-    if start < end { start..end } else { at..crate::source::ceil_char_boundary(text, at + 1) }
+    // Clamped: the character at `at` may be wider than one byte.
+    if start < end { start..end } else { crate::source::clamp_span(text, &(at..at + 1)) }
 }
 
 fn offset_in(buf: &str, part: &str) -> usize {
@@ -312,10 +313,11 @@ fn offset_in(buf: &str, part: &str) -> usize {
 
 fn attr_problem(text: &str, base: usize, e: AttrError) -> HeaderProblem {
     let word_at = |p: usize| {
-        let start = base + p;
+        let start = crate::source::floor_char_boundary(text, (base + p).min(text.len()));
         let len =
             text[start..].find(|c: char| c.is_whitespace() || c == '=' || c == '/' || c == '>').unwrap_or(0).max(1);
-        start..(start + len).min(text.len())
+        // Clamped: a one-byte fallback may end inside a wider character.
+        crate::source::clamp_span(text, &(start..start + len))
     };
     match e {
         AttrError::ExpectedEq(p) => {
@@ -347,6 +349,17 @@ mod tests {
         match scan(text) {
             Scan::Found { header, problems } => (header, problems),
             Scan::Missing { .. } => panic!("no header in {text:?}"),
+        }
+    }
+
+    #[test]
+    fn problem_spans_stay_on_character_boundaries() {
+        // Found by fuzzing: a stray quote, then a line starting with `é`.
+        for text in ["<properties\n    a=\"x\"\n    bc\"\n\u{e9}    c=\"1\"\n/>\n", "<properties a b\"\u{e9}\" />"] {
+            let (h, problems) = found(text);
+            for span in problems.iter().map(|p| &p.span).chain(h.attrs.iter().map(|a| &a.value_span)) {
+                assert!(text.get(span.clone()).is_some(), "{span:?} in {text:?}");
+            }
         }
     }
 
