@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod header;
+pub mod invisible;
 
 use crate::article::Article;
 use crate::article::properties::Properties;
