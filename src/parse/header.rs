@@ -264,7 +264,8 @@ fn blank_out(text: &str, blanks: &[Span]) -> String {
         return text.to_string();
     }
     let mut bytes = text.as_bytes().to_vec();
-    for b in blanks.iter().filter(|b| b.end <= bytes.len()) {
+    let len = bytes.len();
+    for b in blanks.iter().filter(|b| b.end <= len) {
         bytes[b.clone()].fill(b' ');
     }
     // Whole characters were blanked, so this is still UTF-8.
