@@ -1,5 +1,6 @@
 //! One module per subcommand. Each returns an [`ExitStatus`](crate::ExitStatus)
 //! or an error that stops the run (exit 2).
 
+pub mod build;
 pub mod check;
 pub mod explain;

@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod header;
+pub mod outline;
 
 use crate::article::Article;
 use crate::article::properties::Properties;
