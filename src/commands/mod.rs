@@ -3,4 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod explain;
+pub mod matches;
+pub mod new;
