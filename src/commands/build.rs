@@ -4,6 +4,7 @@
 
 use crate::ExitStatus;
 use crate::article::Article;
+use crate::article::vocab::Cloud;
 use crate::cli::BuildArgs;
 use crate::commands::check::{self, Checked};
 use crate::diagnostic::Level;
@@ -50,7 +51,10 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     };
     let report = render::build(&input, &mut timings)?;
     if !args.common.quiet {
-        let per_cloud: Vec<String> = report.counts.clouds.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let per_cloud: Vec<String> = Cloud::ALL
+            .iter()
+            .filter_map(|c| report.counts.clouds.get(c.as_str()).map(|n| format!("{c} {n}")))
+            .collect();
         eprintln!(
             "Built {} articles ({}) into {} in {:.2}s{}",
             report.counts.published,
