@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod header;
+pub mod invisible;
 pub mod outline;
 
 use crate::article::Article;
