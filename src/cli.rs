@@ -40,7 +40,7 @@ pub struct CommonArgs {
     #[arg(default_value = ".")]
     pub root: PathBuf,
     /// Output format for diagnostics.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "human")]
     pub format: Format,
     /// Exit with status 1 when there are warnings, not only errors.
     #[arg(long)]
