@@ -29,6 +29,8 @@ pub enum Command {
     Match(MatchArgs),
     /// Compare two build outputs: per cloud, the articles added, removed or changed.
     Diff(DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -198,6 +200,12 @@ pub struct DiffArgs {
     /// Exit with status 1 when there are differences.
     #[arg(long)]
     pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]
