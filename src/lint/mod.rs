@@ -2,8 +2,10 @@
 //! applying configured levels. Rules live one per file in [`rules`] and are
 //! listed once in [`registry::RULES`].
 
+pub(crate) mod portal;
 pub mod registry;
 pub mod rules;
+pub(crate) mod url;
 
 use crate::article::{Article, Corpus};
 use crate::config::Config;

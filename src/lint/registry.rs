@@ -14,6 +14,27 @@ pub static RULES: &[&dyn Rule] = &[
     &malformed_properties::MalformedProperties,
     // KB3xx: across articles.
     &duplicate_article_id::DuplicateArticleId,
+    // KB1xx: content structure.
+    &missing_h1::MissingH1,
+    &recommended_heading_format::RecommendedHeadingFormat,
+    &empty_section::EmptySection,
+    &list_too_deep::ListTooDeep,
+    &unsupported_table::UnsupportedTable,
+    &unsupported_docs_extension::UnsupportedDocsExtension,
+    // KB2xx: links.
+    &locale_in_docs_link::LocaleInDocsLink,
+    &review_link::ReviewLink,
+    &short_link::ShortLink,
+    &insecure_link::InsecureLink,
+    &placeholder_link::PlaceholderLink,
+    &malformed_data_blade_link::MalformedDataBladeLink,
+    &broken_internal_link::BrokenInternalLink,
+    &cross_cloud_link::CrossCloudLink,
+    &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
+    // KB4xx: embedded JSON, portal markup and includes.
+    &unbalanced_token::UnbalancedToken,
+    &unbalanced_issue_description::UnbalancedIssueDescription,
+    &formatting_in_issue_description::FormattingInIssueDescription,
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,
@@ -140,7 +161,8 @@ mod tests {
                 "{}",
                 m.code
             );
-            assert!(m.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", m.name);
+            assert!(m.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", m.name);
+            assert!(m.name.starts_with(|c: char| c.is_ascii_lowercase()), "{}", m.name);
             assert!(!m.summary.is_empty() && !m.summary.ends_with('.'), "{} summary", m.name);
         }
     }

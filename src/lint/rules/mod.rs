@@ -1,11 +1,29 @@
 //! One file per rule, named after the rule: its metadata and docs, its check,
 //! and its tests. Register new rules in [`super::registry::RULES`].
 
+pub mod broken_internal_link;
+pub mod cross_cloud_link;
 pub mod duplicate_article_id;
+pub mod empty_section;
+pub mod formatting_in_issue_description;
+pub mod insecure_link;
 pub mod invalid_encoding;
+pub mod list_too_deep;
+pub mod locale_in_docs_link;
+pub mod malformed_data_blade_link;
 pub mod malformed_properties;
+pub mod missing_h1;
 pub mod missing_properties;
+pub mod placeholder_link;
+pub mod public_host_in_sovereign_cloud;
+pub mod recommended_heading_format;
+pub mod review_link;
+pub mod short_link;
+pub mod unbalanced_issue_description;
+pub mod unbalanced_token;
 pub mod unreadable_file;
+pub mod unsupported_docs_extension;
+pub mod unsupported_table;
 
 #[cfg(test)]
 pub(crate) mod testing {
