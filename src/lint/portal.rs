@@ -15,11 +15,13 @@ pub(crate) struct Marker {
     /// A `$` replacement token rather than a section marker.
     pub token: bool,
     pub closing: bool,
+    /// Written with blanks between `$` and the name (`<!--$ Name-->`).
+    pub spaced: bool,
     pub span: Span,
 }
 
 static MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<!--[ \t]*(/?)[ \t]*(\$?)([A-Za-z][A-Za-z0-9_.]*)[ \t]*-->").unwrap());
+    LazyLock::new(|| Regex::new(r"<!--[ \t]*(/?)[ \t]*(\$?)([ \t]*)([A-Za-z][A-Za-z0-9_.]*)[ \t]*-->").unwrap());
 
 /// Every marker in the body, in order.
 pub(crate) fn markers(article: &Article) -> Vec<Marker> {
@@ -30,9 +32,10 @@ pub(crate) fn markers(article: &Article) -> Vec<Marker> {
         .map(|c| {
             let m = c.get(0).expect("whole match");
             Marker {
-                name: c[3].to_string(),
+                name: c[4].to_string(),
                 token: !c[2].is_empty(),
                 closing: !c[1].is_empty(),
+                spaced: !c[2].is_empty() && !c[3].is_empty(),
                 span: from + m.start()..from + m.end(),
             }
         })

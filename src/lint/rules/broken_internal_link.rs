@@ -50,7 +50,8 @@ impl Rule for BrokenInternalLink {
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for link in &article.body.links {
             let u = Url::parse(&link.url);
-            if !url::is_local_file(&u) {
+            // Autolinks are absolute URLs or e-mail addresses, never files.
+            if link.autolink || !url::is_local_file(&u) {
                 continue;
             }
             let problem = if looks_like_web_address(u.path) {
@@ -96,7 +97,7 @@ mod tests {
     #[test]
     fn accepts_existing_articles_anchors_and_web_links() {
         let a =
-            article("", "[a](../b/two.md#part) [b](#top) [c](https://x.test) [d](mailto:a@b.test)\n\n`[e](nope.md)`\n");
+            article("", "[a](../b/two.md#part) [b](#top) [c](https://x.test) [d](mailto:a@b.test) <a@b.test>\n\n`[e](nope.md)`\n");
         let b = article("", "");
         assert!(check_files("broken-internal-link", &[("kb/a/one.md", &a), ("kb/b/two.md", &b)]).is_empty());
     }

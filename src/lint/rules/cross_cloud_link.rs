@@ -48,7 +48,8 @@ impl Rule for CrossCloudLink {
         let clouds = article.effective_clouds();
         for link in &article.body.links {
             let u = Url::parse(&link.url);
-            if !url::is_local_file(&u) {
+            // Autolinks are absolute URLs or e-mail addresses, never files.
+            if link.autolink || !url::is_local_file(&u) {
                 continue;
             }
             let Some(target) = url::resolve(article.path(), u.path).and_then(|p| cx.corpus.by_path(&p)) else {

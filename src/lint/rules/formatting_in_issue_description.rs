@@ -12,7 +12,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A link, bold or italic text inside `<!--issueDescription-->`",
     docs: r#"## What it checks
 Links (including blade links), bold and italic text between
-`<!--issueDescription-->` and `<!--/issueDescription-->`.
+`<!--issueDescription-->` and `<!--/issueDescription-->`. Bold or italic
+around a replacement token's value (`**<!--$Db-->db<!--/$Db-->**`), as the
+diagnostic sample article does, is allowed.
 
 ## Why
 The diagnostic template says: "Please do NOT use links (internal/blade or
@@ -65,7 +67,9 @@ impl Rule for FormattingInIssueDescription {
             let msg = format!("issue description contains {what}; it is shown as plain text");
             out.push(Diagnostic::new(&META, link.span.clone(), msg).with_help(HELP));
         }
-        for e in body.emphasis.iter().filter(|e| inside(&e.span)) {
+        // The diagnostic sample bolds token values (`**<!--$Db-->db<!--/$Db-->**`): allowed.
+        let around_token = |s: &Span| article.text()[s.clone()].contains("<!--$");
+        for e in body.emphasis.iter().filter(|e| inside(&e.span) && !around_token(&e.span)) {
             let what = if e.strong { "bold" } else { "italic" };
             let msg = format!("issue description contains {what} text; it is shown as plain text");
             out.push(Diagnostic::new(&META, e.span.clone(), msg).with_help(HELP));
@@ -88,7 +92,7 @@ mod tests {
 
     #[test]
     fn accepts_formatting_outside_the_description() {
-        let body = "<!--issueDescription-->\nPlain <!--$A-->a<!--/$A-->\n<!--/issueDescription-->\n\n**Bold** [z](https://a.test)\n";
+        let body = "<!--issueDescription-->\nPlain **<!--$A-->a<!--/$A--> (UTC)**\n<!--/issueDescription-->\n\n**Bold** [z](https://a.test)\n";
         assert!(check("KB405", &article("", body)).is_empty());
     }
 }

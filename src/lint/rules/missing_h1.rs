@@ -54,11 +54,19 @@ impl Rule for MissingH1 {
         if body.h1().is_some() {
             return;
         }
-        let at = body.headings.first().map_or(body.start..body.start, |h| h.span.clone());
+        let at = body.headings.first().map_or_else(|| first_line(article.text(), body.start), |h| h.span.clone());
         let mut d = Diagnostic::new(&META, at, "article has no H1 title");
         d = d.with_help("add `# Title` right after the <properties> header");
         out.push(d);
     }
+}
+
+/// The first non-blank line of the body, or the empty span at its end.
+fn first_line(text: &str, from: usize) -> crate::source::Span {
+    let rest = &text[from..];
+    let start = from + (rest.len() - rest.trim_start().len());
+    let len = text[start..].find(['\r', '\n']).unwrap_or(text.len() - start);
+    start..start + len
 }
 
 #[cfg(test)]
@@ -71,6 +79,13 @@ mod tests {
         let d = check("missing-h1", text);
         assert_eq!(d.len(), 1);
         assert_eq!(&text[d[0].span.clone()], "## **Recommended Steps**\n");
+    }
+
+    #[test]
+    fn points_at_the_first_body_line_when_there_is_no_heading() {
+        let text = "<properties a=\"1\" />\n\nJust text.\n";
+        let d = check("missing-h1", text);
+        assert_eq!(&text[d[0].span.clone()], "Just text.");
     }
 
     #[test]

@@ -11,9 +11,11 @@ pub static META: RuleMeta = RuleMeta {
     default_level: Level::Warning,
     summary: "Recommended Steps / Recommended Documents is not a bold H2",
     docs: r#"## What it checks
-Headings reading "Recommended Steps" or "Recommended Documents" (any case, a
-trailing colon allowed) must be written exactly as the templates show: a
-bold H2, `## **Recommended Steps**` and `## **Recommended Documents**`.
+Headings reading "Recommended Steps" or "Recommended Documents" (any case,
+with or without a trailing colon) must be written as the templates show: a
+bold H2 without a colon, `## **Recommended Steps**` and
+`## **Recommended Documents**`. Sentence case (`## **Recommended steps**`)
+is accepted.
 
 ## Why
 The templates say these headings "must be entered as shown above (bolded
@@ -54,13 +56,14 @@ impl Rule for RecommendedHeadingFormat {
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for h in &article.body.headings {
             let Some(canonical) = canonical_for(h) else { continue };
-            let text = h.text.trim().trim_end_matches(':').trim();
-            if h.level == 2 && h.bold && text == canonical {
+            // Sentence case (`Recommended documents`) is house style elsewhere; accept it.
+            if h.level == 2 && h.bold && h.text.trim().eq_ignore_ascii_case(canonical) {
                 continue;
             }
-            let msg = format!("`{}` should be written `## **{canonical}**`", h.text);
+            let line = heading_line(article.text(), h);
+            let msg = format!("`{}` should be written `## **{canonical}**`", article.text()[line.clone()].trim());
             let help = "the templates require this heading as a bold H2, exactly as shown";
-            out.push(Diagnostic::new(&META, heading_line(article.text(), h), msg).with_help(help));
+            out.push(Diagnostic::new(&META, line, msg).with_help(help));
         }
     }
 }
@@ -92,7 +95,7 @@ mod tests {
 
     #[test]
     fn accepts_bold_h2_and_unrelated_headings() {
-        let body = "## **Recommended Steps**\n\nx\n\n## **Recommended Documents**\n\ny\n\n### Recommended reading\n";
+        let body = "## **Recommended Steps**\n\nx\n\n## **Recommended documents**\n\ny\n\n### Recommended reading\n";
         assert!(check("KB102", &article("", body)).is_empty());
     }
 }

@@ -14,7 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 Replacement tokens in diagnostic articles come in pairs: `<!--$Name-->`, a
 sample value, then `<!--/$Name-->`. This reports an opening token with no
 closing token of the same name after it, and a closing token with no opening
-token before it. Tokens inside code are ignored.
+token before it, and tokens written with a blank after `$` (`<!--$ Name-->`),
+which the portal does not recognise. Tokens inside code are ignored.
 
 ## Why
 The portal replaces everything between the two comments with the value the
@@ -51,6 +52,12 @@ impl Rule for UnbalancedToken {
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let all = portal::markers(article);
         let tokens: Vec<&Marker> = all.iter().filter(|m| m.token).collect();
+        for m in tokens.iter().filter(|m| m.spaced) {
+            let slash = if m.closing { "/" } else { "" };
+            let msg = format!("token has a blank after `$`; the portal expects `<!--{slash}${}-->`", m.name);
+            let d = Diagnostic::new(&META, m.span.clone(), msg).with_fix(m.span.clone(), format!("<!--{slash}${}-->", m.name));
+            out.push(d.with_help("remove the blank between `$` and the name"));
+        }
         for m in portal::pair(&tokens).1 {
             let (msg, help) = if m.closing {
                 (
@@ -76,6 +83,14 @@ mod tests {
         let d = check("unbalanced-token", &article("", body));
         assert_eq!(d.len(), 2);
         assert!(d[0].message.contains("never closed") && d[1].message.contains("no opening"));
+    }
+
+    #[test]
+    fn reports_a_blank_after_the_dollar_once_with_a_fix() {
+        let text = article("", "|<!--$ Scenario-->Scenario<!--/$Scenario-->|\n");
+        let d = check("unbalanced-token", &text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].fix.as_ref().unwrap().replacement, "<!--$Scenario-->");
     }
 
     #[test]
