@@ -2,6 +2,7 @@
 //! applying configured levels. Rules live one per file in [`rules`] and are
 //! listed once in [`registry::RULES`].
 
+pub(crate) mod json;
 pub(crate) mod portal;
 pub mod registry;
 pub mod rules;

@@ -32,6 +32,8 @@ pub static RULES: &[&dyn Rule] = &[
     &cross_cloud_link::CrossCloudLink,
     &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
     // KB4xx: embedded JSON, portal markup and includes.
+    &invalid_embedded_json::InvalidEmbeddedJson,
+    &embedded_json_schema::EmbeddedJsonSchema,
     &unbalanced_token::UnbalancedToken,
     &unbalanced_issue_description::UnbalancedIssueDescription,
     &formatting_in_issue_description::FormattingInIssueDescription,

@@ -4,9 +4,11 @@
 pub mod broken_internal_link;
 pub mod cross_cloud_link;
 pub mod duplicate_article_id;
+pub mod embedded_json_schema;
 pub mod empty_section;
 pub mod formatting_in_issue_description;
 pub mod insecure_link;
+pub mod invalid_embedded_json;
 pub mod invalid_encoding;
 pub mod list_too_deep;
 pub mod locale_in_docs_link;
