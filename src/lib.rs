@@ -16,6 +16,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fs;
+pub mod include;
 pub mod lint;
 pub mod parse;
 pub mod source;

@@ -6,6 +6,7 @@ pub(crate) mod json;
 pub(crate) mod portal;
 pub mod registry;
 pub mod rules;
+pub(crate) mod secrets;
 pub(crate) mod url;
 
 use crate::article::{Article, Corpus};

@@ -31,12 +31,19 @@ pub static RULES: &[&dyn Rule] = &[
     &broken_internal_link::BrokenInternalLink,
     &cross_cloud_link::CrossCloudLink,
     &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
+    // KB3xx: across articles.
+    &unknown_support_topic::UnknownSupportTopic,
     // KB4xx: embedded JSON, portal markup and includes.
     &invalid_embedded_json::InvalidEmbeddedJson,
     &embedded_json_schema::EmbeddedJsonSchema,
     &unbalanced_token::UnbalancedToken,
     &unbalanced_issue_description::UnbalancedIssueDescription,
     &formatting_in_issue_description::FormattingInIssueDescription,
+    &include_not_found::IncludeNotFound,
+    &include_cycle::IncludeCycle,
+    &include_outside_root::IncludeOutsideRoot,
+    // KB5xx: security.
+    &secret_in_content::SecretInContent,
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,

@@ -96,8 +96,10 @@ mod tests {
 
     #[test]
     fn accepts_existing_articles_anchors_and_web_links() {
-        let a =
-            article("", "[a](../b/two.md#part) [b](#top) [c](https://x.test) [d](mailto:a@b.test) <a@b.test>\n\n`[e](nope.md)`\n");
+        let a = article(
+            "",
+            "[a](../b/two.md#part) [b](#top) [c](https://x.test) [d](mailto:a@b.test) <a@b.test>\n\n`[e](nope.md)`\n",
+        );
         let b = article("", "");
         assert!(check_files("broken-internal-link", &[("kb/a/one.md", &a), ("kb/b/two.md", &b)]).is_empty());
     }

@@ -89,7 +89,9 @@ impl Rule for EmbeddedJsonSchema {
             None => {
                 let at = article.props.get("selfHelpType").map_or(0..0, |a| a.value_span.clone());
                 let msg = format!("a {kind} article needs an embedded JSON block after the H1");
-                out.push(Diagnostic::new(&META, at, msg).with_help("add the JSON between `---` lines; see the template"));
+                out.push(
+                    Diagnostic::new(&META, at, msg).with_help("add the JSON between `---` lines; see the template"),
+                );
                 return;
             }
             Some(Err(_)) => return,
@@ -109,7 +111,10 @@ impl Rule for EmbeddedJsonSchema {
 type Problems = Vec<(Span, String)>;
 
 fn needs_json(kind: &str) -> bool {
-    matches!(kind, "problemscopingquestions" | "supporttopicdescription" | "advisorrecommendationmetadata" | "diagnoseandsolve")
+    matches!(
+        kind,
+        "problemscopingquestions" | "supporttopicdescription" | "advisorrecommendationmetadata" | "diagnoseandsolve"
+    )
 }
 
 /// A required array member; reports it when missing or not an array.
@@ -145,10 +150,11 @@ fn scoping(root: &Node, out: &mut Problems) {
     let mut orders: HashMap<String, ()> = HashMap::new();
     for el in elements.items() {
         required_strings(el, &["id"], "form element", out);
-        if let Some((_, span, id)) = el.member("id").and_then(|m| m.2.as_str().map(|s| (m, m.2.span.clone(), s))) {
-            if ids.insert(id.to_ascii_lowercase(), ()).is_some() {
-                out.push((span, format!("duplicate form element id \"{id}\"")));
-            }
+        if let Some(node) = el.get("id")
+            && let Some(id) = node.as_str()
+            && ids.insert(id.to_ascii_lowercase(), ()).is_some()
+        {
+            out.push((node.span.clone(), format!("duplicate form element id \"{id}\"")));
         }
         match el.get("order") {
             Some(Node { value: Value::Number(n), span }) => {
@@ -199,7 +205,8 @@ fn topics(root: &Node, out: &mut Problems) {
             continue;
         };
         let text = id.as_str().map(str::trim).unwrap_or_default();
-        let valid = crate::article::properties::is_guid(text) || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
+        let valid =
+            crate::article::properties::is_guid(text) || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()));
         if !valid {
             out.push((id.span.clone(), "support topic id must be a GUID or a number".into()));
         } else if seen.insert(text.to_ascii_lowercase(), ()).is_some() {

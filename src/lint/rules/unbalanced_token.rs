@@ -55,7 +55,8 @@ impl Rule for UnbalancedToken {
         for m in tokens.iter().filter(|m| m.spaced) {
             let slash = if m.closing { "/" } else { "" };
             let msg = format!("token has a blank after `$`; the portal expects `<!--{slash}${}-->`", m.name);
-            let d = Diagnostic::new(&META, m.span.clone(), msg).with_fix(m.span.clone(), format!("<!--{slash}${}-->", m.name));
+            let d = Diagnostic::new(&META, m.span.clone(), msg)
+                .with_fix(m.span.clone(), format!("<!--{slash}${}-->", m.name));
             out.push(d.with_help("remove the blank between `$` and the name"));
         }
         for m in portal::pair(&tokens).1 {
