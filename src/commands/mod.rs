@@ -2,4 +2,7 @@
 //! or an error that stops the run (exit 2).
 
 pub mod check;
+pub mod diff;
 pub mod explain;
+pub mod matches;
+pub mod new;
