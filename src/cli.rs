@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Check articles and report problems.
     Check(CheckArgs),
+    /// Check, then compile the site, the JSON rule bundle and per-cloud outputs.
+    Build(BuildArgs),
     /// Print a rule's documentation (by code or name).
     Explain(ExplainArgs),
     /// List every rule with its code, name, default level and summary.

@@ -47,6 +47,16 @@ fn warnings_alone_exit_zero_unless_denied() {
 }
 
 #[test]
+fn empty_knowledge_base_passes_with_a_warning() {
+    let kb = Kb::empty();
+    kb.write("articles/README.txt", "no articles yet");
+    let run = kb.run(["check"]);
+    run.code(0);
+    assert_eq!(run.stdout, "checked 0 articles: 0 errors, 0 warnings\n");
+    assert_eq!(run.stderr, "warning: no articles (.md files) found in ./articles\n");
+}
+
+#[test]
 fn missing_root_folder_exits_two_naming_it() {
     let kb = Kb::empty();
     let run = kb.run(["check", "no-such-kb"]);

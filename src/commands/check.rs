@@ -80,6 +80,10 @@ fn undecodable_sources(root: &Path, _src: &Path, diags: &[Diagnostic]) -> Vec<So
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let checked = load(&args.common.root)?;
+    if checked.summary().articles == 0 && checked.diagnostics.is_empty() && !args.common.quiet {
+        // Most likely the wrong folder: say so rather than pass silently.
+        eprintln!("warning: no articles (.md files) found in {}", checked.config.source_dir().display());
+    }
     let status = status(&checked.diagnostics, args.common.deny_warnings);
     crate::ignore_broken_pipe(report(&checked, &args.common))?;
     Ok(status)
