@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod fs;
+pub mod include;
 pub mod lint;
 pub mod matching;
 pub mod parse;
