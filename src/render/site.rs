@@ -111,7 +111,7 @@ pub(crate) fn article_page(
         path: &a.path,
         article_id: &a.article_id,
         service: &a.service,
-        service_url: Some(service_url(&a.service)),
+        service_url: service_url(&a.service),
         resource: &a.resource,
         self_help_type: a.self_help_type.as_deref(),
         type_url: a.self_help_type.as_deref().map(type_url),
