@@ -230,6 +230,9 @@ fn renders_readable_views_of_portal_markup_and_embedded_json() {
         "relative .md links point at pages"
     );
     assert!(blob.contains("<span class=\"badge cloud\" title=\"Published to fairfax\">fairfax</span>"));
+    let sas = std::fs::read_to_string(kb.path("out/site/articles/storage/sas-expired.html")).unwrap();
+    assert!(sas.contains("rotate the account key to invalidate it"), "the include is expanded");
+    assert!(!sas.contains("INCLUDE"), "{sas}");
 }
 
 /// Built through the library with every article published, so that the
@@ -240,6 +243,7 @@ fn sanitises_hostile_html_in_article_pages() {
     let checked = kbc::commands::check::load(kb.root()).unwrap();
     let input = kbc::render::BuildInput {
         config: &checked.config,
+        corpus: &checked.corpus,
         published: checked.corpus.articles.iter().collect(),
         read: checked.corpus.len(),
         skipped: Vec::new(),

@@ -5,20 +5,21 @@ use super::clouds::Rewrites;
 use super::view::{BundleArticle, BundleIndex, DocumentView, LinkView, ProblemView, SCHEMA_VERSION, SectionView};
 use crate::article::Article;
 use crate::article::vocab::Cloud;
+use crate::parse::body::Body;
 use crate::parse::outline::Outline;
 use std::collections::BTreeMap;
 
-/// The bundle entry of one article, from its header, body and outline.
-pub(crate) fn article(a: &Article, outline: Outline) -> BundleArticle {
+/// The bundle entry of one article, from its header, its body (`text` and
+/// `body` are the article's own, or with includes expanded) and outline.
+pub(crate) fn article(a: &Article, text: &str, body: &Body, outline: Outline) -> BundleArticle {
     let p = &a.props;
-    let text = a.text();
     let list = |name: &str| p.list(text, name).iter().map(|i| i.text.to_string()).collect::<Vec<_>>();
     let value = |name: &str| p.value(name).unwrap_or_default().to_string();
     BundleArticle {
         article_id: value("articleId"),
         path: a.path().to_string(),
         title: value("pageTitle"),
-        heading: a.body.h1().map(|h| h.text.clone()).unwrap_or_default(),
+        heading: body.h1().map(|h| h.text.clone()).unwrap_or_default(),
         description: value("description"),
         self_help_type: a.self_help_type().map(str::to_string),
         service: value("service"),
@@ -37,13 +38,12 @@ pub(crate) fn article(a: &Article, outline: Outline) -> BundleArticle {
         steps: outline.steps,
         documents: outline.documents.into_iter().map(|d| DocumentView { title: d.title, url: d.url }).collect(),
         problems: outline.problems.into_iter().map(problem).collect(),
-        links: a
-            .body
+        links: body
             .links
             .iter()
             .map(|l| LinkView { url: l.url.clone(), text: l.text.trim().to_string(), image: l.image })
             .collect(),
-        data: data(a),
+        data: data(text, body),
         content_hash: content_hash(text),
     }
 }
@@ -63,9 +63,9 @@ fn properties(a: &Article) -> BTreeMap<String, String> {
 }
 
 /// The embedded JSON block, parsed; invalid JSON is left to the lint rules.
-fn data(a: &Article) -> Option<serde_json::Value> {
-    let block = a.body.json.as_ref()?;
-    serde_json::from_str(a.text().get(block.span.clone())?).ok()
+fn data(text: &str, body: &Body) -> Option<serde_json::Value> {
+    let block = body.json.as_ref()?;
+    serde_json::from_str(text.get(block.span.clone())?).ok()
 }
 
 pub(crate) fn content_hash(text: &str) -> String {
@@ -200,7 +200,7 @@ mod tests {
             "<properties pageTitle=\"T {id}\" articleId=\"{id}\" supportTopicIds=\"7, 8\" service=\"svc\" cloudEnvironments=\"public\" />\n# H\n\nSee [x](https://portal.azure.com/a).\n"
         );
         let a = crate::parse::parse(crate::source::SourceFile::new(path.into(), text, false)).article;
-        article(&a, outline::extract(&outline::body_events(a.text(), &a.body)))
+        article(&a, a.text(), &a.body, outline::extract(&outline::body_events(a.text(), &a.body)))
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub(crate) mod bundle;
 pub(crate) mod clouds;
 pub(crate) mod data;
+pub(crate) mod includes;
 pub(crate) mod markdown;
 pub(crate) mod output;
 pub mod report;
@@ -20,10 +21,11 @@ pub(crate) mod site;
 pub(crate) mod templates;
 pub mod view;
 
-use crate::article::Article;
 use crate::article::vocab::Cloud;
+use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::include::Resolver;
 use crate::parse::outline;
 use anyhow::Result;
 use bundle::Entry;
@@ -41,6 +43,8 @@ pub const GENERATOR: &str = concat!("kbc ", env!("CARGO_PKG_VERSION"));
 /// What to build.
 pub struct BuildInput<'a> {
     pub config: &'a Config,
+    /// Every article read (published or not), for resolving includes.
+    pub corpus: &'a Corpus,
     /// The articles to publish, in path order.
     pub published: Vec<&'a Article>,
     /// Article files found, published or not.
@@ -130,8 +134,14 @@ fn render_articles(ctx: &Ctx<'_>) -> Result<Vec<Rendered>> {
 }
 
 fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
-    let events = outline::body_events(a.text(), &a.body);
-    let full = bundle::article(a, outline::extract(&events));
+    let resolver = Resolver { root: &ctx.input.config.root, corpus: ctx.input.corpus };
+    let expanded = includes::expand(&resolver, a).map(|text| {
+        let body = crate::parse::body::parse(&text, a.body.start);
+        (text, body)
+    });
+    let (text, body) = expanded.as_ref().map_or((a.text(), &a.body), |(t, b)| (t.as_str(), b));
+    let events = outline::body_events(text, body);
+    let full = bundle::article(a, text, body, outline::extract(&events));
     let entry = Entry::new(&full);
     let url = &ctx.plan.urls[i];
     let link = |target: &str| ctx.plan.link(i, a.path(), target);
@@ -142,7 +152,7 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
     ctx.staging.write(&format!("site/{url}"), page(&ctx.sanitizer, &full)?)?;
     let mut variants = Vec::new();
     for (cloud, rewrites, sanitizer) in &ctx.variants {
-        if entry.in_cloud(*cloud) && rewrites.touches(a.text()) {
+        if entry.in_cloud(*cloud) && rewrites.touches(text) {
             ctx.staging.write(&format!("clouds/{cloud}/site/{url}"), page(sanitizer, &full)?)?;
             let json = bundle::rewrite(&full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
             variants.push((*cloud, json));
