@@ -78,7 +78,10 @@ fn undecodable_sources(root: &Path, _src: &Path, diags: &[Diagnostic]) -> Vec<So
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let checked = load(&args.common.root)?;
     report(&checked, &args.common)?;
-    Ok(status(&checked.diagnostics, args.common.deny_warnings))
+    let status = status(&checked.diagnostics, args.common.deny_warnings);
+    // The process ends next: freeing every article one by one cost 6% of a check.
+    std::mem::forget(checked);
+    Ok(status)
 }
 
 /// Prints diagnostics in the chosen format, then the summary.
