@@ -17,10 +17,18 @@ pub struct Cli {
 pub enum Command {
     /// Check articles and report problems.
     Check(CheckArgs),
+    /// Check, then compile the site, the JSON rule bundle and per-cloud outputs.
+    Build(BuildArgs),
     /// Print a rule's documentation (by code or name).
     Explain(ExplainArgs),
     /// List every rule with its code, name, default level and summary.
     Rules(RulesArgs),
+    /// Create a new article of a self-help type from a built-in template.
+    New(Box<NewArgs>),
+    /// Find the published articles that fit an error message or question.
+    Match(MatchArgs),
+    /// Compare two build outputs: per cloud, the articles added, removed or changed.
+    Diff(DiffArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -38,6 +46,29 @@ pub struct CommonArgs {
     /// Print nothing but diagnostics (no summary, no progress).
     #[arg(short, long)]
     pub quiet: bool,
+    /// When to colour human output: `auto` colours only a terminal and
+    /// respects `NO_COLOR`.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream. `NO_COLOR` (set and not empty, see
+    /// no-color.org) turns `auto` off; an explicit `--color always` wins over it.
+    pub fn enabled(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -81,4 +112,106 @@ pub struct RulesArgs {
 pub enum DocFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The self-help type: generic, resource, diagnostics, rca, tsg_content,
+    /// problemScopingQuestions, supportTopicDescription or apollo.
+    #[arg(value_name = "TYPE")]
+    pub self_help_type: String,
+    /// Where to write the article (a new `.md` file; never overwritten).
+    pub path: PathBuf,
+    /// The page title (also the H1).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The one-line description (default: the title).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The service, for example microsoft.databricks.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// The resource type, for example workspaces.
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// The author's alias (ms.author).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// A support topic id (repeatable).
+    #[arg(long = "support-topic", value_name = "ID")]
+    pub support_topics: Vec<String>,
+    /// A product id (repeatable).
+    #[arg(long = "product", value_name = "ID")]
+    pub products: Vec<String>,
+    /// Publish only to these clouds (repeatable; default: every cloud).
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub clouds: Vec<String>,
+    /// The owning team id (ownershipId).
+    #[arg(long)]
+    pub ownership: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The error message or question to look up.
+    pub text: String,
+    /// The bundle to search (default: rules.json in the output folder of the
+    /// knowledge base in the current folder, usually out/rules.json).
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+    /// Only articles published to this cloud.
+    #[arg(long, value_name = "NAME")]
+    pub cloud: Option<String>,
+    /// Only articles with this support topic id.
+    #[arg(long, value_name = "ID")]
+    pub support_topic: Option<String>,
+    /// How many matches to print.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+    /// Print as text or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Print load, index and query times to stderr.
+    #[arg(long, hide = true)]
+    pub timings: bool,
+}
+
+/// Output of the reporting commands (match, diff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old build output folder (or a rules.json).
+    pub old: PathBuf,
+    /// The new build output folder (or a rules.json).
+    pub new: PathBuf,
+    /// Compare only these clouds (repeatable).
+    #[arg(long = "cloud", value_name = "NAME")]
+    pub clouds: Vec<String>,
+    /// Print as text or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Exit with status 1 when there are differences.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn auto_colour_needs_a_terminal_and_no_non_empty_no_color() {
+        assert!(ColorChoice::Auto.enabled(true, None));
+        assert!(ColorChoice::Auto.enabled(true, Some(OsStr::new(""))));
+        assert!(!ColorChoice::Auto.enabled(true, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Auto.enabled(false, None));
+        assert!(ColorChoice::Always.enabled(false, Some(OsStr::new("1"))));
+        assert!(!ColorChoice::Never.enabled(true, None));
+    }
 }

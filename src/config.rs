@@ -81,7 +81,7 @@ impl Config {
             Config::default()
         };
         config.root = root.to_path_buf();
-        config.validate()?;
+        config.validate().with_context(|| format!("invalid configuration in {}", path.display()))?;
         Ok(config)
     }
 

@@ -5,7 +5,8 @@
 //!
 //! Pipeline: [`config`] → [`discover`] (files, sorted) → [`parse`] (one
 //! [`article::Article`] per file, in parallel) → [`article::Corpus`] →
-//! [`lint`] (rules from [`lint::registry`]) → [`diagnostic::format`].
+//! [`lint`] (rules from [`lint::registry`]) → [`diagnostic::format`];
+//! `kbc build` then hands the published articles to [`render`].
 //! Only [`source`] knows lines and columns; findings are values, never errors.
 //! See ARCHITECTURE.md for the invariants.
 
@@ -14,10 +15,14 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod fs;
 pub mod lint;
+pub mod matching;
 pub mod parse;
+pub mod render;
+pub mod scaffold;
 pub mod source;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
@@ -33,14 +38,35 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
     use cli::Command;
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
+        Command::Build(a) => commands::build::run(a),
         Command::Explain(a) => commands::explain::explain(a),
         Command::Rules(a) => commands::explain::rules(a),
+        Command::New(a) => commands::new::run(a),
+        Command::Match(a) => commands::matches::run(a),
+        Command::Diff(a) => commands::diff::run(a),
     };
     result.unwrap_or_else(|e| {
+        if is_broken_pipe(&e) {
+            // The reader went away (`kbc rules | head`): nothing left to say.
+            return ExitStatus::Success;
+        }
         eprintln!("error: {e}");
         for cause in e.chain().skip(1) {
             eprintln!("  caused by: {cause}");
         }
         ExitStatus::Error
     })
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Treats a closed stdout (`kbc check | head`) as done rather than as a failure,
+/// so the command's own status stands.
+pub(crate) fn ignore_broken_pipe(r: anyhow::Result<()>) -> anyhow::Result<()> {
+    match r {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
 }

@@ -71,6 +71,17 @@ impl Properties {
         self.list(text, canonical).iter().filter_map(|i| Cloud::parse(i.text)).collect()
     }
 
+    /// Every attribute with this canonical name, in source order (duplicates
+    /// included).
+    pub fn all<'a>(&'a self, canonical: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.attrs.iter().filter(move |a| a.canonical == Some(canonical))
+    }
+
+    /// The span of `<properties`, where findings about absent attributes point.
+    pub fn open_tag_span(&self) -> Span {
+        self.span.start..self.span.start + "<properties".len()
+    }
+
     /// displayOrder as an integer, if it is one.
     pub fn display_order(&self) -> Option<i64> {
         self.non_empty("displayOrder").and_then(|v| v.parse().ok())
@@ -97,6 +108,21 @@ pub fn split_list(text: &str, span: Span) -> Vec<ListItem<'_>> {
     items
 }
 
+/// The span to delete to remove `items[i]` from its list together with one
+/// separator, so that the rest of the list stays well formed.
+pub fn removal_span(items: &[ListItem<'_>], i: usize) -> Span {
+    match (i.checked_sub(1).map(|p| &items[p]), items.get(i + 1)) {
+        (Some(prev), _) => prev.span.end..items[i].span.end,
+        (None, Some(next)) => items[i].span.start..next.span.start,
+        (None, None) => items[i].span.clone(),
+    }
+}
+
+/// Whether a string is a decimal number (ASCII digits only).
+pub fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Whether a string is a GUID (8-4-4-4-12 hex digits), with or without braces.
 pub fn is_guid(s: &str) -> bool {
     let s = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(s);
@@ -115,6 +141,15 @@ mod tests {
         let items = split_list(text, 3..15);
         let got: Vec<_> = items.iter().map(|i| (i.text, &text[i.span.clone()])).collect();
         assert_eq!(got, [("12", "12"), ("34", "34"), ("56", "56")]);
+    }
+
+    #[test]
+    fn removal_span_takes_one_separator_with_the_item() {
+        let text = "x=\"1, 2;3\"";
+        let items = split_list(text, 3..10);
+        assert_eq!(&text[removal_span(&items, 1)], ", 2");
+        assert_eq!(&text[removal_span(&items, 0)], "1, ");
+        assert_eq!(&text[removal_span(&items[..1], 0)], "1");
     }
 
     #[test]

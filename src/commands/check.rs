@@ -5,7 +5,7 @@ use crate::ExitStatus;
 use crate::article::Corpus;
 use crate::cli::{CheckArgs, CommonArgs};
 use crate::config::Config;
-use crate::diagnostic::format::{self, Files, Format};
+use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};
 use crate::lint::{self, Context, Levels};
 use crate::source::SourceFile;
@@ -37,8 +37,11 @@ impl Checked {
 
 /// Reads the config and every article under ROOT, parses and lints them.
 pub fn load(root: &Path) -> Result<Checked> {
+    if !root.exists() {
+        bail!("knowledge-base folder {} does not exist", root.display());
+    }
     if !root.is_dir() {
-        bail!("{} is not a folder", root.display());
+        bail!("{} is not a folder (give the knowledge-base folder, not a file)", root.display());
     }
     let config = Config::load(root)?;
     let levels = config.levels()?;
@@ -77,20 +80,32 @@ fn undecodable_sources(root: &Path, _src: &Path, diags: &[Diagnostic]) -> Vec<So
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let checked = load(&args.common.root)?;
-    report(&checked, &args.common)?;
+    if checked.summary().articles == 0 && checked.diagnostics.is_empty() && !args.common.quiet {
+        // Most likely the wrong folder: say so rather than pass silently.
+        eprintln!("warning: no articles (.md files) found in {}", checked.config.source_dir().display());
+    }
     let status = status(&checked.diagnostics, args.common.deny_warnings);
+    crate::ignore_broken_pipe(report(&checked, &args.common))?;
     // The process ends next: freeing every article one by one cost 6% of a check.
     std::mem::forget(checked);
     Ok(status)
 }
 
-/// Prints diagnostics in the chosen format, then the summary.
+/// Prints diagnostics in the chosen format, then the summary (on stdout for
+/// human output, on stderr otherwise, so stdout stays machine-readable).
 pub fn report(checked: &Checked, common: &CommonArgs) -> Result<()> {
     let files = checked.files();
     let stdout = std::io::stdout();
-    let color = common.format == Format::Human && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let options = Options {
+        color: common.format == Format::Human
+            && common.color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref()),
+        path_prefix: match common.format {
+            Format::Github | Format::Sarif => repository_prefix(&checked.config.root),
+            _ => String::new(),
+        },
+    };
     let mut out = std::io::BufWriter::new(stdout.lock());
-    format::write(common.format, &mut out, &checked.diagnostics, &files, color)?;
+    format::write(common.format, &mut out, &checked.diagnostics, &files, &options)?;
     let line = checked.summary().line();
     if common.format == Format::Github {
         format::github::write_step_summary(&checked.diagnostics, &line)?;
@@ -103,6 +118,22 @@ pub fn report(checked: &Checked, common: &CommonArgs) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// Under GitHub Actions, ROOT's folder within the checkout (`kb/`), since
+/// annotations and code-scanning URIs are resolved against the repository
+/// root. Empty elsewhere, or when ROOT is the checkout or outside it.
+fn repository_prefix(root: &Path) -> String {
+    let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) else {
+        return String::new();
+    };
+    let (Ok(workspace), Ok(root)) = (Path::new(&workspace).canonicalize(), root.canonicalize()) else {
+        return String::new();
+    };
+    match root.strip_prefix(&workspace) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("{}/", crate::fs::display_rel(Path::new(""), rel)),
+        _ => String::new(),
+    }
 }
 
 /// 1 with errors (or warnings under --deny-warnings), else 0.

@@ -11,10 +11,11 @@ pub fn explain(args: &ExplainArgs) -> Result<ExitStatus> {
         bail!("{}", registry::unknown_rule_message(&args.rule));
     };
     let m = rule.meta();
-    match args.format {
-        DocFormat::Text => print!("{}", explain_text(m)),
-        DocFormat::Json => println!("{}", serde_json::to_string_pretty(&meta_json(m))?),
-    }
+    let text = match args.format {
+        DocFormat::Text => explain_text(m),
+        DocFormat::Json => format!("{}\n", serde_json::to_string_pretty(&meta_json(m))?),
+    };
+    print_out(&text)?;
     Ok(ExitStatus::Success)
 }
 
@@ -33,16 +34,22 @@ fn meta_json(m: &RuleMeta) -> serde_json::Value {
 }
 
 pub fn rules(args: &RulesArgs) -> Result<ExitStatus> {
-    match args.format {
-        DocFormat::Text => {
-            for m in registry::metas() {
-                println!("{:<6} {:<34} {:<8} {}", m.code, m.name, m.default_level.as_str(), m.summary);
-            }
-        }
+    let text = match args.format {
+        DocFormat::Text => registry::metas()
+            .map(|m| format!("{:<6} {:<34} {:<8} {}\n", m.code, m.name, m.default_level.as_str(), m.summary))
+            .collect(),
         DocFormat::Json => {
             let all: Vec<_> = registry::metas().map(meta_json).collect();
-            println!("{}", serde_json::to_string_pretty(&all)?);
+            format!("{}\n", serde_json::to_string_pretty(&all)?)
         }
-    }
+    };
+    print_out(&text)?;
     Ok(ExitStatus::Success)
+}
+
+/// Writes to stdout, returning (not panicking on) errors such as a closed pipe.
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    crate::ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Into::into))
 }

@@ -12,8 +12,22 @@ pub static RULES: &[&dyn Rule] = &[
     // KB0xx: the header and its metadata.
     &missing_properties::MissingProperties,
     &malformed_properties::MalformedProperties,
-    // KB3xx: across articles.
+    &duplicate_attribute::DuplicateAttribute,
+    &unknown_attribute::UnknownAttribute,
+    &noncanonical_attribute_case::NoncanonicalAttributeCase,
+    &missing_required_attribute::MissingRequiredAttribute,
+    &empty_required_attribute::EmptyRequiredAttribute,
+    &invalid_support_topic_id::InvalidSupportTopicId,
+    &duplicate_support_topic_id::DuplicateSupportTopicId,
+    &invalid_product_id::InvalidProductId,
+    &invalid_article_id::InvalidArticleId,
     &duplicate_article_id::DuplicateArticleId,
+    &unknown_cloud::UnknownCloud,
+    &retired_cloud::RetiredCloud,
+    &no_clouds::NoClouds,
+    &unknown_self_help_type::UnknownSelfHelpType,
+    &invalid_display_order::InvalidDisplayOrder,
+    &template_placeholder::TemplatePlaceholder,
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,

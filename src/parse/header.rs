@@ -57,7 +57,7 @@ pub fn scan(text: &str) -> Scan {
     let mut problems = Vec::new();
     let attrs_start = start + OPEN.len();
     let end = find_tag_end(text, start, attrs_start, &mut problems);
-    let attrs = scan_attributes(text, attrs_start..end.attrs_end, &end.cuts, &mut problems);
+    let attrs = scan_attributes(text, attrs_start..end.attrs_end, &end, &mut problems);
     let header = Header { span: start..end.header_end, attrs };
     Scan::Found { header, problems }
 }
@@ -67,7 +67,8 @@ fn skip_preamble(text: &str) -> usize {
     let mut i = 0;
     loop {
         let rest = &text[i..];
-        let trimmed = rest.trim_start();
+        // A second byte-order mark (files saved twice with one) is invisible too.
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
         i += rest.len() - trimmed.len();
         if trimmed.starts_with("<!--") {
             match trimmed.find("-->") {
@@ -99,46 +100,106 @@ struct TagEnd {
     header_end: usize,
     /// Line ends where an unclosed quote was cut off, with its quote character.
     cuts: Vec<(usize, u8)>,
+    /// Stray quotes and invisible characters, already reported, that the
+    /// attribute reader must see as blanks.
+    blanks: Vec<Span>,
+}
+
+/// State of the quote-aware walk over the tag.
+struct Walk<'a> {
+    text: &'a str,
+    problems: &'a mut Vec<HeaderProblem>,
+    /// The open quote character and where it is.
+    quote: Option<(u8, usize)>,
+    /// Where the last value's closing quote is.
+    last_close: Option<usize>,
+    cuts: Vec<(usize, u8)>,
+    blanks: Vec<Span>,
 }
 
 /// Walks the tag, honouring quotes, to find `/>` or `>` (then `</properties>`).
 /// An unclosed quote is detected when a later line starts like a new attribute.
 fn find_tag_end(text: &str, open: usize, from: usize, problems: &mut Vec<HeaderProblem>) -> TagEnd {
     let bytes = text.as_bytes();
+    let mut w = Walk { text, problems, quote: None, last_close: None, cuts: Vec::new(), blanks: Vec::new() };
     let mut i = from;
-    let mut quote: Option<(u8, usize)> = None;
-    let mut cuts = Vec::new();
     while i < bytes.len() {
         let b = bytes[i];
-        match quote {
-            Some((q, _)) if b == q => quote = None,
-            Some((q, at)) if b == b'\n' && line_starts_new_attribute(&text[i + 1..]) => {
-                problems.push(HeaderProblem::new(
-                    at..at + 1,
-                    "unclosed quote in header attribute value",
-                    Some("close the value with the same quote character it starts with"),
-                ));
-                let cut = if i > 0 && bytes[i - 1] == b'\r' { i - 1 } else { i };
-                cuts.push((cut, q));
-                quote = None;
-            }
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some((b, i)),
-            None if b == b'/' && bytes.get(i + 1) == Some(&b'>') => {
-                return TagEnd { attrs_end: i, header_end: i + 2, cuts };
-            }
-            None if b == b'>' => return TagEnd { cuts, ..close_element(text, i, problems) },
-            None if b == b'\n' && text[i + 1..].trim_start_matches([' ', '\t']).starts_with('#') => {
-                return TagEnd { cuts, ..unterminated(open, i, problems) };
-            }
-            None => {}
+        if let Some((q, at)) = w.quote {
+            w.in_value(i, b, q, at);
+        } else if b == b'"' || b == b'\'' {
+            w.quote_outside_value(i, b);
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'>') {
+            return w.finish(TagEnd { attrs_end: i, header_end: i + 2, ..TagEnd::default() });
+        } else if b == b'>' {
+            let end = close_element(text, i, w.problems);
+            return w.finish(end);
+        } else if b == b'\n' && text[i + 1..].trim_start_matches([' ', '\t']).starts_with('#') {
+            let end = unterminated(open, i, w.problems);
+            return w.finish(end);
+        } else if b >= 0x80 {
+            i += w.non_ascii(i);
+            continue;
         }
         i += 1;
     }
-    if let Some((_, at)) = quote {
-        problems.push(HeaderProblem::new(at..at + 1, "unclosed quote in header attribute value", None));
+    if let Some((_, at)) = w.quote {
+        w.problems.push(HeaderProblem::new(at..at + 1, "unclosed quote in header attribute value", None));
     }
-    TagEnd { cuts, ..unterminated(open, bytes.len(), problems) }
+    let end = unterminated(open, bytes.len(), w.problems);
+    w.finish(end)
+}
+
+impl Walk<'_> {
+    fn in_value(&mut self, i: usize, b: u8, q: u8, at: usize) {
+        if b == q {
+            self.quote = None;
+            self.last_close = Some(i);
+        } else if b == b'\n' && line_starts_new_attribute(&self.text[i + 1..]) {
+            self.problems.push(HeaderProblem::new(
+                at..at + 1,
+                "unclosed quote in header attribute value",
+                Some("close the value with the same quote character it starts with"),
+            ));
+            let cut = if i > 0 && self.text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
+            self.cuts.push((cut, q));
+            self.quote = None;
+        }
+    }
+
+    /// A quote right after a value's closing quote (`"text""`) is a stray, not
+    /// the start of a new value; anything else opens a value.
+    fn quote_outside_value(&mut self, i: usize, b: u8) {
+        if self.last_close.is_some_and(|c| c + 1 == i) {
+            self.problems.push(HeaderProblem::new(
+                i..i + 1,
+                "stray quote after the end of an attribute value",
+                Some("delete the extra quote"),
+            ));
+            self.blanks.push(i..i + 1);
+        } else {
+            self.quote = Some((b, i));
+        }
+    }
+
+    /// Reports an invisible character between attributes; returns its length.
+    fn non_ascii(&mut self, i: usize) -> usize {
+        let c = self.text[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        if let Some(what) = super::invisible::describe(c) {
+            self.problems.push(HeaderProblem::new(
+                i..i + len,
+                format!("unexpected invisible character {what} in header"),
+                Some("delete it; it is usually left by copying text from a web page or document"),
+            ));
+            self.blanks.push(i..i + len);
+        }
+        len
+    }
+
+    fn finish(self, end: TagEnd) -> TagEnd {
+        TagEnd { cuts: self.cuts, blanks: self.blanks, ..end }
+    }
 }
 
 fn unterminated(open: usize, at: usize, problems: &mut Vec<HeaderProblem>) -> TagEnd {
@@ -147,7 +208,7 @@ fn unterminated(open: usize, at: usize, problems: &mut Vec<HeaderProblem>) -> Ta
         "the <properties> header is never closed",
         Some("end the header with `/>`"),
     ));
-    TagEnd { attrs_end: at, header_end: at, cuts: Vec::new() }
+    TagEnd { attrs_end: at, header_end: at, ..TagEnd::default() }
 }
 
 /// After a plain `>`, the element must be closed by `</properties>`.
@@ -157,14 +218,14 @@ fn close_element(text: &str, gt: usize, problems: &mut Vec<HeaderProblem>) -> Ta
     let at = gt + 1 + (rest.len() - trimmed.len());
     let close = "</properties>";
     if trimmed.len() >= close.len() && trimmed.as_bytes()[..close.len()].eq_ignore_ascii_case(close.as_bytes()) {
-        return TagEnd { attrs_end: gt, header_end: at + close.len(), cuts: Vec::new() };
+        return TagEnd { attrs_end: gt, header_end: at + close.len(), ..TagEnd::default() };
     }
     problems.push(HeaderProblem::new(
         gt..gt + 1,
         "the <properties> header ends with `>` but has no `</properties>`",
         Some("end the header with `/>` instead of `>`"),
     ));
-    TagEnd { attrs_end: gt, header_end: gt + 1, cuts: Vec::new() }
+    TagEnd { attrs_end: gt, header_end: gt + 1, ..TagEnd::default() }
 }
 
 /// `name="…` at the start of a line: the previous value's quote was never closed.
@@ -181,10 +242,12 @@ fn line_starts_new_attribute(line: &str) -> bool {
 /// Reads attributes with quick-xml, turning its errors into problems and
 /// recovering after each one. The list is read in segments split at `cuts`;
 /// a segment whose value was cut gets its quote closed so the attribute is kept.
-fn scan_attributes(text: &str, range: Span, cuts: &[(usize, u8)], problems: &mut Vec<HeaderProblem>) -> Vec<Attribute> {
+fn scan_attributes(text: &str, range: Span, end: &TagEnd, problems: &mut Vec<HeaderProblem>) -> Vec<Attribute> {
+    let blanked = blank_out(&text[..range.end], &end.blanks);
+    let text = blanked.as_str();
     let mut attrs = Vec::new();
     let mut seg_start = range.start;
-    for &(cut, quote) in cuts {
+    for &(cut, quote) in &end.cuts {
         let mut repaired = text[seg_start..cut].to_string();
         repaired.push(quote as char);
         scan_segment(text, seg_start, &repaired, &mut attrs, problems);
@@ -192,6 +255,21 @@ fn scan_attributes(text: &str, range: Span, cuts: &[(usize, u8)], problems: &mut
     }
     scan_segment(text, seg_start, &text[seg_start..range.end], &mut attrs, problems);
     attrs
+}
+
+/// `text` with the given ranges replaced by spaces, byte for byte, so that
+/// offsets stay valid.
+fn blank_out(text: &str, blanks: &[Span]) -> String {
+    if blanks.is_empty() {
+        return text.to_string();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let len = bytes.len();
+    for b in blanks.iter().filter(|b| b.end <= len) {
+        bytes[b.clone()].fill(b' ');
+    }
+    // Whole characters were blanked, so this is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Scans `buf`, which stands at `base` in `text` (byte for byte, except for a
@@ -226,7 +304,8 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
 fn word_before(text: &str, at: usize) -> Span {
     let end = text[..at].trim_end().len();
     let start = text[..end].rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'').map_or(0, |i| i + 1);
-    if start < end { start..end } else { at..at + 1 }
+    // Clamped: the character at `at` may be wider than one byte.
+    if start < end { start..end } else { crate::source::clamp_span(text, &(at..at + 1)) }
 }
 
 fn offset_in(buf: &str, part: &str) -> usize {
@@ -235,10 +314,11 @@ fn offset_in(buf: &str, part: &str) -> usize {
 
 fn attr_problem(text: &str, base: usize, e: AttrError) -> HeaderProblem {
     let word_at = |p: usize| {
-        let start = base + p;
+        let start = crate::source::floor_char_boundary(text, (base + p).min(text.len()));
         let len =
             text[start..].find(|c: char| c.is_whitespace() || c == '=' || c == '/' || c == '>').unwrap_or(0).max(1);
-        start..(start + len).min(text.len())
+        // Clamped: a one-byte fallback may end inside a wider character.
+        crate::source::clamp_span(text, &(start..start + len))
     };
     match e {
         AttrError::ExpectedEq(p) => {
@@ -270,6 +350,17 @@ mod tests {
         match scan(text) {
             Scan::Found { header, problems } => (header, problems),
             Scan::Missing { .. } => panic!("no header in {text:?}"),
+        }
+    }
+
+    #[test]
+    fn problem_spans_stay_on_character_boundaries() {
+        // Found by fuzzing: a stray quote, then a line starting with `é`.
+        for text in ["<properties\n    a=\"x\"\n    bc\"\n\u{e9}    c=\"1\"\n/>\n", "<properties a b\"\u{e9}\" />"] {
+            let (h, problems) = found(text);
+            for span in problems.iter().map(|p| &p.span).chain(h.attrs.iter().map(|a| &a.value_span)) {
+                assert!(text.get(span.clone()).is_some(), "{span:?} in {text:?}");
+            }
         }
     }
 
@@ -323,6 +414,36 @@ mod tests {
     fn reports_unterminated_header_before_heading() {
         let (_, p) = found("<properties a=\"1\"\n\n# Title\n");
         assert!(p[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn names_an_invisible_character_after_a_value_and_keeps_reading() {
+        let text = "<properties\n a=\"1\"\u{200B}\n b=\"2\"\n/>";
+        let (h, p) = found(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "unexpected invisible character U+200B ZERO WIDTH SPACE in header");
+        assert_eq!(&text[p[0].span.clone()], "\u{200B}");
+        assert_eq!(h.attrs.len(), 2);
+    }
+
+    #[test]
+    fn reports_a_doubled_closing_quote_once_and_keeps_later_attributes() {
+        let text = "<properties\n a=\"text\"\"\n    b=\"2\"\n/>";
+        let (h, p) = found(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "stray quote after the end of an attribute value");
+        assert_eq!(p[0].span.start, text.find("\"\"").unwrap() + 1);
+        assert_eq!(
+            h.attrs.iter().map(|a| (a.name.as_str(), a.value.as_str())).collect::<Vec<_>>(),
+            [("a", "text"), ("b", "2")]
+        );
+    }
+
+    #[test]
+    fn skips_a_second_byte_order_mark_before_the_header() {
+        let (h, p) = found("\u{FEFF}<properties a=\"1\" />");
+        assert!(p.is_empty());
+        assert_eq!(h.span.start, 3);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 pub mod body;
 pub mod header;
+pub mod invisible;
+pub mod outline;
 
 use crate::article::Article;
 use crate::article::properties::Properties;

@@ -1,36 +1,59 @@
 //! GitHub Actions workflow commands (`::error file=…::message`). The service
-//! shows only the first annotations, so the most severe come first. When
-//! `GITHUB_STEP_SUMMARY` names a file, a Markdown table of counts per rule is
-//! appended to it.
+//! shows only the first annotations of a step, so the most severe come first.
+//! When `GITHUB_STEP_SUMMARY` names a file, a Markdown table of counts per rule
+//! is appended to it.
 
 use super::Files;
 use crate::diagnostic::{Diagnostic, Level};
+use anyhow::Context as _;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-pub fn write(out: &mut dyn std::io::Write, diags: &[Diagnostic], files: &Files<'_>) -> std::io::Result<()> {
+/// Writes one annotation per diagnostic, errors before warnings (each group in
+/// path order). `prefix` goes before every path.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    files: &Files<'_>,
+    prefix: &str,
+) -> std::io::Result<()> {
     let mut ordered: Vec<&Diagnostic> = diags.iter().collect();
+    // Stable, so the canonical path order holds within each level.
     ordered.sort_by_key(|d| std::cmp::Reverse(d.level));
     for d in ordered {
-        let p = files.position(&d.path, &d.span);
-        let kind = if d.level == Level::Error { "error" } else { "warning" };
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
-        writeln!(
-            out,
-            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&d.path),
-            p.line,
-            p.column,
-            p.end_line,
-            p.end_column,
-            escape_property(&format!("{} {}", d.code, d.name)),
-            escape_data(&message),
-        )?;
+        writeln!(out, "{}", annotation(d, files, prefix))?;
     }
     Ok(())
+}
+
+/// One workflow command, without the line break.
+pub fn annotation(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> String {
+    let p = files.position(&d.path, &d.span);
+    let kind = if d.level == Level::Error { "error" } else { "warning" };
+    format!(
+        "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        escape_property(&format!("{prefix}{}", d.path)),
+        p.line,
+        p.column,
+        p.end_line,
+        p.end_column,
+        escape_property(&format!("{} {}", d.code, d.name)),
+        escape_data(&message(d, files, prefix)),
+    )
+}
+
+/// The message, then the help and each related location on lines of their own
+/// (an annotation has a single location).
+fn message(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> String {
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        let _ = write!(message, "\nhelp: {help}");
+    }
+    for l in &d.labels {
+        let p = files.position(&l.path, &l.span);
+        let _ = write!(message, "\n{}: {prefix}{}:{}:{}", l.message, l.path, p.line, p.column);
+    }
+    message
 }
 
 fn escape_data(s: &str) -> String {
@@ -41,39 +64,100 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A Markdown summary: one row per rule, most severe first.
+/// A Markdown summary: the summary line, then one row per rule, most severe
+/// first.
 pub fn step_summary(diags: &[Diagnostic], summary_line: &str) -> String {
     let mut counts: BTreeMap<(std::cmp::Reverse<Level>, &str, &str), usize> = BTreeMap::new();
     for d in diags {
         *counts.entry((std::cmp::Reverse(d.level), d.code, d.name)).or_default() += 1;
     }
-    let mut s = format!("## kbc\n\n{summary_line}\n\n");
+    let mut s = format!("## kbc check\n\n{summary_line}\n\n");
     if !counts.is_empty() {
         s.push_str("| Code | Rule | Severity | Count |\n|---|---|---|---:|\n");
         for ((level, code, name), n) in counts {
-            s.push_str(&format!("| {code} | `{name}` | {} | {n} |\n", level.0.as_str()));
+            let _ = writeln!(s, "| {code} | `{name}` | {} | {n} |", level.0.as_str());
         }
+        s.push('\n');
     }
     s
 }
 
-/// Appends the summary to `$GITHUB_STEP_SUMMARY` when it is set.
-pub fn write_step_summary(diags: &[Diagnostic], summary_line: &str) -> std::io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+/// Appends the summary to the file `$GITHUB_STEP_SUMMARY` names, when it is
+/// set and not empty.
+pub fn write_step_summary(diags: &[Diagnostic], summary_line: &str) -> anyhow::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
     use std::io::Write as _;
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
-    f.write_all(step_summary(diags, summary_line).as_bytes())
+    let path = std::path::PathBuf::from(path);
+    let context = || format!("cannot write the step summary to {} (GITHUB_STEP_SUMMARY)", path.display());
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).with_context(context)?;
+    f.write_all(step_summary(diags, summary_line).as_bytes()).with_context(context)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Label;
+    use crate::source::SourceFile;
+
+    fn diag(level: Level, path: &str, span: std::ops::Range<usize>) -> Diagnostic {
+        Diagnostic {
+            code: "KB012",
+            name: "duplicate-article-id",
+            level,
+            path: path.into(),
+            span,
+            message: "duplicate articleId \"x\"".into(),
+            help: Some("give each article its own GUID".into()),
+            labels: vec![],
+            fix: None,
+        }
+    }
 
     #[test]
     fn escapes_workflow_command_characters() {
-        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
+        assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn annotation_carries_position_title_help_and_related_locations() {
+        let a = SourceFile::new("a.md".into(), "one\ntwo x\n".into(), false);
+        let b = SourceFile::new("b.md".into(), "x\n".into(), false);
+        let files = Files::new([&a, &b]);
+        let mut d = diag(Level::Error, "a.md", 8..9);
+        d.labels.push(Label { path: "b.md".into(), span: 0..1, message: "also used here".into() });
+        assert_eq!(
+            annotation(&d, &files, "kb/"),
+            "::error file=kb/a.md,line=2,col=5,endLine=2,endColumn=6,title=KB012 duplicate-article-id::\
+             duplicate articleId \"x\"%0Ahelp: give each article its own GUID%0Aalso used here: kb/b.md:1:1"
+        );
+    }
+
+    #[test]
+    fn errors_come_before_warnings_keeping_path_order() {
+        let diags =
+            [diag(Level::Warning, "a.md", 0..0), diag(Level::Error, "b.md", 0..0), diag(Level::Error, "c.md", 0..0)];
+        let mut out = Vec::new();
+        write(&mut out, &diags, &Files::default(), "").unwrap();
+        let files: Vec<_> =
+            String::from_utf8(out).unwrap().lines().map(|l| l.split(',').next().unwrap().to_string()).collect();
+        assert_eq!(files, ["::error file=b.md", "::error file=c.md", "::warning file=a.md"]);
+    }
+
+    #[test]
+    fn step_summary_counts_rules_most_severe_first() {
+        let mut w = diag(Level::Warning, "a.md", 0..0);
+        w.code = "KB002";
+        w.name = "malformed-properties";
+        let diags = [w, diag(Level::Error, "a.md", 0..0), diag(Level::Error, "b.md", 0..0)];
+        let s = step_summary(&diags, "checked 2 articles: 2 errors, 1 warning");
+        assert!(s.starts_with("## kbc check\n\nchecked 2 articles: 2 errors, 1 warning\n\n| Code |"), "{s}");
+        let rows: Vec<_> = s.lines().filter(|l| l.starts_with("| KB")).collect();
+        assert_eq!(
+            rows,
+            ["| KB012 | `duplicate-article-id` | error | 2 |", "| KB002 | `malformed-properties` | warning | 1 |"]
+        );
     }
 }

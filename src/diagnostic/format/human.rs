@@ -4,7 +4,7 @@
 use super::Files;
 use crate::diagnostic::{Diagnostic, Level as KbLevel};
 use crate::source::{SourceFile, Span};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 
 pub fn write(
     out: &mut dyn std::io::Write,
@@ -25,13 +25,20 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
         KbLevel::Error => Level::ERROR,
         _ => Level::WARNING,
     };
-    let primary = excerpt(files.get(&d.path), &d.span);
-    let mut group: Group<'_> =
-        level.primary_title(&d.message).id(d.code).element(snippet(&d.path, &primary, AnnotationKind::Primary, ""));
-    let label_excerpts: Vec<(&str, Excerpt, &str)> =
-        d.labels.iter().map(|l| (l.path.as_str(), excerpt(files.get(&l.path), &l.span), l.message.as_str())).collect();
+    let primary = files.get(&d.path).map(|f| excerpt(f, &d.span));
+    let mut group: Group<'_> = level.primary_title(&d.message).id(d.code).element(location(
+        &d.path,
+        primary.as_ref(),
+        AnnotationKind::Primary,
+        "",
+    ));
+    let label_excerpts: Vec<(&str, Option<Excerpt>, &str)> = d
+        .labels
+        .iter()
+        .map(|l| (l.path.as_str(), files.get(&l.path).map(|f| excerpt(f, &l.span)), l.message.as_str()))
+        .collect();
     for (path, ex, msg) in &label_excerpts {
-        group = group.element(snippet(path, ex, AnnotationKind::Context, msg));
+        group = group.element(location(path, ex.as_ref(), AnnotationKind::Context, msg));
     }
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help));
@@ -41,6 +48,15 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
     renderer.render(&[group])
 }
 
+/// A snippet with the span underlined, or just `--> path` for a file whose
+/// text is unknown (one that could not be read).
+fn location<'a>(path: &'a str, ex: Option<&'a Excerpt>, kind: AnnotationKind, label: &'a str) -> Element<'a> {
+    match ex {
+        Some(ex) => snippet(path, ex, kind, label).into(),
+        None => Origin::path(path).into(),
+    }
+}
+
 /// The lines around a span, with the span made relative to them.
 struct Excerpt {
     text: String,
@@ -48,10 +64,7 @@ struct Excerpt {
     span: Span,
 }
 
-fn excerpt(file: Option<&SourceFile>, span: &Span) -> Excerpt {
-    let Some(f) = file else {
-        return Excerpt { text: String::new(), line_start: 1, span: 0..0 };
-    };
+fn excerpt(f: &SourceFile, span: &Span) -> Excerpt {
     let span = &crate::source::clamp_span(&f.text, span);
     let (first, _) = f.line_col(span.start);
     let (last, _) = f.line_col(span.end.max(span.start));
@@ -71,4 +84,38 @@ fn snippet<'a>(
     let annotation = kind.span(ex.span.clone());
     let annotation = if label.is_empty() { annotation } else { annotation.label(label) };
     Snippet::source(ex.text.as_str()).line_start(ex.line_start).path(path).annotation(annotation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+
+    fn show(text: &str, span: Span) -> String {
+        let f = SourceFile::new("a.md".into(), text.into(), false);
+        let d = Diagnostic::new(&crate::lint::rules::malformed_properties::META, span, "bad").with_path("a.md");
+        render(&Renderer::plain(), &d, &Files::new([&f]))
+    }
+
+    #[test]
+    fn underlines_the_span_under_its_line() {
+        let out = show("<properties\n    a=1\n/>\n", 18..19);
+        assert!(out.starts_with("error[KB002]: bad\n --> a.md:2:7\n"), "{out}");
+        assert!(out.contains("2 |     a=1\n  |       ^\n"), "{out}");
+    }
+
+    #[test]
+    fn shows_every_line_of_a_span_that_crosses_lines() {
+        let out = show("one\ntwo\nthree\n", 1..9);
+        assert!(out.contains("one") && out.contains("two") && out.contains("three"), "{out}");
+    }
+
+    #[test]
+    fn leaves_no_carriage_return_and_survives_spans_past_the_end() {
+        assert!(!show("a\r\nbb\r\n", 3..5).contains('\r'));
+        let out = show("abc", 2..99);
+        assert!(out.contains("--> a.md:1:3"), "{out}");
+        let out = show("", 0..0);
+        assert!(out.contains("--> a.md:1:1"), "{out}");
+    }
 }

@@ -60,18 +60,29 @@ pub struct Position {
     pub end_column: usize,
 }
 
+/// How to write diagnostics, beyond the format itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Colour (human format only).
+    pub color: bool,
+    /// Put before every path in github and sarif output. Under GitHub Actions
+    /// this is ROOT's folder within the checkout, because annotations and
+    /// code-scanning results are resolved against the repository root.
+    pub path_prefix: String,
+}
+
 /// Writes diagnostics in the chosen format.
 pub fn write(
     format: Format,
     out: &mut dyn std::io::Write,
     diags: &[Diagnostic],
     files: &Files<'_>,
-    color: bool,
+    options: &Options,
 ) -> std::io::Result<()> {
     match format {
-        Format::Human => human::write(out, diags, files, color),
+        Format::Human => human::write(out, diags, files, options.color),
         Format::Json => json::write(out, diags, files),
-        Format::Github => github::write(out, diags, files),
-        Format::Sarif => sarif::write(out, diags, files),
+        Format::Github => github::write(out, diags, files, &options.path_prefix),
+        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix),
     }
 }

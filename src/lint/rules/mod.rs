@@ -2,9 +2,24 @@
 //! and its tests. Register new rules in [`super::registry::RULES`].
 
 pub mod duplicate_article_id;
+pub mod duplicate_attribute;
+pub mod duplicate_support_topic_id;
+pub mod empty_required_attribute;
+pub mod invalid_article_id;
+pub mod invalid_display_order;
 pub mod invalid_encoding;
+pub mod invalid_product_id;
+pub mod invalid_support_topic_id;
 pub mod malformed_properties;
 pub mod missing_properties;
+pub mod missing_required_attribute;
+pub mod no_clouds;
+pub mod noncanonical_attribute_case;
+pub mod retired_cloud;
+pub mod template_placeholder;
+pub mod unknown_attribute;
+pub mod unknown_cloud;
+pub mod unknown_self_help_type;
 pub mod unreadable_file;
 
 #[cfg(test)]

@@ -1,0 +1,122 @@
+//! `kbc match`: loads a bundle, indexes it, and prints the best matches for a
+//! text with why they matched. Exit status 0 with matches, 1 without.
+
+use crate::ExitStatus;
+use crate::cli::{MatchArgs, ReportFormat};
+use crate::config::Config;
+use crate::matching::bundle::Bundle;
+use crate::matching::{self, Hit, Index, Query};
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn run(args: &MatchArgs) -> Result<ExitStatus> {
+    let t0 = Instant::now();
+    let bundle = Bundle::load(&bundle_path(args)?)?;
+    let t1 = Instant::now();
+    let index = Index::build(&bundle);
+    let t2 = Instant::now();
+    let query = Query {
+        text: args.text.clone(),
+        cloud: args.cloud.clone(),
+        support_topic: args.support_topic.clone(),
+        limit: args.limit,
+    };
+    let hits = index.search(&bundle, &query);
+    let t3 = Instant::now();
+    let views: Vec<MatchView> = hits.iter().enumerate().map(|(i, h)| view(&bundle, &args.text, i + 1, h)).collect();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Human => write_human(&mut out, &views, bundle.articles.len())?,
+        ReportFormat::Json => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&MatchReport { query: &args.text, matches: &views })?)?
+        }
+    }
+    if args.timings {
+        let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
+        eprintln!("load {:.1} ms, index {:.1} ms, query {:.2} ms", ms(t0, t1), ms(t1, t2), ms(t2, t3));
+    }
+    Ok(if views.is_empty() { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+fn bundle_path(args: &MatchArgs) -> Result<PathBuf> {
+    match &args.bundle {
+        Some(p) => Ok(p.clone()),
+        None => Ok(Config::load(Path::new("."))?.output_dir().join("rules.json")),
+    }
+}
+
+#[derive(Serialize)]
+struct MatchReport<'a> {
+    query: &'a str,
+    matches: &'a [MatchView],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatchView {
+    rank: usize,
+    article_id: String,
+    title: String,
+    path: String,
+    score: f64,
+    clouds: Vec<String>,
+    /// The problem signature the query matched exactly, if any.
+    exact_signature: Option<String>,
+    /// Query terms found, by field.
+    terms: Vec<FieldTerms>,
+}
+
+#[derive(Serialize)]
+struct FieldTerms {
+    field: &'static str,
+    terms: Vec<String>,
+}
+
+fn view(bundle: &Bundle, text: &str, rank: usize, hit: &Hit) -> MatchView {
+    let a = &bundle.articles[hit.article];
+    let terms = matching::matched_terms(a, text)
+        .into_iter()
+        .map(|(f, terms)| FieldTerms { field: f.as_str(), terms })
+        .collect();
+    MatchView {
+        rank,
+        article_id: a.article_id.clone(),
+        title: if a.title.is_empty() { a.heading.clone() } else { a.title.clone() },
+        path: a.path.clone(),
+        score: (hit.score * 100.0).round() / 100.0,
+        clouds: a.clouds.clone(),
+        exact_signature: hit.signature.clone(),
+        terms,
+    }
+}
+
+fn write_human(out: &mut impl Write, views: &[MatchView], total: usize) -> Result<()> {
+    if views.is_empty() {
+        writeln!(out, "no article matches (searched {total} articles)")?;
+        return Ok(());
+    }
+    for v in views {
+        writeln!(out, "{}. {}  (score {:.2})", v.rank, v.title, v.score)?;
+        writeln!(out, "   {}  [{}]", v.path, v.clouds.join(", "))?;
+        if let Some(sig) = &v.exact_signature {
+            writeln!(out, "   why: the error message matches this article's problem signature")?;
+            writeln!(out, "        \"{}\"", shorten(sig, 110))?;
+        }
+        let words: Vec<String> = v.terms.iter().map(|t| format!("{} ({})", t.terms.join(", "), t.field)).collect();
+        if !words.is_empty() {
+            writeln!(out, "   {}: {}", if v.exact_signature.is_some() { "also" } else { "why" }, words.join("; "))?;
+        }
+    }
+    Ok(())
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &flat[..i]),
+        None => flat,
+    }
+}

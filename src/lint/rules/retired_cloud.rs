@@ -1,0 +1,77 @@
+use super::unknown_cloud::is_retired;
+use crate::article::Article;
+use crate::article::properties::removal_span;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::{Context, Rule, RuleMeta};
+
+pub struct RetiredCloud;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "KB014",
+    name: "retired-cloud",
+    default_level: Level::Warning,
+    summary: "cloudEnvironments or disableClouds names a retired cloud",
+    docs: r#"## What it checks
+That `cloudEnvironments` and `disableClouds` do not name a retired cloud:
+`blackforest` (Azure Germany, closed in 2021).
+
+## Why
+Nothing is published to a retired cloud, so the name does nothing. It is
+noise that gets copied into every new article made from an old one, and it
+can hide the fact that an article reaches fewer clouds than it seems to.
+
+## Example
+```markdown
+cloudEnvironments="public, blackforest, fairfax"
+```
+Good: `cloudEnvironments="public, fairfax"`.
+
+## How to fix
+Delete the name and its comma; the fix does it.
+
+## Configuration
+`retired-cloud = "warn"` (default).
+"#,
+};
+
+impl Rule for RetiredCloud {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for attr in ["cloudEnvironments", "disableClouds"] {
+            let items = article.props.list(article.text(), attr);
+            for (i, item) in items.iter().enumerate().filter(|(_, it)| is_retired(it.text)) {
+                out.push(
+                    Diagnostic::new(
+                        &META,
+                        item.span.clone(),
+                        format!("\"{}\" in {attr} is a retired cloud", item.text),
+                    )
+                    .with_help("delete it; nothing is published to a retired cloud")
+                    .with_fix(removal_span(&items, i), ""),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::testing::{article, check};
+
+    #[test]
+    fn reports_blackforest_with_a_fix_that_removes_it() {
+        let text = article("", "").replace("\"public\"", "\"public,BlackForest, fairfax\"");
+        let d = check("KB014", &text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&text[d[0].span.clone()], "BlackForest");
+        assert_eq!(&text[d[0].fix.as_ref().unwrap().span.clone()], ",BlackForest");
+    }
+
+    #[test]
+    fn allows_current_clouds() {
+        assert!(check("KB014", &article("  disableClouds=\"mooncake\"\n", "")).is_empty());
+    }
+}

@@ -1,0 +1,199 @@
+//! `kbc match`: which published articles fit an error message or question?
+//! Articles of a bundle are indexed once for BM25 over weighted fields
+//! (title, headings, problem signatures, text); a query ranks articles whose
+//! problem signature matches it exactly ([`signature`]) first, then by score.
+
+pub mod bundle;
+pub mod signature;
+pub mod tokens;
+
+use bundle::{Article, Bundle};
+use signature::Pattern;
+use std::collections::HashMap;
+
+/// BM25 parameters: the usual defaults.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// The fields of an article, with their weight in the term frequency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Headings,
+    Signatures,
+    Text,
+}
+
+impl Field {
+    pub const ALL: [Field; 4] = [Field::Title, Field::Signatures, Field::Headings, Field::Text];
+
+    fn weight(self) -> f64 {
+        match self {
+            Field::Title => 3.0,
+            Field::Signatures => 2.5,
+            Field::Headings => 1.5,
+            Field::Text => 1.0,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Headings => "headings",
+            Field::Signatures => "signatures",
+            Field::Text => "text",
+        }
+    }
+
+    /// The text of this field of an article.
+    pub fn text(self, a: &Article) -> String {
+        match self {
+            Field::Title => format!("{}\n{}", a.title, a.heading),
+            Field::Headings => a.sections.iter().map(|s| s.heading.as_str()).collect::<Vec<_>>().join("\n"),
+            Field::Signatures => a.problems.iter().flat_map(|p| &p.signatures).cloned().collect::<Vec<_>>().join("\n"),
+            Field::Text => {
+                let sections = a.sections.iter().map(|s| s.text.as_str());
+                let problems = a.problems.iter().map(|p| p.text.as_str());
+                let all: Vec<&str> = [a.description.as_str()].into_iter().chain(sections).chain(problems).collect();
+                all.join("\n") + "\n" + &a.steps.join("\n")
+            }
+        }
+    }
+}
+
+/// An inverted index over one bundle's articles (same order as the bundle).
+pub struct Index {
+    postings: HashMap<String, Vec<(u32, f32)>>,
+    lengths: Vec<f32>,
+    avg_len: f64,
+    signatures: Vec<Vec<(String, Pattern)>>,
+}
+
+/// What to look for, and where.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub text: String,
+    pub cloud: Option<String>,
+    pub support_topic: Option<String>,
+    pub limit: usize,
+}
+
+/// One ranked article.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index into the bundle's articles.
+    pub article: usize,
+    pub score: f64,
+    /// The signature that matched the query exactly, if one did.
+    pub signature: Option<String>,
+}
+
+impl Index {
+    pub fn build(bundle: &Bundle) -> Index {
+        let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        let mut lengths = Vec::with_capacity(bundle.articles.len());
+        for (i, a) in bundle.articles.iter().enumerate() {
+            let (tf, len) = weighted_terms(a);
+            for (term, w) in tf {
+                postings.entry(term).or_default().push((i as u32, w as f32));
+            }
+            lengths.push(len as f32);
+        }
+        let avg_len = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
+        let signatures = bundle.articles.iter().map(article_signatures).collect();
+        Index { postings, lengths, avg_len, signatures }
+    }
+
+    /// Ranks the articles that pass the filters: exact signature matches
+    /// first, then by BM25 score, ties by bundle order.
+    pub fn search(&self, bundle: &Bundle, q: &Query) -> Vec<Hit> {
+        let keep = |i: usize| passes_filters(&bundle.articles[i], q);
+        let mut scores = self.bm25(&q.text);
+        scores.retain(|i, _| keep(*i));
+        let pattern = Pattern::new(&q.text);
+        let mut hits: Vec<Hit> = (0..bundle.articles.len())
+            .filter(|&i| keep(i))
+            .filter_map(|i| {
+                let signature = self.signatures[i].iter().find(|(_, p)| signature::matches(&pattern, p));
+                let score = scores.get(&i).copied().unwrap_or(0.0);
+                (signature.is_some() || score > 0.0).then(|| Hit {
+                    article: i,
+                    score,
+                    signature: signature.map(|s| s.0.clone()),
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.signature
+                .is_some()
+                .cmp(&a.signature.is_some())
+                .then(b.score.total_cmp(&a.score))
+                .then(a.article.cmp(&b.article))
+        });
+        hits.truncate(q.limit);
+        hits
+    }
+
+    /// BM25 scores of every article containing a query term.
+    fn bm25(&self, text: &str) -> HashMap<usize, f64> {
+        let mut terms = tokens::tokens(text);
+        terms.sort();
+        terms.dedup();
+        let n = self.lengths.len() as f64;
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for term in &terms {
+            let Some(list) = self.postings.get(term) else { continue };
+            let df = list.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            for &(doc, tf) in list {
+                let tf = tf as f64;
+                let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] as f64 / self.avg_len.max(1.0));
+                *scores.entry(doc as usize).or_default() += idf * tf * (K1 + 1.0) / (tf + norm);
+            }
+        }
+        scores
+    }
+}
+
+/// Weighted term frequencies of an article and its (unweighted) length.
+fn weighted_terms(a: &Article) -> (HashMap<String, f64>, usize) {
+    let mut tf: HashMap<String, f64> = HashMap::new();
+    let mut len = 0;
+    for field in Field::ALL {
+        for t in tokens::tokens(&field.text(a)) {
+            len += 1;
+            *tf.entry(t).or_default() += field.weight();
+        }
+    }
+    (tf, len)
+}
+
+fn article_signatures(a: &Article) -> Vec<(String, Pattern)> {
+    a.problems.iter().flat_map(|p| &p.signatures).map(|s| (s.clone(), Pattern::new(s))).collect()
+}
+
+fn passes_filters(a: &Article, q: &Query) -> bool {
+    let cloud_ok = q.cloud.as_deref().is_none_or(|c| a.clouds.iter().any(|x| x.eq_ignore_ascii_case(c)));
+    let topic_ok =
+        q.support_topic.as_deref().is_none_or(|t| a.support_topic_ids.iter().any(|x| x.eq_ignore_ascii_case(t)));
+    cloud_ok && topic_ok
+}
+
+/// The query terms found in each field of an article, for "why it matched".
+pub fn matched_terms(a: &Article, query: &str) -> Vec<(Field, Vec<String>)> {
+    let mut q = tokens::tokens(query);
+    q.dedup();
+    let mut seen = std::collections::HashSet::new();
+    q.retain(|t| seen.insert(t.clone()));
+    Field::ALL
+        .into_iter()
+        .filter_map(|f| {
+            let have: std::collections::HashSet<String> = tokens::tokens(&f.text(a)).into_iter().collect();
+            let found: Vec<String> = q.iter().filter(|t| have.contains(*t)).cloned().collect();
+            (!found.is_empty()).then_some((f, found))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,67 @@
+use super::bundle::Bundle;
+use super::*;
+
+fn bundle() -> Bundle {
+    Bundle::parse(include_bytes!("../../tests/fixtures/bundles/small.json")).unwrap()
+}
+
+fn search(text: &str, cloud: Option<&str>, topic: Option<&str>) -> Vec<(String, bool)> {
+    let b = bundle();
+    let q = Query { text: text.into(), cloud: cloud.map(Into::into), support_topic: topic.map(Into::into), limit: 10 };
+    Index::build(&b)
+        .search(&b, &q)
+        .into_iter()
+        .map(|h| (b.articles[h.article].path.clone(), h.signature.is_some()))
+        .collect()
+}
+
+#[test]
+fn exact_signature_match_ranks_first() {
+    let hits = search("py4j.security.Py4JSecurityException: Method ... is not whitelisted", None, None);
+    assert_eq!(hits[0], ("articles/databricks/passthrough.md".into(), true));
+}
+
+#[test]
+fn exact_match_beats_a_higher_bm25_score() {
+    // "secrets security scope" scores the secrets article well, but the
+    // quoted message is the passthrough article's signature.
+    let q = "secrets security scope scope py4j.security.Py4JSecurityException: ... is not whitelisted";
+    assert_eq!(search(q, None, None)[0].0, "articles/databricks/passthrough.md");
+}
+
+#[test]
+fn finds_articles_by_words_without_a_signature() {
+    let hits = search("invalid access token", None, None);
+    assert_eq!(hits[0], ("articles/databricks/tokens.md".into(), false));
+}
+
+#[test]
+fn filters_by_cloud_and_support_topic() {
+    assert!(search("py4j security exception", Some("mooncake"), None).iter().all(|h| !h.0.contains("passthrough")));
+    let hits = search("secret token", None, Some("32677718"));
+    assert!(!hits.is_empty() && hits.iter().all(|h| !h.0.contains("passthrough") && !h.0.contains("storage")));
+}
+
+#[test]
+fn unrelated_query_finds_nothing() {
+    assert!(search("kubernetes ingress controller", None, None).is_empty());
+}
+
+#[test]
+fn camel_case_identifiers_match_their_words() {
+    let hits = search("authorization permission mismatch", None, None);
+    assert_eq!(hits[0].0, "articles/storage/mismatch.md");
+}
+
+#[test]
+fn reports_matched_terms_per_field() {
+    let b = bundle();
+    let why = matched_terms(&b.articles[2], "invalid token cli");
+    assert_eq!(why[0], (Field::Title, vec!["invalid".to_string(), "token".to_string()]));
+}
+
+#[test]
+fn rejects_bundles_of_another_schema_version() {
+    let err = Bundle::parse(br#"{"schemaVersion": 2, "articles": []}"#).unwrap_err();
+    assert!(err.to_string().contains("schemaVersion 2"));
+}

@@ -1,0 +1,57 @@
+//! `kbc match` end to end over a small fixture bundle (the rules.json layout
+//! of issue 3); the sample knowledge base is matched in tests/author_e2e.rs
+//! once it is built.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+const BUNDLE: &str = "tests/fixtures/bundles/small.json";
+
+fn kbc_match(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("kbc").unwrap().args(["match", "--bundle", BUNDLE]).args(args).assert()
+}
+
+#[test]
+fn match_prints_title_path_and_why_for_an_error_message() {
+    kbc_match(&["py4j.security.Py4JSecurityException: Method ... is not whitelisted"])
+        .success()
+        .stdout(contains("1. Resolve errors on clusters with credential passthrough"))
+        .stdout(contains("articles/databricks/passthrough.md"))
+        .stdout(contains("matches this article's problem signature"));
+}
+
+#[test]
+fn match_json_lists_ranked_matches_with_reasons() {
+    let out =
+        kbc_match(&["--format", "json", "--limit", "1", "invalid access token"]).success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let m = &v["matches"];
+    assert_eq!(m.as_array().unwrap().len(), 1);
+    assert_eq!(m[0]["path"], "articles/databricks/tokens.md");
+    assert!(m[0]["exactSignature"].is_null());
+    assert_eq!(m[0]["terms"][0]["field"], "title");
+}
+
+#[test]
+fn match_exits_1_when_nothing_matches() {
+    kbc_match(&["kubernetes ingress"]).code(1).stdout(contains("no article matches (searched 4 articles)"));
+}
+
+#[test]
+fn match_honours_cloud_and_support_topic_filters() {
+    kbc_match(&["--cloud", "mooncake", "py4j security exception whitelisted"]).stdout(contains("passthrough.md").not());
+    kbc_match(&["--support-topic", "32629300", "fix"])
+        .success()
+        .stdout(contains("mismatch.md").and(contains("tokens.md").not()));
+}
+
+#[test]
+fn match_explains_a_missing_bundle() {
+    Command::cargo_bin("kbc")
+        .unwrap()
+        .args(["match", "--bundle", "no/such/rules.json", "x"])
+        .assert()
+        .code(2)
+        .stderr(contains("run `kbc build` first"));
+}
