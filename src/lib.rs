@@ -18,9 +18,11 @@ pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod fs;
+pub mod include;
 pub mod lint;
 pub mod matching;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod source;
@@ -44,6 +46,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::New(a) => commands::new::run(a),
         Command::Match(a) => commands::matches::run(a),
         Command::Diff(a) => commands::diff::run(a),
+        Command::Completions(a) => commands::completions::run(a),
     };
     result.unwrap_or_else(|e| {
         if is_broken_pipe(&e) {

@@ -188,6 +188,15 @@ fn closed_stdout_is_not_a_crash() {
     }
 }
 
+#[test]
+fn the_sample_knowledge_base_passes_cleanly() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = kbc(["check", root]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with(" errors, 0 warnings\n") && !stdout.contains("warning["), "{stdout}");
+}
+
 // ---------------------------------------------------------------- paths
 
 #[test]
@@ -260,6 +269,19 @@ fn no_escape_codes_unless_colour_is_asked_for() {
     assert!(!kb.run(["check", "--color", "always", "--format", "json"]).stdout.contains('\x1b'));
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_colour_unless_no_color_is_set() {
+    let kb = Kb::fixture("several-problems");
+    let coloured = common::run_on_terminal(kb.root(), &["check"], &[]);
+    assert!(coloured.contains("\x1b["), "{coloured}");
+    assert!(coloured.contains("checked 6 articles"), "{coloured}");
+    let plain = common::run_on_terminal(kb.root(), &["check"], &[("NO_COLOR", "1")]);
+    assert!(!plain.contains('\x1b') && plain.contains("error[KB012]"), "{plain}");
+    let never = common::run_on_terminal(kb.root(), &["check", "--color", "never"], &[]);
+    assert!(!never.contains('\x1b'), "{never}");
+}
+
 #[test]
 fn quiet_leaves_out_the_summary() {
     let run = Kb::fixture("clean").run(["check", "--quiet"]);
@@ -309,7 +331,19 @@ fn json_prints_one_object_per_diagnostic_with_every_field() {
     assert_eq!(dup["related"][0]["path"], "articles/databricks/token-expired.md");
 }
 
+#[test]
+fn format_names_are_case_insensitive() {
+    let kb = Kb::fixture("several-problems");
+    assert_eq!(kb.run(["check", "--format", "JSON"]).stdout, kb.run(["check", "--format", "json"]).stdout);
+}
+
 // ---------------------------------------------------------------- github
+
+#[test]
+fn github_output_matches_snapshot() {
+    let run = Kb::fixture("several-problems").run(["check", "--format", "github"]);
+    insta::assert_snapshot!("github_several_problems", run.stdout);
+}
 
 #[test]
 fn github_annotations_list_errors_before_warnings() {
