@@ -11,14 +11,16 @@ use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
+use crate::include::Resolver;
 use crate::lint::{self, Context, Levels, Rule, registry};
 use crate::parse::outline;
+use crate::render::bundle::Entry;
 use crate::render::clouds::Rewrites;
 use crate::render::markdown::{self, Sanitizer};
 use crate::render::site::{self, Plan};
 use crate::render::templates::Theme;
 use crate::render::view::{BundleArticle, SiteView};
-use crate::render::{GENERATOR, bundle, data, search};
+use crate::render::{GENERATOR, bundle, data, includes, search};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -42,8 +44,9 @@ pub(crate) struct Preview {
     /// Corpus indices of the articles this preview publishes.
     published: Vec<usize>,
     plan: Plan,
-    /// Bundle entries, aligned with `published`.
-    bundles: Vec<BundleArticle>,
+    /// What index pages and search need of each published article
+    /// (aligned with `published`): its entry and its search document.
+    pages: Vec<(Entry, Vec<u8>)>,
 }
 
 /// What a rebuild did.
@@ -85,7 +88,7 @@ impl Preview {
             diagnostics: Vec::new(),
             published: Vec::new(),
             plan: Plan::new(std::iter::empty(), ""),
-            bundles: Vec::new(),
+            pages: Vec::new(),
         };
         let all: Vec<usize> = (0..preview.corpus.len()).collect();
         preview.lint_articles(&all);
@@ -199,7 +202,7 @@ impl Preview {
         self.published = (0..self.corpus.len()).filter(|&i| self.publishes(&self.corpus.articles[i])).collect();
         let src_prefix = format!("{}/", crate::fs::display_rel(&self.root, &self.config.source_dir()));
         self.plan = Plan::new(self.published.iter().map(|&i| self.corpus.articles[i].path()), &src_prefix);
-        self.bundles = (0..self.published.len()).into_par_iter().map(|k| self.render_page(k)).collect::<Result<_>>()?;
+        self.pages = (0..self.published.len()).into_par_iter().map(|k| self.render_page(k)).collect::<Result<_>>()?;
         self.write_indexes()
     }
 
@@ -212,7 +215,7 @@ impl Preview {
                 return self.render_all();
             }
             if let Some(k) = k {
-                self.bundles[k] = self.render_page(k)?;
+                self.pages[k] = self.render_page(k)?;
             }
         }
         self.write_indexes()
@@ -227,27 +230,37 @@ impl Preview {
         }
     }
 
-    /// Renders the `k`th published article's page and returns its bundle entry.
-    fn render_page(&self, k: usize) -> Result<BundleArticle> {
+    /// Renders the `k`th published article's page (with its includes
+    /// expanded, as the build does) and returns what the indexes need.
+    fn render_page(&self, k: usize) -> Result<(Entry, Vec<u8>)> {
         let a = &self.corpus.articles[self.published[k]];
-        let events = outline::body_events(a.text(), &a.body);
-        let entry = bundle::article(a, outline::extract(&events));
+        let resolver = Resolver { root: &self.config.root, corpus: &self.corpus };
+        let expanded = includes::expand(&resolver, a).map(|text| {
+            let body = crate::parse::body::parse(&text, a.body.start);
+            (text, body)
+        });
+        let (text, body) = expanded.as_ref().map_or((a.text(), &a.body), |(t, b)| (t.as_str(), b));
+        let events = outline::body_events(text, body);
+        let full: BundleArticle = bundle::article(a, text, body, outline::extract(&events));
         let link = |target: &str| self.plan.link(k, a.path(), target);
         let html = markdown::render(&events, &link, &self.sanitizer);
         let url = &self.plan.urls[k];
-        let data = entry.data.as_ref().map(data::view);
-        let page = site::article_page(&self.theme, &self.site_view(), &entry, url, &html, data)?;
+        let data = full.data.as_ref().map(data::view);
+        let page = site::article_page(&self.theme, &self.site_view(), &full, url, &html, data)?;
         crate::fs::write(&self.site_dir.join(url), page)?;
-        Ok(entry)
+        let entry = Entry::new(&full);
+        let search = search::doc_json(&full, &entry.title, url)?;
+        Ok((entry, search))
     }
 
     fn write_indexes(&self) -> Result<()> {
-        let items: Vec<(&BundleArticle, &str)> =
-            self.bundles.iter().zip(&self.plan.urls).map(|(b, u)| (b, u.as_str())).collect();
+        let items: Vec<(&Entry, &str)> =
+            self.pages.iter().zip(&self.plan.urls).map(|(p, u)| (&p.0, u.as_str())).collect();
         for (url, html) in site::index_pages(&self.theme, &self.site_view(), &items)? {
             crate::fs::write(&self.site_dir.join(url), html)?;
         }
-        crate::fs::write(&self.site_dir.join("search-index.js"), search::index_script(&items)?)?;
+        let script = search::index_script(self.pages.iter().map(|p| p.1.as_slice()))?;
+        crate::fs::write(&self.site_dir.join("search-index.js"), script)?;
         for (name, bytes) in self.theme.assets() {
             crate::fs::write(&self.site_dir.join("assets").join(name), bytes)?;
         }
