@@ -2,11 +2,13 @@
 //! applying configured levels. Rules live one per file in [`rules`] and are
 //! listed once in [`registry::RULES`].
 
+pub mod baseline;
 pub(crate) mod json;
 pub(crate) mod portal;
 pub mod registry;
 pub mod rules;
 pub(crate) mod secrets;
+pub mod suppress;
 pub(crate) mod url;
 
 use crate::article::{Article, Corpus};
@@ -19,7 +21,8 @@ pub use registry::Levels;
 #[derive(Debug)]
 pub struct RuleMeta {
     /// `KB` + three digits, grouped by family (0xx header, 1xx content, 2xx
-    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security).
+    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security,
+    /// 6xx suppressions, 9xx files).
     pub code: &'static str,
     /// Kebab-case, naming the problem (`unknown-cloud`).
     pub name: &'static str,
@@ -72,6 +75,11 @@ pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
         rule.check_corpus(cx, &mut diags);
     }
     diags
+}
+
+/// [`finish`] after applying the articles' inline suppressions.
+pub fn finish_in(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    finish(suppress::apply(corpus, diags, levels), levels)
 }
 
 /// Applies configured levels, drops allowed findings and sorts.

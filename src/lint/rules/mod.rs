@@ -46,6 +46,7 @@ pub mod unknown_support_topic;
 pub mod unreadable_file;
 pub mod unsupported_docs_extension;
 pub mod unsupported_table;
+pub mod unused_suppression;
 
 #[cfg(test)]
 pub(crate) mod testing {
@@ -73,7 +74,7 @@ pub(crate) mod testing {
         let corpus = Corpus::new(articles);
         let levels = Levels::only(&[code]);
         diags.extend(lint::lint(&Context { corpus: &corpus, config }, &levels));
-        lint::finish(diags, &levels)
+        lint::finish_in(&corpus, diags, &levels)
     }
 
     pub fn check(code: &str, text: &str) -> Vec<Diagnostic> {
