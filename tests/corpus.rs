@@ -78,11 +78,11 @@ fn check_position(files: &Files<'_>, path: &str, span: &std::ops::Range<usize>) 
     }
     let p = files.position(path, span);
     for (line, column) in [(p.line, p.column), (p.end_line, p.end_column)] {
-        if line < 1 || line > f.lines.line_count() {
-            return Err(format!("line {line} of {}", f.lines.line_count()));
+        if line < 1 || line > f.lines().line_count() {
+            return Err(format!("line {line} of {}", f.lines().line_count()));
         }
         // The line as stored, with a CRLF's `\r` (a span may end after it).
-        let span = f.lines.line_span(&f.text, line);
+        let span = f.lines().line_span(&f.text, line);
         let cr = f.text[span.end..].starts_with('\r');
         let width = f.text[span].chars().count() + usize::from(cr);
         if column < 1 || column > width + 1 {
