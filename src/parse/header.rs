@@ -302,8 +302,13 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
 /// The word that ends at or before `at` (quick-xml reports a missing `=` at the
 /// token after the name).
 fn word_before(text: &str, at: usize) -> Span {
+    let at = crate::source::floor_char_boundary(text, at.min(text.len()));
     let end = text[..at].trim_end().len();
-    let start = text[..end].rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'').map_or(0, |i| i + 1);
+    let start = text[..end]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '"' || c == '\'')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     // Clamped: the character at `at` may be wider than one byte.
     if start < end { start..end } else { crate::source::clamp_span(text, &(at..at + 1)) }
 }
@@ -437,6 +442,15 @@ mod tests {
             h.attrs.iter().map(|a| (a.name.as_str(), a.value.as_str())).collect::<Vec<_>>(),
             [("a", "text"), ("b", "2")]
         );
+    }
+
+    #[test]
+    fn missing_equals_after_a_wide_space_stays_on_character_boundaries() {
+        // Found by fuzzing: a no-break space inside a stray value before the word.
+        let text = "<properties\nb=\"1\"\nb=\"1\" \"\"x\" <!--\u{FEFF}</properties>>";
+        let (_, problems) = found(text);
+        assert!(problems.iter().all(|p| text.get(p.span.clone()).is_some()), "{problems:?}");
+        assert_eq!(word_before("\u{A0}ab c", 5), 2..4);
     }
 
     #[test]
