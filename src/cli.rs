@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Check articles and report problems.
     Check(CheckArgs),
+    /// Check, then compile the site, the JSON rule bundle and per-cloud outputs.
+    Build(BuildArgs),
     /// Print a rule's documentation (by code or name).
     Explain(ExplainArgs),
     /// List every rule with its code, name, default level and summary.
@@ -27,6 +29,8 @@ pub enum Command {
     Match(MatchArgs),
     /// Compare two build outputs: per cloud, the articles added, removed or changed.
     Diff(DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -36,7 +40,7 @@ pub struct CommonArgs {
     #[arg(default_value = ".")]
     pub root: PathBuf,
     /// Output format for diagnostics.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "human")]
     pub format: Format,
     /// Exit with status 1 when there are warnings, not only errors.
     #[arg(long)]
@@ -196,6 +200,12 @@ pub struct DiffArgs {
     /// Exit with status 1 when there are differences.
     #[arg(long)]
     pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //!
 //! Pipeline: [`config`] → [`discover`] (files, sorted) → [`parse`] (one
 //! [`article::Article`] per file, in parallel) → [`article::Corpus`] →
-//! [`lint`] (rules from [`lint::registry`]) → [`diagnostic::format`].
+//! [`lint`] (rules from [`lint::registry`]) → [`diagnostic::format`];
+//! `kbc build` then hands the published articles to [`render`].
 //! Only [`source`] knows lines and columns; findings are values, never errors.
 //! See ARCHITECTURE.md for the invariants.
 
@@ -17,9 +18,12 @@ pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod fs;
+pub mod include;
 pub mod lint;
 pub mod matching;
 pub mod parse;
+pub mod progress;
+pub mod render;
 pub mod scaffold;
 pub mod source;
 
@@ -36,11 +40,13 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
     use cli::Command;
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
+        Command::Build(a) => commands::build::run(a),
         Command::Explain(a) => commands::explain::explain(a),
         Command::Rules(a) => commands::explain::rules(a),
         Command::New(a) => commands::new::run(a),
         Command::Match(a) => commands::matches::run(a),
         Command::Diff(a) => commands::diff::run(a),
+        Command::Completions(a) => commands::completions::run(a),
     };
     result.unwrap_or_else(|e| {
         if is_broken_pipe(&e) {

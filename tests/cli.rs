@@ -188,6 +188,15 @@ fn closed_stdout_is_not_a_crash() {
     }
 }
 
+#[test]
+fn the_sample_knowledge_base_passes_cleanly() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = kbc(["check", root]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with(" errors, 0 warnings\n") && !stdout.contains("warning["), "{stdout}");
+}
+
 // ---------------------------------------------------------------- paths
 
 #[test]
@@ -309,7 +318,19 @@ fn json_prints_one_object_per_diagnostic_with_every_field() {
     assert_eq!(dup["related"][0]["path"], "articles/databricks/token-expired.md");
 }
 
+#[test]
+fn format_names_are_case_insensitive() {
+    let kb = Kb::fixture("several-problems");
+    assert_eq!(kb.run(["check", "--format", "JSON"]).stdout, kb.run(["check", "--format", "json"]).stdout);
+}
+
 // ---------------------------------------------------------------- github
+
+#[test]
+fn github_output_matches_snapshot() {
+    let run = Kb::fixture("several-problems").run(["check", "--format", "github"]);
+    insta::assert_snapshot!("github_several_problems", run.stdout);
+}
 
 #[test]
 fn github_annotations_list_errors_before_warnings() {

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};
 use crate::lint::{self, Context, Levels};
+use crate::progress::Progress;
 use crate::source::SourceFile;
 use anyhow::{Result, bail};
 use rayon::prelude::*;
@@ -37,6 +38,12 @@ impl Checked {
 
 /// Reads the config and every article under ROOT, parses and lints them.
 pub fn load(root: &Path) -> Result<Checked> {
+    load_with(root, false)
+}
+
+/// [`load`], with a progress bar on stderr when `progress` is wanted and
+/// [`crate::progress`] finds someone watching.
+pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
     if !root.exists() {
         bail!("knowledge-base folder {} does not exist", root.display());
     }
@@ -51,7 +58,17 @@ pub fn load(root: &Path) -> Result<Checked> {
     }
     let found = crate::discover::discover(root, &src);
     let undecodable = undecodable_sources(root, &src, &found.diagnostics);
-    let parsed: Vec<_> = found.sources.into_par_iter().map(crate::parse::parse).collect();
+    let bar = Progress::start(found.sources.len(), progress);
+    let parsed: Vec<_> = found
+        .sources
+        .into_par_iter()
+        .map(|s| {
+            let p = crate::parse::parse(s);
+            bar.inc();
+            p
+        })
+        .collect();
+    bar.phase("linting");
     let mut diagnostics = found.diagnostics;
     let mut articles = Vec::with_capacity(parsed.len());
     for p in parsed {
@@ -61,6 +78,7 @@ pub fn load(root: &Path) -> Result<Checked> {
     let corpus = Corpus::new(articles);
     diagnostics.extend(lint::lint(&Context { corpus: &corpus, config: &config }, &levels));
     let diagnostics = lint::finish(diagnostics, &levels);
+    bar.finish();
     Ok(Checked { config, levels, corpus, diagnostics, undecodable })
 }
 
@@ -79,7 +97,7 @@ fn undecodable_sources(root: &Path, _src: &Path, diags: &[Diagnostic]) -> Vec<So
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
-    let checked = load(&args.common.root)?;
+    let checked = load_with(&args.common.root, !args.common.quiet)?;
     if checked.summary().articles == 0 && checked.diagnostics.is_empty() && !args.common.quiet {
         // Most likely the wrong folder: say so rather than pass silently.
         eprintln!("warning: no articles (.md files) found in {}", checked.config.source_dir().display());

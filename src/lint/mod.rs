@@ -2,8 +2,12 @@
 //! applying configured levels. Rules live one per file in [`rules`] and are
 //! listed once in [`registry::RULES`].
 
+pub(crate) mod json;
+pub(crate) mod portal;
 pub mod registry;
 pub mod rules;
+pub(crate) mod secrets;
+pub(crate) mod url;
 
 use crate::article::{Article, Corpus};
 use crate::config::Config;

@@ -28,6 +28,36 @@ pub static RULES: &[&dyn Rule] = &[
     &unknown_self_help_type::UnknownSelfHelpType,
     &invalid_display_order::InvalidDisplayOrder,
     &template_placeholder::TemplatePlaceholder,
+    // KB1xx: content structure.
+    &missing_h1::MissingH1,
+    &recommended_heading_format::RecommendedHeadingFormat,
+    &empty_section::EmptySection,
+    &list_too_deep::ListTooDeep,
+    &unsupported_table::UnsupportedTable,
+    &unsupported_docs_extension::UnsupportedDocsExtension,
+    // KB2xx: links.
+    &locale_in_docs_link::LocaleInDocsLink,
+    &review_link::ReviewLink,
+    &short_link::ShortLink,
+    &insecure_link::InsecureLink,
+    &placeholder_link::PlaceholderLink,
+    &malformed_data_blade_link::MalformedDataBladeLink,
+    &broken_internal_link::BrokenInternalLink,
+    &cross_cloud_link::CrossCloudLink,
+    &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
+    // KB3xx: across articles.
+    &unknown_support_topic::UnknownSupportTopic,
+    // KB4xx: embedded JSON, portal markup and includes.
+    &invalid_embedded_json::InvalidEmbeddedJson,
+    &embedded_json_schema::EmbeddedJsonSchema,
+    &unbalanced_token::UnbalancedToken,
+    &unbalanced_issue_description::UnbalancedIssueDescription,
+    &formatting_in_issue_description::FormattingInIssueDescription,
+    &include_not_found::IncludeNotFound,
+    &include_cycle::IncludeCycle,
+    &include_outside_root::IncludeOutsideRoot,
+    // KB5xx: security.
+    &secret_in_content::SecretInContent,
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,
@@ -154,7 +184,8 @@ mod tests {
                 "{}",
                 m.code
             );
-            assert!(m.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", m.name);
+            assert!(m.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", m.name);
+            assert!(m.name.starts_with(|c: char| c.is_ascii_lowercase()), "{}", m.name);
             assert!(!m.summary.is_empty() && !m.summary.ends_with('.'), "{} summary", m.name);
         }
     }

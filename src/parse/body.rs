@@ -56,6 +56,14 @@ pub struct JsonBlock {
     pub outer: Span,
 }
 
+/// Bold or italic text (`**x**`, `*x*`, `__x__`, `_x_`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emphasis {
+    pub span: Span,
+    /// `**…**` rather than `*…*`.
+    pub strong: bool,
+}
+
 /// A fenced or indented code block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeBlock {
@@ -74,11 +82,23 @@ pub struct Body {
     pub html: Vec<Html>,
     pub code_blocks: Vec<CodeBlock>,
     pub json: Option<JsonBlock>,
+    /// Inline code spans (`` `x` ``).
+    pub inline_code: Vec<Span>,
+    /// Whole lists (the start of each list, nested ones included) with depth.
+    pub lists: Vec<ListItem>,
+    pub emphasis: Vec<Emphasis>,
 }
 
 impl Body {
     pub fn h1(&self) -> Option<&Heading> {
         self.headings.iter().find(|h| h.level == 1)
+    }
+
+    /// Whether a byte offset lies inside a code block or inline code, where
+    /// text is literal and portal markup, links and syntax do not apply.
+    pub fn in_code(&self, offset: usize) -> bool {
+        self.code_blocks.iter().any(|c| c.span.contains(&offset))
+            || self.inline_code.iter().any(|c| c.contains(&offset))
     }
 }
 
@@ -106,7 +126,8 @@ pub fn find_json_block(text: &str, start: usize) -> Option<JsonBlock> {
     if !h1.trim_start().starts_with("# ") && h1.trim() != "#" {
         return None;
     }
-    let (open, fence) = lines.find(|(_, l)| !l.trim().is_empty())?;
+    // Authors sometimes put a portal comment (`<!--issueDescription-->`) between.
+    let (open, fence) = lines.find(|(_, l)| !l.trim().is_empty() && !is_comment_line(l))?;
     if fence.trim_end() != "---" {
         return None;
     }
@@ -118,6 +139,11 @@ pub fn find_json_block(text: &str, start: usize) -> Option<JsonBlock> {
     let (close, close_line) = line_iter(text, inner_start).find(|(_, l)| l.trim_end() == "---")?;
     let outer_end = close + close_line.len();
     Some(JsonBlock { span: inner_start..close, outer: open..outer_end })
+}
+
+fn is_comment_line(l: &str) -> bool {
+    let l = l.trim();
+    l.starts_with("<!--") && l.ends_with("-->")
 }
 
 /// Lines with their start offsets, without `\n` (a trailing `\r` is kept).
@@ -139,13 +165,22 @@ struct Walk {
     link: Option<(String, usize, String, bool, bool)>,
     list_depth: usize,
     strong_depth: usize,
+    /// Open emphasis tags: (start, strong).
+    emphasis: Vec<(usize, bool)>,
     heading_only_strong: bool,
 }
 
 fn walk(text: &str, range: Span, body: &mut Body) {
     let base = range.start;
     let parser = Parser::new_ext(&text[range], options()).into_offset_iter();
-    let mut w = Walk { heading: None, link: None, list_depth: 0, strong_depth: 0, heading_only_strong: true };
+    let mut w = Walk {
+        heading: None,
+        link: None,
+        list_depth: 0,
+        strong_depth: 0,
+        emphasis: Vec::new(),
+        heading_only_strong: true,
+    };
     for (event, r) in parser {
         let span = base + r.start..base + r.end;
         on_event(&mut w, event, span, body);
@@ -156,7 +191,11 @@ fn on_event(w: &mut Walk, event: Event<'_>, span: Span, body: &mut Body) {
     match event {
         Event::Start(tag) => on_start(w, tag, span, body),
         Event::End(tag) => on_end(w, tag, span, body),
-        Event::Text(t) | Event::Code(t) => push_text(w, &t),
+        Event::Code(t) => {
+            body.inline_code.push(span);
+            push_text(w, &t);
+        }
+        Event::Text(t) => push_text(w, &t),
         Event::Html(t) | Event::InlineHtml(t) => body.html.push(Html { text: t.to_string(), span }),
         Event::SoftBreak | Event::HardBreak => push_text(w, " "),
         _ => {}
@@ -181,7 +220,9 @@ fn on_start(w: &mut Walk, tag: Tag<'_>, span: Span, body: &mut Body) {
             w.heading = Some((heading_level(level), span.start, String::new(), false));
             w.heading_only_strong = true;
         }
+        Tag::Emphasis => w.emphasis.push((span.start, false)),
         Tag::Strong => {
+            w.emphasis.push((span.start, true));
             w.strong_depth += 1;
             if let Some(h) = &mut w.heading {
                 h.3 = true;
@@ -192,7 +233,10 @@ fn on_start(w: &mut Walk, tag: Tag<'_>, span: Span, body: &mut Body) {
             w.link = Some((dest_url.to_string(), span.start, String::new(), false, auto));
         }
         Tag::Image { dest_url, .. } => w.link = Some((dest_url.to_string(), span.start, String::new(), true, false)),
-        Tag::List(_) => w.list_depth += 1,
+        Tag::List(_) => {
+            w.list_depth += 1;
+            body.lists.push(ListItem { depth: w.list_depth, span });
+        }
         Tag::Item => body.list_items.push(ListItem { depth: w.list_depth, span }),
         Tag::Table(_) => body.tables.push(span),
         Tag::CodeBlock(kind) => {
@@ -214,7 +258,14 @@ fn on_end(w: &mut Walk, tag: TagEnd, span: Span, body: &mut Body) {
                 body.headings.push(Heading { level, text: text.trim().to_string(), span: start..span.end, bold });
             }
         }
-        TagEnd::Strong => w.strong_depth = w.strong_depth.saturating_sub(1),
+        TagEnd::Strong | TagEnd::Emphasis => {
+            if tag == TagEnd::Strong {
+                w.strong_depth = w.strong_depth.saturating_sub(1);
+            }
+            if let Some((start, strong)) = w.emphasis.pop() {
+                body.emphasis.push(Emphasis { span: start..span.end, strong });
+            }
+        }
         TagEnd::Link | TagEnd::Image => {
             if let Some((url, start, text, image, autolink)) = w.link.take() {
                 body.links.push(Link { url, text, span: start..span.end, image, autolink });
@@ -258,6 +309,24 @@ mod tests {
         let json = b.json.expect("json block");
         assert_eq!(&text[json.span], "{\n \"a\": 1\n}\n");
         assert_eq!(b.headings.len(), 1, "fences must not become headings");
+    }
+
+    #[test]
+    fn records_code_emphasis_and_list_starts() {
+        let text = "Use `x` and **bold** or *it*.\n\n```\n[a](https://b.test)\n```\n\n* a\n  * b\n";
+        let b = parse(text, 0);
+        assert!(b.in_code(text.find('x').unwrap()));
+        assert!(b.in_code(text.find("[a]").unwrap()));
+        assert!(b.links.is_empty(), "links in code are not links");
+        let em: Vec<_> = b.emphasis.iter().map(|e| (&text[e.span.clone()], e.strong)).collect();
+        assert_eq!(em, [("**bold**", true), ("*it*", false)]);
+        assert_eq!(b.lists.iter().map(|l| l.depth).collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn finds_the_json_block_after_a_comment_line() {
+        let text = "# T\n<!--issueDescription-->\n---\n{}\n---\n";
+        assert_eq!(&text[find_json_block(text, 0).unwrap().span], "{}\n");
     }
 
     #[test]

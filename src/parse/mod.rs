@@ -4,6 +4,7 @@
 pub mod body;
 pub mod header;
 pub mod invisible;
+pub mod outline;
 
 use crate::article::Article;
 use crate::article::properties::Properties;

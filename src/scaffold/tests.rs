@@ -55,11 +55,13 @@ fn bare_scaffolds_only_fail_on_the_marked_fields() {
     }
 }
 
-/// Whether a finding points into a `<...>` placeholder value.
+/// Whether a finding points into a `<...>` placeholder value, or a
+/// `TODO(author)` value of the embedded JSON (embedded-json-schema checks it).
 fn on_placeholder(text: &str, d: &Diagnostic) -> bool {
     let line_start = text[..d.span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
-    text[line_start..line_end].contains("=\"<")
+    let line = &text[line_start..line_end];
+    line.contains("=\"<") || line.contains("\"TODO(author)")
 }
 
 #[test]

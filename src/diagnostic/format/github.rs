@@ -79,8 +79,19 @@ pub fn step_summary(diags: &[Diagnostic], summary_line: &str) -> String {
         }
         s.push('\n');
     }
+    let shown = |level| diags.iter().filter(|d| d.level == level).count() > ANNOTATIONS_SHOWN;
+    if shown(Level::Error) || shown(Level::Warning) {
+        let _ = writeln!(
+            s,
+            "GitHub shows only the first {ANNOTATIONS_SHOWN} errors and {ANNOTATIONS_SHOWN} warnings of a step as \
+             annotations; the step's log lists every finding.\n"
+        );
+    }
     s
 }
+
+/// How many annotations of each level GitHub shows for one step.
+const ANNOTATIONS_SHOWN: usize = 10;
 
 /// Appends the summary to the file `$GITHUB_STEP_SUMMARY` names, when it is
 /// set and not empty.
@@ -159,5 +170,12 @@ mod tests {
             rows,
             ["| KB012 | `duplicate-article-id` | error | 2 |", "| KB002 | `malformed-properties` | warning | 1 |"]
         );
+        assert!(!s.contains("GitHub shows only"));
+    }
+
+    #[test]
+    fn step_summary_says_when_annotations_are_cut_off() {
+        let diags: Vec<_> = (0..11).map(|_| diag(Level::Error, "a.md", 0..0)).collect();
+        assert!(step_summary(&diags, "").contains("GitHub shows only the first 10 errors"));
     }
 }

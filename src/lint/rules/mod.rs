@@ -1,26 +1,51 @@
 //! One file per rule, named after the rule: its metadata and docs, its check,
 //! and its tests. Register new rules in [`super::registry::RULES`].
 
+pub mod broken_internal_link;
+pub mod cross_cloud_link;
 pub mod duplicate_article_id;
 pub mod duplicate_attribute;
 pub mod duplicate_support_topic_id;
+pub mod embedded_json_schema;
 pub mod empty_required_attribute;
+pub mod empty_section;
+pub mod formatting_in_issue_description;
+pub mod include_cycle;
+pub mod include_not_found;
+pub mod include_outside_root;
+pub mod insecure_link;
 pub mod invalid_article_id;
 pub mod invalid_display_order;
+pub mod invalid_embedded_json;
 pub mod invalid_encoding;
 pub mod invalid_product_id;
 pub mod invalid_support_topic_id;
+pub mod list_too_deep;
+pub mod locale_in_docs_link;
+pub mod malformed_data_blade_link;
 pub mod malformed_properties;
+pub mod missing_h1;
 pub mod missing_properties;
 pub mod missing_required_attribute;
 pub mod no_clouds;
 pub mod noncanonical_attribute_case;
+pub mod placeholder_link;
+pub mod public_host_in_sovereign_cloud;
+pub mod recommended_heading_format;
 pub mod retired_cloud;
+pub mod review_link;
+pub mod secret_in_content;
+pub mod short_link;
 pub mod template_placeholder;
+pub mod unbalanced_issue_description;
+pub mod unbalanced_token;
 pub mod unknown_attribute;
 pub mod unknown_cloud;
 pub mod unknown_self_help_type;
+pub mod unknown_support_topic;
 pub mod unreadable_file;
+pub mod unsupported_docs_extension;
+pub mod unsupported_table;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -1,0 +1,123 @@
+//! Include directives: `[!INCLUDE [title](path)]` (Microsoft Docs) and the
+//! older `[AZURE.INCLUDE [title](path)]` that the knowledge base's
+//! `includes/` files are written for. Paths are relative to the including
+//! file. This module finds directives, resolves them against the
+//! knowledge-base root and walks nested includes. Rules report its findings;
+//! renderers can resolve includes through [`Resolver`] too.
+
+use crate::article::Corpus;
+use crate::source::Span;
+use regex::Regex;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\[(?:!|AZURE\.)INCLUDE\s*\[[^\]]*\]\(\s*<?([^)\s>]*)>?\s*\)\s*\]").expect("valid regex")
+});
+
+/// One include directive in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// The path as written.
+    pub target: String,
+    /// The whole directive.
+    pub span: Span,
+}
+
+/// Directives in `text`, skipping those that start inside `in_code`.
+pub fn directives(text: &str, in_code: impl Fn(usize) -> bool) -> Vec<Directive> {
+    DIRECTIVE
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            (!in_code(m.start())).then(|| Directive { target: c[1].to_string(), span: m.range() })
+        })
+        .collect()
+}
+
+/// Where a directive leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An existing file, relative to the root.
+    Found(String),
+    /// The resolved path does not exist.
+    Missing(String),
+    /// The path climbs above the root, or a symbolic link leads out of it.
+    OutsideRoot,
+}
+
+/// Resolves and reads include files of one knowledge base.
+pub struct Resolver<'a> {
+    pub root: &'a Path,
+    pub corpus: &'a Corpus,
+}
+
+impl Resolver<'_> {
+    pub fn resolve(&self, from_file: &str, target: &str) -> Target {
+        let Some(path) = crate::lint::url::resolve(from_file, target) else { return Target::OutsideRoot };
+        if self.corpus.by_path(&path).is_some() {
+            return Target::Found(path);
+        }
+        let abs = self.root.join(&path);
+        if !abs.is_file() {
+            return Target::Missing(path);
+        }
+        match (abs.canonicalize(), self.root.canonicalize()) {
+            (Ok(file), Ok(root)) if !file.starts_with(&root) => Target::OutsideRoot,
+            _ => Target::Found(path),
+        }
+    }
+
+    /// The text of a found include: the parsed article, else the file.
+    pub fn text(&self, path: &str) -> Option<String> {
+        match self.corpus.by_path(path) {
+            Some(a) => Some(a.text().to_string()),
+            None => std::fs::read_to_string(self.root.join(path)).ok(),
+        }
+    }
+
+    /// The chain of files (starting with `path`) that leads back to a file
+    /// already in `stack`, if following includes from `path` does.
+    pub fn cycle(&self, path: &str, stack: &mut Vec<String>) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|p| p == path) {
+            let mut chain = stack[i..].to_vec();
+            chain.push(path.to_string());
+            return Some(chain);
+        }
+        if stack.len() > 32 {
+            return None;
+        }
+        let text = self.text(path)?;
+        stack.push(path.to_string());
+        let found = directives(&text, |_| false).into_iter().find_map(|d| match self.resolve(path, &d.target) {
+            Target::Found(next) => self.cycle(&next, stack),
+            _ => None,
+        });
+        stack.pop();
+        found
+    }
+}
+
+/// Resolver for a lint context: the configured root (the current folder when
+/// none is set, as in unit tests).
+pub(crate) fn resolver<'a>(cx: &'a crate::lint::Context<'a>) -> Resolver<'a> {
+    Resolver { root: root_of(&cx.config.root), corpus: cx.corpus }
+}
+
+fn root_of(root: &Path) -> &Path {
+    static DOT: LazyLock<PathBuf> = LazyLock::new(|| PathBuf::from("."));
+    if root.as_os_str().is_empty() { DOT.as_path() } else { root }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_both_directive_spellings_outside_code() {
+        let text = "[!INCLUDE [note](../includes/a.md)]\n`[!INCLUDE [x](b.md)]`\n[AZURE.INCLUDE [n](<c.md>)]";
+        let code = text.find('`').unwrap()..text.rfind('`').unwrap();
+        let got: Vec<_> = directives(text, |o| code.contains(&o)).into_iter().map(|d| d.target).collect();
+        assert_eq!(got, ["../includes/a.md", "c.md"]);
+    }
+}

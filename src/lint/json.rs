@@ -1,0 +1,222 @@
+//! The embedded JSON block: strict parsing with the error's exact position in
+//! the article, and a span-carrying tree for schema rules (serde_json values
+//! know no positions). The tree parser only runs on text serde_json accepted.
+
+use crate::article::Article;
+use crate::source::Span;
+
+/// A JSON value with its byte span in the article text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// Members in source order, with each key's span.
+    Object(Vec<(String, Span, Node)>),
+    Array(Vec<Node>),
+    String(String),
+    Number(f64),
+    Bool(bool),
+    Null,
+}
+
+impl Node {
+    /// A member by key, compared case-insensitively (the portal's reader is).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|(_, _, n)| n)
+    }
+
+    pub fn member(&self, key: &str) -> Option<&(String, Span, Node)> {
+        match &self.value {
+            Value::Object(m) => m.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(key)),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Array(a) => a,
+            _ => &[],
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Why the block is not valid JSON, at a byte offset in the article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parses the article's embedded JSON block, if it has one.
+pub(crate) fn parse(article: &Article) -> Option<Result<Node, JsonError>> {
+    let block = article.body.json.as_ref()?;
+    Some(parse_at(article.text(), block.span.clone()))
+}
+
+pub(crate) fn parse_at(text: &str, span: Span) -> Result<Node, JsonError> {
+    let src = &text[span.clone()];
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(src) {
+        let mut offset = span.start + offset_of(src, e.line(), e.column());
+        if e.to_string().starts_with("control character") {
+            // serde_json stops just before the offending character.
+            offset += text[offset..].find(|c: char| c < ' ').unwrap_or(0);
+        }
+        let message = e.to_string();
+        let mut message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
+        if after_comma(text, offset) {
+            message = format!("trailing comma before `{}` ({message})", &text[offset..offset + 1]);
+        }
+        return Err(JsonError { offset, message });
+    }
+    let mut p = Parser { text, pos: span.start };
+    Ok(p.value())
+}
+
+/// The error sits on a closing bracket right after a comma.
+fn after_comma(text: &str, offset: usize) -> bool {
+    text[offset..].starts_with(['}', ']']) && text[..offset].trim_end().ends_with(',')
+}
+
+/// serde_json reports 1-based lines and byte columns (column 0 means "at the
+/// end of the previous line").
+fn offset_of(src: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = src.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let mut at = (line_start + column.saturating_sub(1)).min(src.len());
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Recursive descent over text serde_json already accepted.
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn skip_ws(&mut self) {
+        let rest = &self.text[self.pos..];
+        self.pos += rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    }
+
+    fn value(&mut self) -> Node {
+        self.skip_ws();
+        let start = self.pos;
+        let value = match self.text.as_bytes()[self.pos] {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => Value::String(self.string()),
+            _ => self.scalar(),
+        };
+        Node { span: start..self.pos, value }
+    }
+
+    fn object(&mut self) -> Value {
+        self.pos += 1;
+        let mut members = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.text.as_bytes()[self.pos] {
+                b'}' => break,
+                b',' => self.pos += 1,
+                _ => {
+                    let key_start = self.pos;
+                    let key = self.string();
+                    let key_span = key_start..self.pos;
+                    self.skip_ws();
+                    self.pos += 1; // ':'
+                    members.push((key, key_span, self.value()));
+                }
+            }
+        }
+        self.pos += 1;
+        Value::Object(members)
+    }
+
+    fn array(&mut self) -> Value {
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.text.as_bytes()[self.pos] {
+                b']' => break,
+                b',' => self.pos += 1,
+                _ => items.push(self.value()),
+            }
+        }
+        self.pos += 1;
+        Value::Array(items)
+    }
+
+    fn string(&mut self) -> String {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        self.pos += 1;
+        while bytes[self.pos] != b'"' {
+            self.pos += if bytes[self.pos] == b'\\' { 2 } else { 1 };
+        }
+        self.pos += 1;
+        serde_json::from_str(&self.text[start..self.pos]).unwrap_or_default()
+    }
+
+    fn scalar(&mut self) -> Value {
+        let rest = &self.text[self.pos..];
+        let len = rest.find([',', '}', ']', ' ', '\t', '\r', '\n']).unwrap_or(rest.len());
+        self.pos += len;
+        match &rest[..len] {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" => Value::Null,
+            n => Value::Number(n.parse().unwrap_or(0.0)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_a_tree_with_spans() {
+        let text = "xx{\"a\": [1, \"s\\\"q\", true], \"B\": {\"c\": null}}";
+        let node = parse_at(text, 2..text.len()).unwrap();
+        let a = node.get("a").unwrap();
+        assert_eq!(&text[a.span.clone()], "[1, \"s\\\"q\", true]");
+        assert_eq!(a.items()[1].as_str(), Some("s\"q"));
+        assert_eq!(&text[node.member("b").unwrap().1.clone()], "\"B\"");
+        assert_eq!(node.get("b").unwrap().get("c").unwrap().value, Value::Null);
+    }
+
+    #[test]
+    fn reports_the_error_position_in_the_article() {
+        let text = "# T\n---\n{\n  \"a\": 1,\n  \"b\": 2,\n}\n---\n";
+        let start = text.find('{').unwrap();
+        let end = text.rfind("---").unwrap();
+        let err = parse_at(text, start..end).unwrap_err();
+        assert_eq!(&text[err.offset..err.offset + 1], "}", "{err:?}");
+        assert!(err.message.contains("trailing comma"), "{}", err.message);
+    }
+}
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    #[test]
+    fn points_at_a_control_character_inside_a_string() {
+        let text = "{\"a\": \"x\ty\"}";
+        let err = parse_at(text, 0..text.len()).unwrap_err();
+        assert_eq!(&text[err.offset..err.offset + 1], "\t", "{err:?}");
+    }
+}

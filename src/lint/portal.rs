@@ -1,0 +1,117 @@
+//! Portal markup in HTML comments: replacement tokens (`<!--$Name-->value<!--/$Name-->`)
+//! and section markers (`<!--issueDescription-->…<!--/issueDescription-->`).
+//! Markers inside code are text, not markup, and are skipped.
+
+use crate::article::Article;
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One `<!--name-->` or `<!--/name-->` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Marker {
+    /// The name without `$` or `/`.
+    pub name: String,
+    /// A `$` replacement token rather than a section marker.
+    pub token: bool,
+    pub closing: bool,
+    /// Written with blanks between `$` and the name (`<!--$ Name-->`).
+    pub spaced: bool,
+    pub span: Span,
+}
+
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<!--[ \t]*(/?)[ \t]*(\$?)([ \t]*)([A-Za-z][A-Za-z0-9_.]*)[ \t]*-->").unwrap());
+
+/// Every marker in the body, in order.
+pub(crate) fn markers(article: &Article) -> Vec<Marker> {
+    let text = article.text();
+    let from = article.body.start;
+    MARKER
+        .captures_iter(&text[from..])
+        .map(|c| {
+            let m = c.get(0).expect("whole match");
+            Marker {
+                name: c[4].to_string(),
+                token: !c[2].is_empty(),
+                closing: !c[1].is_empty(),
+                spaced: !c[2].is_empty() && !c[3].is_empty(),
+                span: from + m.start()..from + m.end(),
+            }
+        })
+        .filter(|m| !article.body.in_code(m.span.start))
+        .collect()
+}
+
+/// Pairs opening and closing markers of the same kind and name. Returns the
+/// matched pairs and the markers left without a partner, both in order.
+pub(crate) fn pair<'a>(markers: &[&'a Marker]) -> (Vec<(&'a Marker, &'a Marker)>, Vec<&'a Marker>) {
+    let mut open: Vec<&Marker> = Vec::new();
+    let mut pairs = Vec::new();
+    let mut unmatched = Vec::new();
+    for &m in markers {
+        if !m.closing {
+            open.push(m);
+            continue;
+        }
+        match open.iter().rposition(|o| o.name.eq_ignore_ascii_case(&m.name)) {
+            Some(i) => {
+                // Openers left inside the matched pair never closed.
+                unmatched.extend(open.drain(i + 1..));
+                pairs.push((open.remove(i), m));
+            }
+            None => unmatched.push(m),
+        }
+    }
+    unmatched.extend(open);
+    unmatched.sort_by_key(|m| m.span.start);
+    (pairs, unmatched)
+}
+
+pub(crate) fn is_issue_description(m: &Marker) -> bool {
+    !m.token && m.name.eq_ignore_ascii_case("issueDescription")
+}
+
+/// The text between matched `<!--issueDescription-->` markers.
+pub(crate) fn issue_descriptions(article: &Article) -> Vec<Span> {
+    let all = markers(article);
+    let issue: Vec<&Marker> = all.iter().filter(|m| is_issue_description(m)).collect();
+    pair(&issue).0.into_iter().map(|(o, c)| o.span.end..c.span.start).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn parse(text: &str) -> Article {
+        crate::parse::parse(SourceFile::new("a.md".into(), text.into(), false)).article
+    }
+
+    #[test]
+    fn finds_tokens_and_sections_outside_code() {
+        let a =
+            parse("# T\n<!--issueDescription-->\nDB <!--$Db-->x<!--/$Db--> `<!--$No-->`\n<!--/issueDescription-->\n");
+        let got: Vec<_> = markers(&a).iter().map(|m| (m.name.clone(), m.token, m.closing)).collect();
+        assert_eq!(
+            got,
+            [
+                ("issueDescription".into(), false, false),
+                ("Db".into(), true, false),
+                ("Db".into(), true, true),
+                ("issueDescription".into(), false, true)
+            ]
+        );
+        assert_eq!(issue_descriptions(&a).len(), 1);
+    }
+
+    #[test]
+    fn pairs_markers_and_reports_leftovers() {
+        let a = parse("# T\n<!--$A-->x<!--$B-->y<!--/$A--> <!--/$C-->\n");
+        let all = markers(&a);
+        let refs: Vec<&Marker> = all.iter().collect();
+        let (pairs, left) = pair(&refs);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(left.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["B", "C"]);
+    }
+}

@@ -1,0 +1,123 @@
+use crate::article::Corpus;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::json::Node;
+use crate::lint::{Context, Rule, RuleMeta, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct UnknownSupportTopic;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "KB301",
+    name: "unknown-support-topic",
+    default_level: Level::Warning,
+    summary: "A supportTopicIds entry that the product's supportTopicDescription article does not define",
+    docs: r#"## What it checks
+Support topics are defined by `supportTopicDescription` articles: one per
+product (its `productPesIds`), listing topics in the `supportTopics` array
+of its embedded JSON. For every other article naming a described product in
+`productPesIds`, each id in `supportTopicIds` must be one of the topics
+defined for its products. Articles whose products have no description are
+not checked, so the rule stays silent in knowledge bases without
+supportTopicDescription articles.
+
+## Why
+An article attached to a topic that does not exist is never shown: the
+portal finds articles by topic.
+
+## Example
+Bad: the description for product `c52a04cc-…` defines topic
+`49ab7a74-4b6c-ecb1-d47b-52d023d9f12a`, and an article has:
+
+```markdown
+<properties productPesIds="c52a04cc-be90-03ef-d76e-80cd1b338fb3"
+  supportTopicIds="49ab7a74-4b6c-ecb1-d47b-52d023d9f12b" ... />
+```
+
+Good:
+
+```markdown
+<properties productPesIds="c52a04cc-be90-03ef-d76e-80cd1b338fb3"
+  supportTopicIds="49ab7a74-4b6c-ecb1-d47b-52d023d9f12a" ... />
+```
+
+## How to fix
+Correct the id, or add the topic to the product's supportTopicDescription
+article.
+
+## Configuration
+`unknown-support-topic = "warn"` (default; only active where
+supportTopicDescription articles exist). `"allow"` turns it off.
+"#,
+};
+
+impl Rule for UnknownSupportTopic {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let defined = defined_topics(cx.corpus);
+        if defined.is_empty() {
+            return;
+        }
+        for a in cx.corpus.articles.iter().filter(|a| a.self_help_type() != Some("supporttopicdescription")) {
+            let products: Vec<String> =
+                a.props.list(a.text(), "productPesIds").iter().map(|p| p.text.to_ascii_lowercase()).collect();
+            let known: BTreeSet<&String> = products.iter().filter_map(|p| defined.get(p)).flatten().collect();
+            if known.is_empty() {
+                continue;
+            }
+            for topic in a.props.list(a.text(), "supportTopicIds") {
+                if !known.contains(&topic.text.to_ascii_lowercase()) {
+                    let msg = format!("support topic \"{}\" is not defined for this article's products", topic.text);
+                    let d = Diagnostic::new(&META, topic.span.clone(), msg).with_path(a.path());
+                    out.push(d.with_help("use an id from the product's supportTopicDescription article"));
+                }
+            }
+        }
+    }
+}
+
+/// Product id (lowercase) to the topic ids (lowercase) its descriptions define.
+fn defined_topics(corpus: &Corpus) -> BTreeMap<String, BTreeSet<String>> {
+    let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for a in corpus.articles.iter().filter(|a| a.self_help_type() == Some("supporttopicdescription")) {
+        let Some(Ok(root)) = json::parse(a) else { continue };
+        let ids: Vec<String> = topic_ids(&root).collect();
+        for product in a.props.list(a.text(), "productPesIds") {
+            map.entry(product.text.to_ascii_lowercase()).or_default().extend(ids.iter().cloned());
+        }
+    }
+    map
+}
+
+fn topic_ids(root: &Node) -> impl Iterator<Item = String> + '_ {
+    let topics = root.get("supportTopics").map(Node::items).unwrap_or_default();
+    topics.iter().filter_map(|t| t.get("id")?.as_str()).map(|s| s.trim().to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::rules::testing::check_files;
+
+    const DESC: &str = "<properties selfHelpType=\"supportTopicDescription\" productPesIds=\"P1\" />\n# Topics\n---\n{\"supportTopics\": [{\"id\": \"111\"}, {\"id\": \"222\"}]}\n---\n";
+
+    fn article(product: &str, topics: &str) -> String {
+        format!(
+            "<properties selfHelpType=\"generic\" productPesIds=\"{product}\" supportTopicIds=\"{topics}\" />\n# A\n"
+        )
+    }
+
+    #[test]
+    fn reports_topics_missing_from_the_products_description() {
+        let d = check_files("unknown-support-topic", &[("desc.md", DESC), ("a.md", &article("p1", "111, 333"))]);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("\"333\"") && d[0].path == "a.md");
+    }
+
+    #[test]
+    fn stays_silent_without_descriptions_or_for_other_products() {
+        assert!(check_files("unknown-support-topic", &[("a.md", &article("P1", "999"))]).is_empty());
+        assert!(check_files("unknown-support-topic", &[("desc.md", DESC), ("a.md", &article("P2", "999"))]).is_empty());
+    }
+}

@@ -1,0 +1,154 @@
+//! Article Markdown to safe HTML: the body events (parsed once, shared with
+//! the outline) are transformed (H1 dropped, portal markers made visible,
+//! links to other articles pointed at their pages), rendered by
+//! pulldown-cmark, then sanitised with ammonia because article HTML is
+//! untrusted input.
+
+use super::clouds::Rewrites;
+use crate::parse::outline::Spanned;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use regex::Regex;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// The sanitiser for one site: ammonia's safe defaults (no script, no event
+/// handlers, no `javascript:` URLs), our marker classes, and the cloud's URL
+/// rewriting applied to every `href` and `src`.
+pub(crate) struct Sanitizer {
+    builder: ammonia::Builder<'static>,
+}
+
+impl Sanitizer {
+    pub(crate) fn new(rewrites: Rewrites) -> Sanitizer {
+        let mut builder = ammonia::Builder::default();
+        builder.link_rel(Some("noopener noreferrer"));
+        let classes: HashMap<&str, HashSet<&str>> =
+            HashMap::from([("span", HashSet::from(["kbc-placeholder"])), ("div", HashSet::from(["kbc-issue"]))]);
+        builder.allowed_classes(classes);
+        if !rewrites.is_empty() {
+            builder.attribute_filter(move |_, attr, value| match attr {
+                "href" | "src" => Some(rewrites.apply(value).map_or(Cow::Borrowed(value), Cow::Owned)),
+                _ => Some(Cow::Borrowed(value)),
+            });
+        }
+        Sanitizer { builder }
+    }
+
+    pub(crate) fn clean(&self, html: &str) -> String {
+        self.builder.clean(html).to_string()
+    }
+}
+
+/// Renders an article body to sanitised HTML. `link` maps a link target to
+/// the URL to use instead (relative links to other articles' `.md` files).
+pub(crate) fn render(events: &[Spanned<'_>], link: &dyn Fn(&str) -> Option<String>, sanitizer: &Sanitizer) -> String {
+    let events = transform(events, link);
+    let mut html = String::with_capacity(events.len() * 16);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    sanitizer.clean(&html)
+}
+
+fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_h1 = false;
+    let mut h1_done = false;
+    for (event, _) in events {
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !h1_done => in_h1 = true,
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
+                in_h1 = false;
+                h1_done = true;
+            }
+            _ if in_h1 => {}
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => out.push(Event::Start(Tag::Link {
+                link_type: *link_type,
+                dest_url: mapped(dest_url, link),
+                title: title.clone(),
+                id: id.clone(),
+            })),
+            Event::Html(t) => out.push(Event::Html(markers(t))),
+            Event::InlineHtml(t) => out.push(Event::InlineHtml(markers(t))),
+            e => out.push(e.clone()),
+        }
+    }
+    out
+}
+
+fn mapped<'a>(url: &CowStr<'a>, link: &dyn Fn(&str) -> Option<String>) -> CowStr<'a> {
+    link(url).map_or_else(|| url.clone(), CowStr::from)
+}
+
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<!--\s*(/?)\s*(\$[A-Za-z_][\w.-]*|issueDescription)\s*-->").expect("valid regex"));
+
+/// `<!--$Name-->…<!--/$Name-->` becomes a marked placeholder span and
+/// `<!--issueDescription-->…<!--/issueDescription-->` the issue summary box;
+/// other comments are left for the sanitiser to drop.
+fn markers<'a>(html: &CowStr<'a>) -> CowStr<'a> {
+    if !html.contains("<!--") || !MARKER.is_match(html) {
+        return html.clone();
+    }
+    let replaced = MARKER.replace_all(html, |c: &regex::Captures<'_>| {
+        let closing = !c[1].is_empty();
+        match (&c[2], closing) {
+            ("issueDescription", false) => "<div class=\"kbc-issue\">".to_string(),
+            ("issueDescription", true) => "</div>".to_string(),
+            (_, true) => "</span>".to_string(),
+            (name, false) => format!("<span class=\"kbc-placeholder\" title=\"{}\">", &name[1..]),
+        }
+    });
+    CowStr::from(replaced.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{body, outline};
+
+    fn html(md: &str) -> String {
+        let b = body::parse(md, 0);
+        let events = outline::body_events(md, &b);
+        let link = |u: &str| u.strip_suffix(".md").map(|s| format!("{s}.html"));
+        render(&events, &link, &Sanitizer::new(Rewrites::default()))
+    }
+
+    #[test]
+    fn removes_scripts_event_handlers_and_javascript_urls() {
+        let out = html(
+            "# T\n\n<script>alert(1)</script>\n\n<img src=\"x.png\" onerror=\"alert(2)\">\n\n[go](javascript:alert(3)) <a href=\"javascript:alert(4)\">x</a>\n",
+        );
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("onerror"), "{out}");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains("<img src=\"x.png\">"), "{out}");
+    }
+
+    #[test]
+    fn marks_placeholders_and_the_issue_summary() {
+        let out = html(
+            "# T\n<!--issueDescription-->\nServer **<!--$ServerName--> ServerName <!--/$ServerName-->** is down.\n<!--/issueDescription-->\n",
+        );
+        assert!(out.contains("<div class=\"kbc-issue\">"), "{out}");
+        assert!(out.contains("<span class=\"kbc-placeholder\" title=\"ServerName\"> ServerName </span>"), "{out}");
+    }
+
+    #[test]
+    fn drops_the_h1_and_points_article_links_at_pages() {
+        let out = html("# Title\n\nSee [other](../b/other.md) and [web](https://example.test/).\n");
+        assert!(!out.contains("<h1"), "{out}");
+        assert!(out.contains("href=\"../b/other.html\""), "{out}");
+        assert!(out.contains("rel=\"noopener noreferrer\""), "{out}");
+    }
+
+    #[test]
+    fn rewrites_urls_for_a_cloud_in_markdown_and_raw_html() {
+        let config = crate::config::Config::parse(
+            "[clouds.fairfax.rewrite]\n\"https://portal.azure.com\" = \"https://portal.azure.us\"\n",
+        )
+        .unwrap();
+        let s = Sanitizer::new(Rewrites::for_cloud(&config, crate::article::vocab::Cloud::Fairfax));
+        let out = s.clean("<a href=\"https://portal.azure.com/#x\">a</a><img src=\"https://portal.azure.com/i.png\">");
+        assert!(out.contains("https://portal.azure.us/#x") && out.contains("https://portal.azure.us/i.png"), "{out}");
+    }
+}

@@ -1,0 +1,200 @@
+//! The static site: where each page goes, article pages, the home page and
+//! the index pages by service and by self-help type. Every URL is relative
+//! so the site works from `file://` and any static host.
+
+use super::templates::Theme;
+use super::view::{ArticleLink, BundleArticle, DataView, GroupLink, HomeView, ListView, PageView, SiteView};
+use anyhow::Result;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Site-relative page URLs of the published articles, aligned with them.
+pub(crate) struct Plan {
+    pub urls: Vec<String>,
+    by_path: HashMap<String, usize>,
+}
+
+impl Plan {
+    /// `articles/<path under the source folder, made URL-safe>.html`, made
+    /// unique (case-insensitively) in path order.
+    pub(crate) fn new<'a>(paths: impl Iterator<Item = &'a str>, src_prefix: &str) -> Plan {
+        let mut seen = HashSet::new();
+        let mut urls = Vec::new();
+        let mut by_path = HashMap::new();
+        for (i, path) in paths.enumerate() {
+            let rel = path.strip_prefix(src_prefix).unwrap_or(path).trim_start_matches('/');
+            let stem = rel.strip_suffix(".md").unwrap_or(rel);
+            let base = format!("articles/{}", stem.split('/').map(slug).collect::<Vec<_>>().join("/"));
+            let mut url = format!("{base}.html");
+            let mut n = 2;
+            while !seen.insert(url.to_ascii_lowercase()) {
+                url = format!("{base}-{n}.html");
+                n += 1;
+            }
+            by_path.insert(path.to_string(), i);
+            urls.push(url);
+        }
+        Plan { urls, by_path }
+    }
+
+    /// Where a link written in article `from` (a path relative to ROOT)
+    /// should point when it targets another published article's `.md` file:
+    /// that article's page, relative to `from`'s page.
+    pub(crate) fn link(&self, from: usize, from_path: &str, target: &str) -> Option<String> {
+        if target.contains("://") || target.starts_with(['/', '#']) || target.starts_with("mailto:") {
+            return None;
+        }
+        let split = target.find(['#', '?']).unwrap_or(target.len());
+        let (file, rest) = target.split_at(split);
+        if !file.to_ascii_lowercase().ends_with(".md") {
+            return None;
+        }
+        let dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
+        let joined = normalise(&format!("{dir}/{file}"))?;
+        let to = *self.by_path.get(&joined)?;
+        Some(format!("{}{}{rest}", root_prefix(&self.urls[from]), self.urls[to]))
+    }
+}
+
+/// `a/./b/../c` to `a/c`; `None` when `..` climbs above the root.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A path segment or name safe in a URL and a file name.
+pub(crate) fn slug(s: &str) -> String {
+    let s: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
+    let s = s.trim_matches('.').to_string();
+    if s.is_empty() { "_".to_string() } else { s }
+}
+
+/// `../` once per folder level of a site-relative URL.
+pub(crate) fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+pub(crate) fn service_url(service: &str) -> String {
+    format!("services/{}.html", slug(if service.is_empty() { "_none" } else { service }))
+}
+
+pub(crate) fn type_url(t: &str) -> String {
+    format!("types/{}.html", slug(t))
+}
+
+/// One article's page.
+pub(crate) fn article_page(
+    theme: &Theme,
+    site: &SiteView<'_>,
+    a: &BundleArticle,
+    url: &str,
+    html: &str,
+    data: Option<DataView>,
+) -> Result<String> {
+    let root = root_prefix(url);
+    let view = PageView {
+        site,
+        root: &root,
+        title: &a.title,
+        heading: &a.heading,
+        description: &a.description,
+        path: &a.path,
+        article_id: &a.article_id,
+        service: &a.service,
+        service_url: Some(service_url(&a.service)),
+        resource: &a.resource,
+        self_help_type: a.self_help_type.as_deref(),
+        type_url: a.self_help_type.as_deref().map(type_url),
+        support_topic_ids: &a.support_topic_ids,
+        product_pes_ids: &a.product_pes_ids,
+        clouds: &a.clouds,
+        ownership_id: &a.ownership_id,
+        author: a.properties.get("ms.author").or_else(|| a.properties.get("authors")).map_or("", String::as_str),
+        html,
+        data,
+    };
+    theme.render("article.html", &view)
+}
+
+/// The title shown for an article in lists.
+pub(crate) fn display_title(a: &BundleArticle) -> &str {
+    [&a.title, &a.heading, &a.path].into_iter().find(|s| !s.is_empty()).map_or("", String::as_str)
+}
+
+fn link<'a>(a: &'a BundleArticle, url: &'a str) -> ArticleLink<'a> {
+    ArticleLink {
+        title: display_title(a),
+        url,
+        description: &a.description,
+        service: &a.service,
+        self_help_type: a.self_help_type.as_deref(),
+        clouds: &a.clouds,
+    }
+}
+
+/// The home page and every index page of one site, as `(url, html)`.
+pub(crate) fn index_pages(
+    theme: &Theme,
+    site: &SiteView<'_>,
+    items: &[(&BundleArticle, &str)],
+) -> Result<Vec<(String, String)>> {
+    let mut by_service: BTreeMap<&str, Vec<ArticleLink<'_>>> = BTreeMap::new();
+    let mut by_type: BTreeMap<&str, Vec<ArticleLink<'_>>> = BTreeMap::new();
+    for (a, url) in items {
+        by_service.entry(a.service.as_str()).or_default().push(link(a, url));
+        by_type.entry(a.self_help_type.as_deref().unwrap_or("unknown")).or_default().push(link(a, url));
+    }
+    let mut pages = Vec::new();
+    let services = groups(theme, site, "Service", by_service, service_url, &mut pages)?;
+    let types = groups(theme, site, "Self-help type", by_type, type_url, &mut pages)?;
+    let home = HomeView { site, root: "", article_count: items.len(), services, types };
+    pages.insert(0, ("index.html".to_string(), theme.render("index.html", &home)?));
+    Ok(pages)
+}
+
+fn groups<'a>(
+    theme: &Theme,
+    site: &SiteView<'_>,
+    kind: &str,
+    groups: BTreeMap<&'a str, Vec<ArticleLink<'a>>>,
+    url_of: fn(&str) -> String,
+    pages: &mut Vec<(String, String)>,
+) -> Result<Vec<GroupLink>> {
+    let mut links = Vec::new();
+    for (name, mut articles) in groups {
+        articles.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(b.url)));
+        let url = url_of(name);
+        let shown = if name.is_empty() { "(no service)" } else { name };
+        let view = ListView { site, root: "../", kind, name: shown, articles };
+        links.push(GroupLink { name: shown.to_string(), url: url.clone(), count: view.articles.len() });
+        pages.push((url, theme.render("list.html", &view)?));
+    }
+    Ok(links)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_unique_url_safe_pages_and_maps_article_links() {
+        let paths = ["articles/a/One.md", "articles/a/one.md", "articles/b/with space.md"];
+        let plan = Plan::new(paths.iter().copied(), "articles/");
+        assert_eq!(plan.urls, ["articles/a/One.html", "articles/a/one-2.html", "articles/b/with-space.html"]);
+        assert_eq!(
+            plan.link(0, paths[0], "../b/with space.md#x").as_deref(),
+            Some("../../articles/b/with-space.html#x")
+        );
+        assert_eq!(plan.link(0, paths[0], "missing.md"), None);
+        assert_eq!(plan.link(0, paths[0], "https://x.test/a.md"), None);
+        assert_eq!(plan.link(0, paths[0], "../../../etc.md"), None);
+    }
+}
