@@ -2,6 +2,7 @@
 //! offsets to line and column. This is the only module that knows about lines.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A byte range into a [`SourceFile`]'s text.
 pub type Span = Range<usize>;
@@ -16,7 +17,9 @@ pub struct SourceFile {
     pub text: String,
     /// The file started with a UTF-8 byte-order mark.
     pub bom: bool,
-    pub lines: LineIndex,
+    /// Built on first use: only files with findings need lines, and building
+    /// the index for every file cost a tenth of `kbc check`.
+    line_index: OnceLock<LineIndex>,
 }
 
 /// Why a file's bytes could not be read as text.
@@ -72,18 +75,22 @@ impl SourceFile {
     }
 
     pub fn new(rel_path: String, text: String, bom: bool) -> SourceFile {
-        let lines = LineIndex::new(&text);
-        SourceFile { rel_path, text, bom, lines }
+        SourceFile { rel_path, text, bom, line_index: OnceLock::new() }
+    }
+
+    /// Line starts of the text, computed once on first call.
+    pub fn lines(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 fn line_col_lossy(bytes: &[u8], offset: usize) -> (usize, usize) {
@@ -103,7 +110,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
@@ -162,7 +169,7 @@ mod tests {
         assert!(f.bom);
         assert_eq!(f.text, "ab\r\ncd");
         assert_eq!(f.line_col(4), (2, 1));
-        assert_eq!(f.lines.line_span(&f.text, 1), 0..2);
+        assert_eq!(f.lines().line_span(&f.text, 1), 0..2);
     }
 
     #[test]

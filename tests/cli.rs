@@ -269,6 +269,19 @@ fn no_escape_codes_unless_colour_is_asked_for() {
     assert!(!kb.run(["check", "--color", "always", "--format", "json"]).stdout.contains('\x1b'));
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_colour_unless_no_color_is_set() {
+    let kb = Kb::fixture("several-problems");
+    let coloured = common::run_on_terminal(kb.root(), &["check"], &[]);
+    assert!(coloured.contains("\x1b["), "{coloured}");
+    assert!(coloured.contains("checked 6 articles"), "{coloured}");
+    let plain = common::run_on_terminal(kb.root(), &["check"], &[("NO_COLOR", "1")]);
+    assert!(!plain.contains('\x1b') && plain.contains("error[KB012]"), "{plain}");
+    let never = common::run_on_terminal(kb.root(), &["check", "--color", "never"], &[]);
+    assert!(!never.contains('\x1b'), "{never}");
+}
+
 #[test]
 fn quiet_leaves_out_the_summary() {
     let run = Kb::fixture("clean").run(["check", "--quiet"]);

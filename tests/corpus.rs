@@ -78,10 +78,10 @@ fn check_position(files: &Files<'_>, path: &str, span: &std::ops::Range<usize>) 
     }
     let p = files.position(path, span);
     for (line, column) in [(p.line, p.column), (p.end_line, p.end_column)] {
-        if line < 1 || line > f.lines.line_count() {
-            return Err(format!("line {line} of {}", f.lines.line_count()));
+        if line < 1 || line > f.lines().line_count() {
+            return Err(format!("line {line} of {}", f.lines().line_count()));
         }
-        let width = f.text[f.lines.line_span(&f.text, line)].chars().count();
+        let width = f.text[f.lines().line_span(&f.text, line)].chars().count();
         if column < 1 || column > width + 1 {
             return Err(format!("column {column} on line {line} of width {width}"));
         }

@@ -55,3 +55,19 @@ fn match_explains_a_missing_bundle() {
         .code(2)
         .stderr(contains("run `kbc build` first"));
 }
+
+#[test]
+fn match_finds_the_passthrough_article_in_the_built_sample() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("out");
+    Command::cargo_bin("kbc").unwrap().args(["build", "-q", "-o"]).arg(&out_dir).assert().success();
+    Command::cargo_bin("kbc")
+        .unwrap()
+        .args(["match", "--limit", "1", "--bundle"])
+        .arg(out_dir.join("rules.json"))
+        .arg("py4j.security.Py4JSecurityException: Method ... is not whitelisted")
+        .assert()
+        .success()
+        .stdout(contains("articles/microsoft.databricks/credential-passthrough.md"))
+        .stdout(contains("problem signature"));
+}

@@ -104,6 +104,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     }
     let status = status(&checked.diagnostics, args.common.deny_warnings);
     crate::ignore_broken_pipe(report(&checked, &args.common))?;
+    // The process ends next: freeing every article one by one cost 6% of a check.
+    std::mem::forget(checked);
     Ok(status)
 }
 

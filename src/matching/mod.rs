@@ -8,8 +8,13 @@ pub mod signature;
 pub mod tokens;
 
 use bundle::{Article, Bundle};
+use rayon::prelude::*;
 use signature::Pattern;
 use std::collections::HashMap;
+
+/// Hits scoring below this share of the best hit's score are noise (a single
+/// common word in common); exact signature matches are always kept.
+const MIN_RELATIVE_SCORE: f64 = 0.2;
 
 /// BM25 parameters: the usual defaults.
 const K1: f64 = 1.2;
@@ -90,10 +95,12 @@ pub struct Hit {
 
 impl Index {
     pub fn build(bundle: &Bundle) -> Index {
+        // Tokenizing is the expensive part and runs in parallel; the merge
+        // visits articles in order, so postings stay sorted by article.
+        let per_article: Vec<_> = bundle.articles.par_iter().map(weighted_terms).collect();
         let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         let mut lengths = Vec::with_capacity(bundle.articles.len());
-        for (i, a) in bundle.articles.iter().enumerate() {
-            let (tf, len) = weighted_terms(a);
+        for (i, (tf, len)) in per_article.into_iter().enumerate() {
             for (term, w) in tf {
                 postings.entry(term).or_default().push((i as u32, w as f32));
             }
@@ -130,6 +137,8 @@ impl Index {
                 .then(b.score.total_cmp(&a.score))
                 .then(a.article.cmp(&b.article))
         });
+        let best = hits.iter().map(|h| h.score).fold(0.0, f64::max);
+        hits.retain(|h| h.signature.is_some() || h.score >= best * MIN_RELATIVE_SCORE);
         hits.truncate(q.limit);
         hits
     }

@@ -65,3 +65,10 @@ fn rejects_bundles_of_another_schema_version() {
     let err = Bundle::parse(br#"{"schemaVersion": 2, "articles": []}"#).unwrap_err();
     assert!(err.to_string().contains("schemaVersion 2"));
 }
+
+#[test]
+fn drops_hits_far_below_the_best() {
+    // "scope" is only in the secrets article; "matters" is a weak extra word.
+    let hits = search("secret scope keys", None, None);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+}

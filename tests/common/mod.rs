@@ -97,6 +97,32 @@ impl Kb {
     }
 }
 
+/// Runs `kbc ARGS` in `dir` with a terminal (a new pseudo-terminal) as stdout,
+/// with extra environment variables; returns what it printed there.
+#[cfg(target_os = "linux")]
+pub fn run_on_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    let null = std::ptr::null_mut();
+    // SAFETY: openpty writes two fresh descriptors, which are owned from here on.
+    let rc = unsafe { libc::openpty(&mut master, &mut slave, null, std::ptr::null(), std::ptr::null()) };
+    assert_eq!(rc, 0, "openpty failed");
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"));
+    for var in AMBIENT {
+        cmd.env_remove(var);
+    }
+    cmd.args(args).envs(env.iter().copied()).current_dir(dir).stdout(slave);
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd); // closes our copy of the terminal side, so reading ends with the child
+    let mut out = Vec::new();
+    // Linux reports EIO on the master once the last writer has gone: that is the end.
+    let _ = std::fs::File::from(master).read_to_end(&mut out);
+    child.wait().unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// `kbc ARGS` with the ambient environment removed (no knowledge base).
 pub fn kbc<I, S>(args: I) -> Command
 where

@@ -68,8 +68,8 @@ fn excerpt(f: &SourceFile, span: &Span) -> Excerpt {
     let span = &crate::source::clamp_span(&f.text, span);
     let (first, _) = f.line_col(span.start);
     let (last, _) = f.line_col(span.end.max(span.start));
-    let start = f.lines.line_span(&f.text, first).start;
-    let end = f.lines.line_span(&f.text, last).end.max(span.end.min(f.text.len()));
+    let start = f.lines().line_span(&f.text, first).start;
+    let end = f.lines().line_span(&f.text, last).end.max(span.end.min(f.text.len()));
     let text = f.text[start..end].replace('\r', " ");
     let rel = span.start.min(end) - start..span.end.min(end).max(span.start.min(end)) - start;
     Excerpt { text, line_start: first, span: rel }
