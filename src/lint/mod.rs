@@ -14,6 +14,7 @@ pub(crate) mod url;
 use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::source::SourceFile;
 use rayon::prelude::*;
 pub use registry::Levels;
 
@@ -80,6 +81,22 @@ pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
 /// [`finish`] after applying the articles' inline suppressions.
 pub fn finish_in(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
     finish(suppress::apply(corpus, diags, levels), levels)
+}
+
+/// Parses, lints and finishes sources already in memory: the pipeline after
+/// discovery, for tests and tools without a folder on disk. The corpus is
+/// returned too, since formatting needs its sources for line and column.
+pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels) -> (Corpus, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut articles = Vec::with_capacity(sources.len());
+    for parsed in sources.into_iter().map(crate::parse::parse) {
+        diags.extend(parsed.diagnostics);
+        articles.push(parsed.article);
+    }
+    let corpus = Corpus::new(articles);
+    diags.extend(lint(&Context { corpus: &corpus, config }, levels));
+    let diags = finish_in(&corpus, diags, levels);
+    (corpus, diags)
 }
 
 /// Applies configured levels, drops allowed findings and sorts.
