@@ -187,7 +187,7 @@ impl Preview {
         for rule in self.rules() {
             rule.check_corpus(&cx, &mut all);
         }
-        self.diagnostics = lint::finish(all, &self.levels);
+        self.diagnostics = lint::finish_in(&self.corpus, all, &self.levels);
     }
 
     fn publishes(&self, a: &Article) -> bool {
@@ -259,7 +259,8 @@ impl Preview {
         for (url, html) in site::index_pages(&self.theme, &self.site_view(), &items)? {
             crate::fs::write(&self.site_dir.join(url), html)?;
         }
-        let script = search::index_script(self.pages.iter().map(|p| p.1.as_slice()))?;
+        let mut script = Vec::new();
+        search::index_script(&mut script, self.pages.iter().map(|p| p.1.as_slice()))?;
         crate::fs::write(&self.site_dir.join("search-index.js"), script)?;
         for (name, bytes) in self.theme.assets() {
             crate::fs::write(&self.site_dir.join("assets").join(name), bytes)?;
