@@ -58,6 +58,8 @@ pub static RULES: &[&dyn Rule] = &[
     &include_outside_root::IncludeOutsideRoot,
     // KB5xx: security.
     &secret_in_content::SecretInContent,
+    // KB6xx: suppressions.
+    &unused_suppression::UnusedSuppression,
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,
