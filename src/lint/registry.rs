@@ -202,6 +202,14 @@ mod tests {
     }
 
     #[test]
+    fn every_rule_example_shows_a_bad_and_a_good_case() {
+        for m in metas() {
+            let example = m.docs.split("## Example").nth(1).and_then(|e| e.split("## How to fix").next()).unwrap_or("");
+            assert!(example.contains("Bad") && example.contains("Good"), "{}: Example needs `Bad` and `Good`", m.name);
+        }
+    }
+
+    #[test]
     fn rules_are_listed_in_code_order() {
         let codes: Vec<_> = metas().map(|m| m.code).collect();
         let mut sorted = codes.clone();
