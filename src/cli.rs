@@ -31,6 +31,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
+    /// Preview the site with live reload and diagnostics while you edit.
+    Serve(ServeArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -200,6 +202,23 @@ pub struct DiffArgs {
     /// Exit with status 1 when there are differences.
     #[arg(long)]
     pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The knowledge-base root (holding book.toml and articles/).
+    #[arg(default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// The address to listen on. Anything but loopback is reachable from
+    /// other machines.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: String,
+    /// Preview one cloud's site, with its link rewriting.
+    #[arg(long, value_name = "NAME")]
+    pub cloud: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@ pub mod parse;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
@@ -47,6 +48,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Match(a) => commands::matches::run(a),
         Command::Diff(a) => commands::diff::run(a),
         Command::Completions(a) => commands::completions::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     result.unwrap_or_else(|e| {
         if is_broken_pipe(&e) {

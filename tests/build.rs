@@ -38,6 +38,39 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// Re-indents compact JSON two spaces per level, keeping key order and
+/// every byte of every string, so the bundle snapshot is readable.
+fn indent(json: &str) -> String {
+    let (mut out, mut depth, mut in_string, mut escaped) = (String::new(), 0usize, false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    for c in json.chars().filter(|&c| c != '\n') {
+        if in_string {
+            out.push(c);
+            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+            continue;
+        }
+        match c {
+            '"' => (in_string, escaped) = (true, false),
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth -= 1;
+                newline(&mut out, depth);
+            }
+            _ => {}
+        }
+        out.push(c);
+        match c {
+            '{' | '[' | ',' => newline(&mut out, depth),
+            ':' => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 const BROKEN: &str = "# No header here\n\nThis article has no properties block.\n";
 
 #[test]
@@ -46,7 +79,7 @@ fn builds_the_sample_bundle_as_in_the_snapshot() {
     kb.run(["build"]).code(0);
     let bundle = std::fs::read_to_string(kb.path("out/rules.json")).unwrap();
     insta::with_settings!({filters => vec![(r"kbc \d+\.\d+\.\d+\S*?\x22", "kbc [VERSION]\"")]}, {
-        insta::assert_snapshot!(bundle);
+        insta::assert_snapshot!(indent(&bundle));
     });
     for page in
         ["index.html", "search-index.js", "assets/style.css", "articles/storage/blob-403.html", "types/rca.html"]
@@ -197,6 +230,9 @@ fn renders_readable_views_of_portal_markup_and_embedded_json() {
         "relative .md links point at pages"
     );
     assert!(blob.contains("<span class=\"badge cloud\" title=\"Published to fairfax\">fairfax</span>"));
+    let sas = std::fs::read_to_string(kb.path("out/site/articles/storage/sas-expired.html")).unwrap();
+    assert!(sas.contains("rotate the account key to invalidate it"), "the include is expanded");
+    assert!(!sas.contains("INCLUDE"), "{sas}");
 }
 
 /// Built through the library with every article published, so that the
@@ -207,6 +243,7 @@ fn sanitises_hostile_html_in_article_pages() {
     let checked = kbc::commands::check::load(kb.root()).unwrap();
     let input = kbc::render::BuildInput {
         config: &checked.config,
+        corpus: &checked.corpus,
         published: checked.corpus.articles.iter().collect(),
         read: checked.corpus.len(),
         skipped: Vec::new(),

@@ -81,7 +81,10 @@ fn check_position(files: &Files<'_>, path: &str, span: &std::ops::Range<usize>) 
         if line < 1 || line > f.lines().line_count() {
             return Err(format!("line {line} of {}", f.lines().line_count()));
         }
-        let width = f.text[f.lines().line_span(&f.text, line)].chars().count();
+        // The line as stored, with a CRLF's `\r` (a span may end after it).
+        let span = f.lines().line_span(&f.text, line);
+        let cr = f.text[span.end..].starts_with('\r');
+        let width = f.text[span].chars().count() + usize::from(cr);
         if column < 1 || column > width + 1 {
             return Err(format!("column {column} on line {line} of width {width}"));
         }

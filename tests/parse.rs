@@ -118,8 +118,9 @@ fn reports_an_unclosed_quote_at_the_quote_and_reads_the_next_attributes() {
 fn reports_a_missing_equals_sign_at_the_name() {
     let p = parse_bytes(b"<properties pageTitle \"T\" articleId=\"x\" />\n");
     assert_eq!(findings(&p)[0].0, "KB002");
+    assert_eq!(p.diagnostics.len(), 1, "{:?}", findings(&p));
     assert_eq!(at(&p, &p.diagnostics[0].span), "pageTitle");
-    assert_eq!(p.article.props.value("articleId"), Some("x"));
+    assert_eq!(attrs(&p), [("pageTitle", "T"), ("articleId", "x")]);
 }
 
 #[test]
@@ -128,6 +129,13 @@ fn reports_stray_text_between_attributes() {
     assert_eq!(p.diagnostics.len(), 1, "{:?}", findings(&p));
     assert_eq!(at(&p, &p.diagnostics[0].span), "oops");
     assert_eq!(p.article.props.value("articleId"), Some("x"));
+}
+
+#[test]
+fn reports_quoted_stray_text_between_attributes() {
+    let p = parse_bytes(b"<properties pageTitle=\"T\" \"oops\" articleId=\"x\" />\n");
+    assert_eq!(findings(&p), [("KB002", 1, 27, "stray text \"oops\" in header".into())]);
+    assert_eq!(attrs(&p), [("pageTitle", "T"), ("articleId", "x")]);
 }
 
 #[test]

@@ -42,6 +42,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let out = args.out.clone().unwrap_or_else(|| checked.config.output_dir());
     let input = BuildInput {
         config: &checked.config,
+        corpus: &checked.corpus,
         published,
         read: checked.corpus.len() + checked.undecodable.len(),
         skipped,

@@ -12,6 +12,7 @@ pub(crate) mod url;
 use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::source::SourceFile;
 use rayon::prelude::*;
 pub use registry::Levels;
 
@@ -72,6 +73,21 @@ pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
         rule.check_corpus(cx, &mut diags);
     }
     diags
+}
+
+/// Parses, lints and finishes sources already in memory: the pipeline after
+/// discovery, for tests and tools without a folder on disk. The corpus is
+/// returned too, since formatting needs its sources for line and column.
+pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels) -> (Corpus, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut articles = Vec::with_capacity(sources.len());
+    for parsed in sources.into_iter().map(crate::parse::parse) {
+        diags.extend(parsed.diagnostics);
+        articles.push(parsed.article);
+    }
+    let corpus = Corpus::new(articles);
+    diags.extend(lint(&Context { corpus: &corpus, config }, levels));
+    (corpus, finish(diags, levels))
 }
 
 /// Applies configured levels, drops allowed findings and sorts.

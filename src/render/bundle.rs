@@ -2,25 +2,24 @@
 //! key and article order so the same input gives byte-identical files.
 
 use super::clouds::Rewrites;
-use super::view::{
-    Bundle, BundleArticle, BundleIndex, DocumentView, LinkView, ProblemView, SCHEMA_VERSION, SectionView,
-};
+use super::view::{BundleArticle, BundleIndex, DocumentView, LinkView, ProblemView, SCHEMA_VERSION, SectionView};
 use crate::article::Article;
 use crate::article::vocab::Cloud;
+use crate::parse::body::Body;
 use crate::parse::outline::Outline;
 use std::collections::BTreeMap;
 
-/// The bundle entry of one article, from its header, body and outline.
-pub(crate) fn article(a: &Article, outline: Outline) -> BundleArticle {
+/// The bundle entry of one article, from its header, its body (`text` and
+/// `body` are the article's own, or with includes expanded) and outline.
+pub(crate) fn article(a: &Article, text: &str, body: &Body, outline: Outline) -> BundleArticle {
     let p = &a.props;
-    let text = a.text();
     let list = |name: &str| p.list(text, name).iter().map(|i| i.text.to_string()).collect::<Vec<_>>();
     let value = |name: &str| p.value(name).unwrap_or_default().to_string();
     BundleArticle {
         article_id: value("articleId"),
         path: a.path().to_string(),
         title: value("pageTitle"),
-        heading: a.body.h1().map(|h| h.text.clone()).unwrap_or_default(),
+        heading: body.h1().map(|h| h.text.clone()).unwrap_or_default(),
         description: value("description"),
         self_help_type: a.self_help_type().map(str::to_string),
         service: value("service"),
@@ -39,13 +38,12 @@ pub(crate) fn article(a: &Article, outline: Outline) -> BundleArticle {
         steps: outline.steps,
         documents: outline.documents.into_iter().map(|d| DocumentView { title: d.title, url: d.url }).collect(),
         problems: outline.problems.into_iter().map(problem).collect(),
-        links: a
-            .body
+        links: body
             .links
             .iter()
             .map(|l| LinkView { url: l.url.clone(), text: l.text.trim().to_string(), image: l.image })
             .collect(),
-        data: data(a),
+        data: data(text, body),
         content_hash: content_hash(text),
     }
 }
@@ -65,30 +63,88 @@ fn properties(a: &Article) -> BTreeMap<String, String> {
 }
 
 /// The embedded JSON block, parsed; invalid JSON is left to the lint rules.
-fn data(a: &Article) -> Option<serde_json::Value> {
-    let block = a.body.json.as_ref()?;
-    serde_json::from_str(a.text().get(block.span.clone())?).ok()
+fn data(text: &str, body: &Body) -> Option<serde_json::Value> {
+    let block = body.json.as_ref()?;
+    serde_json::from_str(text.get(block.span.clone())?).ok()
 }
 
 pub(crate) fn content_hash(text: &str) -> String {
     format!("blake3:{}", blake3::hash(text.as_bytes()).to_hex())
 }
 
-/// A bundle of the given articles, already sorted by articleId then path.
-pub(crate) fn bundle<'a>(articles: Vec<&'a BundleArticle>, cloud: Option<Cloud>) -> Bundle<'a> {
-    let index = index(&articles);
-    Bundle {
-        schema_version: SCHEMA_VERSION,
-        generator: super::GENERATOR.to_string(),
-        cloud: cloud.map(|c| c.to_string()),
-        articles,
-        index,
+/// What index pages, lists and the bundle index need of a published
+/// article, kept after its full entry has been serialized (so the whole
+/// corpus's text is not held twice).
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub article_id: String,
+    pub path: String,
+    /// pageTitle, else the H1, else the path.
+    pub title: String,
+    pub description: String,
+    pub service: String,
+    pub self_help_type: Option<String>,
+    pub clouds: Vec<String>,
+    pub support_topic_ids: Vec<String>,
+    pub product_pes_ids: Vec<String>,
+}
+
+impl Entry {
+    pub(crate) fn new(a: &BundleArticle) -> Entry {
+        let title = [&a.title, &a.heading, &a.path].into_iter().find(|s| !s.is_empty()).cloned().unwrap_or_default();
+        Entry {
+            article_id: a.article_id.clone(),
+            path: a.path.clone(),
+            title,
+            description: a.description.clone(),
+            service: a.service.clone(),
+            self_help_type: a.self_help_type.clone(),
+            clouds: a.clouds.clone(),
+            support_topic_ids: a.support_topic_ids.clone(),
+            product_pes_ids: a.product_pes_ids.clone(),
+        }
+    }
+
+    pub(crate) fn in_cloud(&self, cloud: Cloud) -> bool {
+        self.clouds.iter().any(|c| c == cloud.as_str())
     }
 }
 
-fn index(articles: &[&BundleArticle]) -> BundleIndex {
+/// One article's bundle entry as compact JSON, serialized once and shared by
+/// every bundle it appears in.
+pub(crate) fn entry_json(a: &BundleArticle) -> anyhow::Result<Vec<u8>> {
+    Ok(serde_json::to_vec(a)?)
+}
+
+/// Bundle order: by articleId, then path.
+pub(crate) fn sort_key(e: &Entry) -> (&str, &str) {
+    (e.article_id.as_str(), e.path.as_str())
+}
+
+/// rules.json from serialized entries already in bundle order: compact
+/// JSON with one article per line, so that diffs of it stay readable. The
+/// same bytes as serializing [`Bundle`] compactly, plus line breaks.
+pub(crate) fn assemble(cloud: Option<Cloud>, entries: &[(&Entry, &[u8])]) -> anyhow::Result<Vec<u8>> {
+    let size: usize = entries.iter().map(|(_, j)| j.len() + 2).sum();
+    let mut out = Vec::with_capacity(size + 4096);
+    out.extend_from_slice(format!("{{\"schemaVersion\":{SCHEMA_VERSION},\"generator\":").as_bytes());
+    serde_json::to_writer(&mut out, super::GENERATOR)?;
+    out.extend_from_slice(b",\"cloud\":");
+    serde_json::to_writer(&mut out, &cloud.map(Cloud::as_str))?;
+    out.extend_from_slice(b",\"articles\":[");
+    for (i, (_, json)) in entries.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(json);
+    }
+    out.extend_from_slice(if entries.is_empty() { b"],\"index\":" } else { b"\n],\"index\":" });
+    serde_json::to_writer(&mut out, &index(entries.iter().map(|(e, _)| *e)))?;
+    out.extend_from_slice(b"}\n");
+    Ok(out)
+}
+
+fn index<'a>(entries: impl Iterator<Item = &'a Entry>) -> BundleIndex {
     let mut index = BundleIndex::default();
-    for a in articles {
+    for a in entries {
         let id = &a.article_id;
         for t in &a.support_topic_ids {
             index.by_support_topic_id.entry(t.clone()).or_default().push(id.clone());
@@ -112,13 +168,6 @@ fn index(articles: &[&BundleArticle]) -> BundleIndex {
     index
 }
 
-/// The bundle as pretty JSON with a trailing newline.
-pub(crate) fn to_json(bundle: &Bundle<'_>) -> anyhow::Result<Vec<u8>> {
-    let mut out = serde_json::to_vec_pretty(bundle)?;
-    out.push(b'\n');
-    Ok(out)
-}
-
 /// The article with a cloud's URL rewrites applied, or `None` when no URL in
 /// it changes (the shared entry is used as is).
 pub(crate) fn rewrite(a: &BundleArticle, rewrites: &Rewrites) -> Option<BundleArticle> {
@@ -139,4 +188,49 @@ pub(crate) fn rewrite(a: &BundleArticle, rewrites: &Rewrites) -> Option<BundleAr
         }
     }
     Some(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::outline;
+
+    fn sample(id: &str, path: &str) -> BundleArticle {
+        let text = format!(
+            "<properties pageTitle=\"T {id}\" articleId=\"{id}\" supportTopicIds=\"7, 8\" service=\"svc\" cloudEnvironments=\"public\" />\n# H\n\nSee [x](https://portal.azure.com/a).\n"
+        );
+        let a = crate::parse::parse(crate::source::SourceFile::new(path.into(), text, false)).article;
+        article(&a, a.text(), &a.body, outline::extract(&outline::body_events(a.text(), &a.body)))
+    }
+
+    #[test]
+    fn assembles_the_same_bytes_as_serializing_the_bundle_type() {
+        let arts = [sample("a", "x/1.md"), sample("b", "x/2.md")];
+        let entries: Vec<Entry> = arts.iter().map(Entry::new).collect();
+        let jsons: Vec<Vec<u8>> = arts.iter().map(|a| entry_json(a).unwrap()).collect();
+        let pairs: Vec<(&Entry, &[u8])> = entries.iter().zip(&jsons).map(|(e, j)| (e, j.as_slice())).collect();
+        let assembled = String::from_utf8(assemble(Some(Cloud::Public), &pairs).unwrap()).unwrap();
+        let typed = super::super::view::Bundle {
+            schema_version: SCHEMA_VERSION,
+            generator: super::super::GENERATOR.to_string(),
+            cloud: Some("public".into()),
+            articles: arts.iter().collect(),
+            index: index(entries.iter()),
+        };
+        assert_eq!(assembled.replace('\n', ""), serde_json::to_string(&typed).unwrap());
+        assert_eq!(assembled.lines().count(), 4, "header, one line per article, index");
+        assert_eq!(typed.index.by_support_topic_id["7"], ["a", "b"]);
+    }
+
+    #[test]
+    fn rewrites_only_articles_with_matching_urls() {
+        let config = crate::config::Config::parse(
+            "[clouds.fairfax.rewrite]\n\"https://portal.azure.com\" = \"https://portal.azure.us\"\n",
+        )
+        .unwrap();
+        let a = sample("a", "x/1.md");
+        let r = rewrite(&a, &Rewrites::for_cloud(&config, Cloud::Fairfax)).expect("rewritten");
+        assert_eq!(r.links[0].url, "https://portal.azure.us/a");
+        assert!(rewrite(&a, &Rewrites::for_cloud(&config, Cloud::Mooncake)).is_none());
+    }
 }

@@ -13,6 +13,7 @@ pub(crate) mod bundle;
 pub(crate) mod cache;
 pub(crate) mod clouds;
 pub(crate) mod data;
+pub(crate) mod includes;
 pub(crate) mod markdown;
 pub(crate) mod output;
 pub mod report;
@@ -21,12 +22,14 @@ pub(crate) mod site;
 pub(crate) mod templates;
 pub mod view;
 
-use crate::article::Article;
 use crate::article::vocab::Cloud;
+use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::include::Resolver;
 use crate::parse::outline;
 use anyhow::Result;
+use bundle::Entry;
 use clouds::Rewrites;
 use markdown::Sanitizer;
 use output::Staging;
@@ -41,6 +44,8 @@ pub const GENERATOR: &str = concat!("kbc ", env!("CARGO_PKG_VERSION"));
 /// What to build.
 pub struct BuildInput<'a> {
     pub config: &'a Config,
+    /// Every article read (published or not), for resolving includes.
+    pub corpus: &'a Corpus,
     /// The articles to publish, in path order.
     pub published: Vec<&'a Article>,
     /// Article files found, published or not.
@@ -64,11 +69,21 @@ struct Ctx<'a> {
     variants: Vec<(Cloud, Rewrites, Sanitizer)>,
 }
 
-/// One article after the pages step.
+/// One article after the pages step: what later steps need, with its
+/// bundle entry and search document already serialized.
 struct Rendered {
-    bundle: BundleArticle,
-    /// Clouds for which a rewritten page was written (not shared).
-    variants: Vec<Cloud>,
+    entry: Entry,
+    json: Vec<u8>,
+    search: Vec<u8>,
+    /// Clouds whose link rewriting changed this article: its page there was
+    /// written separately, with the rewritten bundle entry if that changed.
+    variants: Vec<(Cloud, Option<Vec<u8>>)>,
+}
+
+impl Rendered {
+    fn variant(&self, cloud: Cloud) -> Option<&Option<Vec<u8>>> {
+        self.variants.iter().find(|(c, _)| *c == cloud).map(|(_, json)| json)
+    }
 }
 
 /// Builds everything into a staging folder and swaps it in as OUT. On any
@@ -81,13 +96,14 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     }
     let ctx = timings.time("prepare", || prepare(input))?;
     let rendered = timings.time("pages", || render_articles(&ctx))?;
-    timings.time("bundle", || write_bundle(&ctx, &rendered))?;
-    timings.time("site", || write_site(&ctx, "site", &ctx.site, &all_items(&ctx, &rendered)))?;
-    let mut counts = Counts::default();
-    for &cloud in &input.clouds {
-        let n = timings.time(&format!("cloud {cloud}"), || write_cloud(&ctx, cloud, &rendered))?;
-        counts.clouds.insert(cloud.to_string(), n);
-    }
+    let order = bundle_order(&rendered);
+    timings.time("bundle", || write_bundle(&ctx, None, &rendered, &order))?;
+    timings.time("site", || write_site(&ctx, None, &rendered, &(0..rendered.len()).collect::<Vec<_>>()))?;
+    let per_cloud = timings.time("clouds", || {
+        input.clouds.par_iter().map(|&c| write_cloud(&ctx, c, &rendered, &order)).collect::<Result<Vec<_>>>()
+    })?;
+    let counts =
+        Counts { clouds: input.clouds.iter().map(|c| c.to_string()).zip(per_cloud).collect(), ..Counts::default() };
     timings.time("schema", || write_schema(&ctx))?;
     let report = report(&ctx, counts, timings);
     ctx.staging.write(output::REPORT_FILE, json(&report)?)?;
@@ -124,75 +140,91 @@ fn render_articles(ctx: &Ctx<'_>) -> Result<Vec<Rendered>> {
 }
 
 fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
-    let events = outline::body_events(a.text(), &a.body);
-    let bundle = bundle::article(a, outline::extract(&events));
+    let resolver = Resolver { root: &ctx.input.config.root, corpus: ctx.input.corpus };
+    let expanded = includes::expand(&resolver, a).map(|text| {
+        let body = crate::parse::body::parse(&text, a.body.start);
+        (text, body)
+    });
+    let (text, body) = expanded.as_ref().map_or((a.text(), &a.body), |(t, b)| (t.as_str(), b));
+    let events = outline::body_events(text, body);
+    let full = bundle::article(a, text, body, outline::extract(&events));
+    let entry = Entry::new(&full);
     let url = &ctx.plan.urls[i];
     let link = |target: &str| ctx.plan.link(i, a.path(), target);
-    let page = |sanitizer: &Sanitizer| {
+    let page = |sanitizer: &Sanitizer, article: &BundleArticle| {
         let html = markdown::render(&events, &link, sanitizer);
-        site::article_page(&ctx.theme, &ctx.site, &bundle, url, &html, bundle.data.as_ref().map(data::view))
+        site::article_page(&ctx.theme, &ctx.site, article, url, &html, article.data.as_ref().map(data::view))
     };
-    ctx.staging.write(&format!("site/{url}"), page(&ctx.sanitizer)?)?;
+    ctx.staging.write(&format!("site/{url}"), page(&ctx.sanitizer, &full)?)?;
     let mut variants = Vec::new();
     for (cloud, rewrites, sanitizer) in &ctx.variants {
-        if bundle.clouds.iter().any(|c| c == cloud.as_str()) && rewrites.touches(a.text()) {
-            ctx.staging.write(&format!("clouds/{cloud}/site/{url}"), page(sanitizer)?)?;
-            variants.push(*cloud);
+        if entry.in_cloud(*cloud) && rewrites.touches(text) {
+            ctx.staging.write(&format!("clouds/{cloud}/site/{url}"), page(sanitizer, &full)?)?;
+            let json = bundle::rewrite(&full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
+            variants.push((*cloud, json));
         }
     }
-    Ok(Rendered { bundle, variants })
+    let json = bundle::entry_json(&full)?;
+    let search = search::doc_json(&full, &entry.title, url)?;
+    Ok(Rendered { entry, json, search, variants })
 }
 
-fn all_items<'a>(ctx: &'a Ctx<'_>, rendered: &'a [Rendered]) -> Vec<(&'a BundleArticle, &'a str)> {
-    rendered.iter().zip(&ctx.plan.urls).map(|(r, u)| (&r.bundle, u.as_str())).collect()
+/// Indices of the rendered articles in bundle order.
+fn bundle_order(rendered: &[Rendered]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rendered.len()).collect();
+    order.sort_by(|&a, &b| bundle::sort_key(&rendered[a].entry).cmp(&bundle::sort_key(&rendered[b].entry)));
+    order
 }
 
-fn write_bundle(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
-    let all: Vec<&BundleArticle> = rendered.iter().map(|r| &r.bundle).collect();
-    write_bundle_of(ctx, "rules.json", all, None)
+/// A rules.json of the articles of `cloud` (all when `None`), from the
+/// serialized entries, each cloud using its rewritten entry where there is one.
+fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], order: &[usize]) -> Result<()> {
+    let entries: Vec<(&Entry, &[u8])> = order
+        .iter()
+        .map(|&i| &rendered[i])
+        .filter(|r| cloud.is_none_or(|c| r.entry.in_cloud(c)))
+        .map(|r| {
+            let json = cloud.and_then(|c| r.variant(c)).and_then(Option::as_ref).unwrap_or(&r.json);
+            (&r.entry, json.as_slice())
+        })
+        .collect();
+    let rel = match cloud {
+        Some(c) => format!("clouds/{c}/rules.json"),
+        None => "rules.json".to_string(),
+    };
+    ctx.staging.write(&rel, bundle::assemble(cloud, &entries)?)
 }
 
-/// Writes a bundle of `articles` (any order; sorted here).
-fn write_bundle_of(ctx: &Ctx<'_>, rel: &str, mut articles: Vec<&BundleArticle>, cloud: Option<Cloud>) -> Result<()> {
-    articles.sort_by(|a, b| (a.article_id.as_str(), a.path.as_str()).cmp(&(b.article_id.as_str(), b.path.as_str())));
-    ctx.staging.write(rel, bundle::to_json(&bundle::bundle(articles, cloud))?)
-}
-
-/// A site's home and index pages, search index and assets under `prefix/`.
-fn write_site(ctx: &Ctx<'_>, prefix: &str, site: &SiteView<'_>, items: &[(&BundleArticle, &str)]) -> Result<()> {
-    for (url, html) in site::index_pages(&ctx.theme, site, items)? {
+/// A site's home and index pages, search index and assets, for the
+/// `members` (indices in path order) of `cloud`'s site, or the main site.
+fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], members: &[usize]) -> Result<()> {
+    let prefix = cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"));
+    let site = SiteView { cloud: cloud.map(Cloud::as_str), ..ctx.site.clone() };
+    let items: Vec<(&Entry, &str)> = members.iter().map(|&i| (&rendered[i].entry, ctx.plan.urls[i].as_str())).collect();
+    for (url, html) in site::index_pages(&ctx.theme, &site, &items)? {
         ctx.staging.write(&format!("{prefix}/{url}"), html)?;
     }
-    ctx.staging.write(&format!("{prefix}/search-index.js"), search::index_script(items)?)?;
+    let script = search::index_script(members.iter().map(|&i| rendered[i].search.as_slice()))?;
+    ctx.staging.write(&format!("{prefix}/search-index.js"), script)?;
     for (name, bytes) in ctx.theme.assets() {
-        let rel = format!("{prefix}/assets/{name}");
-        if prefix == "site" {
-            ctx.staging.write(&rel, bytes)?;
-        } else {
-            ctx.staging.link(&format!("site/assets/{name}"), &rel)?;
+        match cloud {
+            None => ctx.staging.write(&format!("site/assets/{name}"), bytes)?,
+            Some(_) => ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"))?,
         }
     }
     Ok(())
 }
 
 /// One cloud's bundle and site; returns how many articles it publishes.
-fn write_cloud(ctx: &Ctx<'_>, cloud: Cloud, rendered: &[Rendered]) -> Result<usize> {
-    let members: Vec<usize> =
-        (0..rendered.len()).filter(|&i| rendered[i].bundle.clouds.iter().any(|c| c == cloud.as_str())).collect();
-    members.par_iter().filter(|&&i| !rendered[i].variants.contains(&cloud)).try_for_each(|&i| {
+/// Article pages are hard links to the main site's unless rewritten.
+fn write_cloud(ctx: &Ctx<'_>, cloud: Cloud, rendered: &[Rendered], order: &[usize]) -> Result<usize> {
+    let members: Vec<usize> = (0..rendered.len()).filter(|&i| rendered[i].entry.in_cloud(cloud)).collect();
+    members.par_iter().filter(|&&i| rendered[i].variant(cloud).is_none()).try_for_each(|&i| {
         let url = &ctx.plan.urls[i];
         ctx.staging.link(&format!("site/{url}"), &format!("clouds/{cloud}/site/{url}"))
     })?;
-    let rewrites = Rewrites::for_cloud(ctx.input.config, cloud);
-    let rewritten: Vec<Option<BundleArticle>> =
-        members.iter().map(|&i| bundle::rewrite(&rendered[i].bundle, &rewrites)).collect();
-    let articles: Vec<&BundleArticle> =
-        members.iter().zip(&rewritten).map(|(&i, r)| r.as_ref().unwrap_or(&rendered[i].bundle)).collect();
-    write_bundle_of(ctx, &format!("clouds/{cloud}/rules.json"), articles, Some(cloud))?;
-    let items: Vec<(&BundleArticle, &str)> =
-        members.iter().map(|&i| (&rendered[i].bundle, ctx.plan.urls[i].as_str())).collect();
-    let site = SiteView { cloud: Some(cloud.as_str()), ..ctx.site.clone() };
-    write_site(ctx, &format!("clouds/{cloud}/site"), &site, &items)?;
+    write_bundle(ctx, Some(cloud), rendered, order)?;
+    write_site(ctx, Some(cloud), rendered, &members)?;
     Ok(members.len())
 }
 

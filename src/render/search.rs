@@ -12,34 +12,40 @@ const MAX_WORDS: usize = 400;
 /// Longest signature kept (long stack traces are cut).
 const MAX_SIGNATURE: usize = 300;
 
-#[derive(Serialize)]
-struct Index<'a> {
-    fields: [&'static str; 7],
-    docs: Vec<Doc<'a>>,
-}
+/// The fields of each document, in order (documented in the script too).
+const FIELDS: [&str; 7] = ["title", "url", "service", "type", "topicIds", "signatures", "words"];
 
 /// `[title, url, service, type, topicIds, signatures, words]`.
 #[derive(Serialize)]
 struct Doc<'a>(&'a str, &'a str, &'a str, &'a str, &'a [String], Vec<&'a str>, String);
 
-/// The script for one site's articles, each with its site-relative URL.
-pub(crate) fn index_script(items: &[(&BundleArticle, &str)]) -> anyhow::Result<String> {
-    let docs = items.iter().map(|(a, url)| doc(a, url)).collect();
-    let index = Index { fields: ["title", "url", "service", "type", "topicIds", "signatures", "words"], docs };
-    Ok(format!("window.KBC_SEARCH = {};\n", serde_json::to_string(&index)?))
-}
-
-fn doc<'a>(a: &'a BundleArticle, url: &'a str) -> Doc<'a> {
+/// One article's search document as compact JSON, made once and shared by
+/// every site the article is in (`url` is site-relative, the same in all).
+pub(crate) fn doc_json(a: &BundleArticle, title: &str, url: &str) -> anyhow::Result<Vec<u8>> {
     let signatures: Vec<&str> = a.problems.iter().flat_map(|p| &p.signatures).map(|s| cut(s, MAX_SIGNATURE)).collect();
-    Doc(
-        super::site::display_title(a),
+    let doc = Doc(
+        title,
         url,
         &a.service,
         a.self_help_type.as_deref().unwrap_or(""),
         &a.support_topic_ids,
         signatures,
         words(a),
-    )
+    );
+    Ok(serde_json::to_vec(&doc)?)
+}
+
+/// The script for one site from its articles' documents, one per line.
+pub(crate) fn index_script<'a>(docs: impl Iterator<Item = &'a [u8]>) -> anyhow::Result<Vec<u8>> {
+    let mut out = b"window.KBC_SEARCH = {\"fields\":".to_vec();
+    serde_json::to_writer(&mut out, &FIELDS)?;
+    out.extend_from_slice(b",\"docs\":[");
+    for (i, doc) in docs.enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(doc);
+    }
+    out.extend_from_slice(b"\n]};\n");
+    Ok(out)
 }
 
 /// Distinct lowercase words of the article in reading order, space-joined.

@@ -2,9 +2,11 @@
 //! the index pages by service and by self-help type. Every URL is relative
 //! so the site works from `file://` and any static host.
 
+use super::bundle::Entry;
 use super::templates::Theme;
 use super::view::{ArticleLink, BundleArticle, DataView, GroupLink, HomeView, ListView, PageView, SiteView};
 use anyhow::Result;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Site-relative page URLs of the published articles, aligned with them.
@@ -109,7 +111,7 @@ pub(crate) fn article_page(
         path: &a.path,
         article_id: &a.article_id,
         service: &a.service,
-        service_url: Some(service_url(&a.service)),
+        service_url: service_url(&a.service),
         resource: &a.resource,
         self_help_type: a.self_help_type.as_deref(),
         type_url: a.self_help_type.as_deref().map(type_url),
@@ -124,14 +126,9 @@ pub(crate) fn article_page(
     theme.render("article.html", &view)
 }
 
-/// The title shown for an article in lists.
-pub(crate) fn display_title(a: &BundleArticle) -> &str {
-    [&a.title, &a.heading, &a.path].into_iter().find(|s| !s.is_empty()).map_or("", String::as_str)
-}
-
-fn link<'a>(a: &'a BundleArticle, url: &'a str) -> ArticleLink<'a> {
+fn link<'a>(a: &'a Entry, url: &'a str) -> ArticleLink<'a> {
     ArticleLink {
-        title: display_title(a),
+        title: &a.title,
         url,
         description: &a.description,
         service: &a.service,
@@ -144,7 +141,7 @@ fn link<'a>(a: &'a BundleArticle, url: &'a str) -> ArticleLink<'a> {
 pub(crate) fn index_pages(
     theme: &Theme,
     site: &SiteView<'_>,
-    items: &[(&BundleArticle, &str)],
+    items: &[(&Entry, &str)],
 ) -> Result<Vec<(String, String)>> {
     let mut by_service: BTreeMap<&str, Vec<ArticleLink<'_>>> = BTreeMap::new();
     let mut by_type: BTreeMap<&str, Vec<ArticleLink<'_>>> = BTreeMap::new();
@@ -160,6 +157,8 @@ pub(crate) fn index_pages(
     Ok(pages)
 }
 
+/// Renders one list page per group (in parallel) and returns the groups'
+/// links for the home page, in name order.
 fn groups<'a>(
     theme: &Theme,
     site: &SiteView<'_>,
@@ -168,15 +167,21 @@ fn groups<'a>(
     url_of: fn(&str) -> String,
     pages: &mut Vec<(String, String)>,
 ) -> Result<Vec<GroupLink>> {
-    let mut links = Vec::new();
-    for (name, mut articles) in groups {
-        articles.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(b.url)));
-        let url = url_of(name);
-        let shown = if name.is_empty() { "(no service)" } else { name };
-        let view = ListView { site, root: "../", kind, name: shown, articles };
-        links.push(GroupLink { name: shown.to_string(), url: url.clone(), count: view.articles.len() });
-        pages.push((url, theme.render("list.html", &view)?));
-    }
+    let rendered: Vec<(GroupLink, (String, String))> = groups
+        .into_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(name, mut articles)| {
+            articles.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(b.url)));
+            let url = url_of(name);
+            let shown = if name.is_empty() { "(no service)" } else { name };
+            let view = ListView { site, root: "../", kind, name: shown, articles };
+            let link = GroupLink { name: shown.to_string(), url: url.clone(), count: view.articles.len() };
+            Ok((link, (url, theme.render("list.html", &view)?)))
+        })
+        .collect::<Result<_>>()?;
+    let (links, list_pages): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
+    pages.extend(list_pages);
     Ok(links)
 }
 

@@ -125,7 +125,7 @@ pub struct PageView<'a> {
     pub path: &'a str,
     pub article_id: &'a str,
     pub service: &'a str,
-    pub service_url: Option<String>,
+    pub service_url: String,
     pub resource: &'a str,
     pub self_help_type: Option<&'a str>,
     pub type_url: Option<String>,

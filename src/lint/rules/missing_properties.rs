@@ -53,8 +53,10 @@ pub fn diagnostic(text: &str, found_later: Option<usize>) -> Diagnostic {
         )
         .with_help("move the header above everything else; only blank lines and comments may precede it"),
         None => {
-            let end = text.find('\n').unwrap_or(text.len());
-            Diagnostic::new(&META, 0..end.min(text.len()), "article has no <properties> header")
+            // Point at the first line of content: comments above it are allowed.
+            let start = crate::parse::header::skip_preamble(text);
+            let end = text[start..].find(['\r', '\n']).map_or(text.len(), |e| start + e);
+            Diagnostic::new(&META, start..end, "article has no <properties> header")
                 .with_help("start the file with <properties pageTitle=\"…\" articleId=\"…\" … />")
         }
     }
@@ -69,6 +71,13 @@ mod tests {
         let d = check("KB001", "# Just a title\n\nText.\n");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].span, 0..14);
+    }
+
+    #[test]
+    fn points_past_leading_comments_at_the_first_line_of_content() {
+        let text = "<!-- note -->\n\n# Title\r\n";
+        let d = check("KB001", text);
+        assert_eq!(&text[d[0].span.clone()], "# Title");
     }
 
     #[test]

@@ -50,10 +50,9 @@ pub mod unsupported_table;
 #[cfg(test)]
 pub(crate) mod testing {
     //! Runs one rule over small inline articles.
-    use crate::article::Corpus;
     use crate::config::Config;
     use crate::diagnostic::Diagnostic;
-    use crate::lint::{self, Context, Levels};
+    use crate::lint::{self, Levels};
     use crate::source::SourceFile;
 
     /// Parses `(path, text)` files and returns the findings of rule `code` only
@@ -63,17 +62,8 @@ pub(crate) mod testing {
     }
 
     pub fn check_files_with(code: &str, files: &[(&str, &str)], config: &Config) -> Vec<Diagnostic> {
-        let mut diags = Vec::new();
-        let mut articles = Vec::new();
-        for (path, text) in files {
-            let parsed = crate::parse::parse(SourceFile::new(path.to_string(), text.to_string(), false));
-            diags.extend(parsed.diagnostics);
-            articles.push(parsed.article);
-        }
-        let corpus = Corpus::new(articles);
-        let levels = Levels::only(&[code]);
-        diags.extend(lint::lint(&Context { corpus: &corpus, config }, &levels));
-        lint::finish(diags, &levels)
+        let sources = files.iter().map(|(path, text)| SourceFile::new(path.to_string(), text.to_string(), false));
+        lint::check_sources(sources.collect(), config, &Levels::only(&[code])).1
     }
 
     pub fn check(code: &str, text: &str) -> Vec<Diagnostic> {

@@ -1,0 +1,32 @@
+// kbc serve: live reload and the diagnostics overlay. Served at
+// /__kbc/live.js by `kbc serve` only; never part of a built site.
+(function () {
+  "use strict";
+  var marker = document.getElementById("kbc-live");
+  var generation = marker ? marker.getAttribute("data-generation") : null;
+  var overlay = document.getElementById("kbc-overlay");
+  if (overlay) {
+    var hide = overlay.querySelector(".kbc-hide");
+    if (hide) {
+      hide.addEventListener("click", function () {
+        overlay.classList.toggle("kbc-collapsed");
+      });
+    }
+  }
+  if (!window.EventSource) {
+    return;
+  }
+  var events = new EventSource("/__kbc/events");
+  // The page may have been served just before a rebuild: compare generations.
+  events.addEventListener("hello", function (e) {
+    if (generation !== null && e.data !== generation) {
+      window.location.reload();
+    }
+  });
+  events.addEventListener("reload", function () {
+    window.location.reload();
+  });
+  window.addEventListener("beforeunload", function () {
+    events.close();
+  });
+})();

@@ -1,0 +1,118 @@
+//! `kbc serve`: a live preview for authors. Builds the site into a
+//! temporary folder ([`preview`]), serves it on loopback ([`server`]),
+//! watches the sources ([`watch`]), rebuilds what changed and reloads open
+//! pages, with each article's diagnostics shown over the page
+//! ([`overlay`]) and printed in the terminal.
+
+mod overlay;
+mod preview;
+mod server;
+mod state;
+mod watch;
+
+use crate::ExitStatus;
+use crate::article::vocab::Cloud;
+use crate::cli::ServeArgs;
+use crate::diagnostic::format::{self, Files, Format, Options};
+use crate::diagnostic::{Diagnostic, Summary};
+use anyhow::{Context, Result, bail};
+use preview::{Preview, Rebuilt};
+use state::{Shared, Snapshot};
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub fn run(args: &ServeArgs) -> Result<ExitStatus> {
+    let cloud = match &args.cloud {
+        Some(name) => Some(crate::render::clouds::selected(std::slice::from_ref(name))?[0]),
+        None => None,
+    };
+    let root = args.root.canonicalize().with_context(|| format!("knowledge-base folder {}", args.root.display()))?;
+    let tmp = tempfile::Builder::new().prefix("kbc-serve-").tempdir().context("cannot create a temporary folder")?;
+    let site_dir = tmp.path().join("site");
+    let started = Instant::now();
+    let mut preview = Preview::load(&root, cloud, &site_dir)?;
+    report(&preview, None, started);
+    let shared = Arc::new(Shared::new(site_dir, snapshot(&preview, 1)));
+    let server = bind(args)?;
+    cleanup_on_interrupt(tmp.path().to_path_buf())?;
+    let watcher = watch::Watcher::new(&root, &preview.watched())?;
+    // Announced last: once the URL is printed, saves are seen.
+    announce(&server, args, cloud);
+    let http = shared.clone();
+    std::thread::spawn(move || server::serve(server, http));
+    let mut generation = 1;
+    while let Some(batch) = watcher.next_batch() {
+        let started = Instant::now();
+        match preview.update(&batch) {
+            Ok(Rebuilt::Nothing) => continue,
+            Ok(done) => report(&preview, Some(&done), started),
+            Err(e) => eprintln!("error: rebuild failed: {e:#}"),
+        }
+        generation += 1;
+        shared.publish(snapshot(&preview, generation));
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn bind(args: &ServeArgs) -> Result<tiny_http::Server> {
+    let ip: IpAddr = args.bind.parse().with_context(|| format!("--bind {} is not an IP address", args.bind))?;
+    if !ip.is_loopback() {
+        eprintln!(
+            "warning: serving on {ip}, reachable from other machines; the preview has no authentication \
+             (the default is 127.0.0.1)"
+        );
+    }
+    match tiny_http::Server::http(SocketAddr::new(ip, args.port)) {
+        Ok(s) => Ok(s),
+        Err(e) => bail!("cannot listen on {ip}:{}: {e} (try another --port)", args.port),
+    }
+}
+
+fn announce(server: &tiny_http::Server, args: &ServeArgs, cloud: Option<Cloud>) {
+    let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
+    let what = cloud.map(|c| format!(" ({c} cloud)")).unwrap_or_default();
+    println!("Serving {}{what} at http://{}:{port}/ (Ctrl-C to stop)", args.root.display(), args.bind);
+    let _ = std::io::stdout().flush();
+}
+
+/// The temporary folder is removed on Ctrl-C, which otherwise skips drops.
+fn cleanup_on_interrupt(dir: std::path::PathBuf) -> Result<()> {
+    ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::process::exit(0);
+    })
+    .context("cannot install the Ctrl-C handler")
+}
+
+fn snapshot(preview: &Preview, generation: u64) -> Snapshot {
+    Snapshot::new(generation, preview.pages(), &preview.diagnostics, &preview.files())
+}
+
+/// Prints the diagnostics of what was rebuilt (all of them at start) and a
+/// summary line with the time taken.
+fn report(preview: &Preview, done: Option<&Rebuilt>, started: Instant) {
+    let shown: Vec<Diagnostic> = match done {
+        None => preview.diagnostics.clone(),
+        Some(Rebuilt::Articles(paths)) => {
+            preview.diagnostics.iter().filter(|d| paths.contains(&d.path)).cloned().collect()
+        }
+        Some(_) => Vec::new(),
+    };
+    let files: Files<'_> = preview.files();
+    let stdout = std::io::stdout();
+    let options =
+        Options { color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(), ..Options::default() };
+    let mut out = stdout.lock();
+    let _ = format::write(Format::Human, &mut out, &shown, &files, &options);
+    let what = match done {
+        None => "built".to_string(),
+        Some(Rebuilt::Articles(paths)) => format!("rebuilt {}", paths.join(", ")),
+        Some(_) => "rebuilt everything".to_string(),
+    };
+    let summary = Summary::new(preview.corpus.len(), &preview.diagnostics).line();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let _ = writeln!(out, "{what} in {ms:.0} ms; {summary}");
+    let _ = out.flush();
+}

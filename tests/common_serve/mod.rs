@@ -1,0 +1,112 @@
+//! A running `kbc serve` over a copy of the sample knowledge base, for the
+//! serve and browser tests. The process is killed when dropped.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Served {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    child: Child,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Copies the sample (book.toml and articles/) into a temporary folder and
+/// serves it on a free loopback port.
+pub fn serve_sample() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(manifest.join("book.toml"), dir.path().join("book.toml")).unwrap();
+    copy_dir(&manifest.join("articles"), &dir.path().join("articles"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["serve", "--port", "0"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let port = read_port(stdout);
+    Served { dir, port, child }
+}
+
+/// Reads stdout until the "Serving ... at http://127.0.0.1:PORT/" line,
+/// then keeps draining it in the background so the server never blocks.
+fn read_port(stdout: std::process::ChildStdout) -> u16 {
+    let mut lines = BufReader::new(stdout);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "kbc serve exited before serving");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            let port = rest.split('/').next().unwrap().parse().unwrap();
+            std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
+            return port;
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl Served {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn article(&self, rel: &str) -> PathBuf {
+        self.dir.path().join("articles").join(rel)
+    }
+
+    /// A plain HTTP/1.0 GET: (status, body).
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+
+    /// Polls `path` until `pred` holds on its body (or panics after 10 s).
+    pub fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let (_, body) = self.get(path);
+            if pred(&body) {
+                return body;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Rewrites a file in place with `f`.
+pub fn edit(path: &Path, f: impl Fn(&str) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(&text)).unwrap();
+}

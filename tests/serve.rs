@@ -1,0 +1,65 @@
+//! `kbc serve` over HTTP: pages with the live-reload script, the overlay for
+//! a broken article that clears once it is fixed, the event stream and the
+//! rule docs. (tests/browser.rs drives the same in a real browser.)
+
+mod common_serve;
+
+use common_serve::{edit, serve_sample};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+
+const SECRETS: &str = "microsoft.databricks/secret-scopes.md";
+const SECRETS_PAGE: &str = "/articles/microsoft.databricks/secret-scopes.html";
+
+#[test]
+fn home_lists_articles_and_pages_carry_the_live_reload_script() {
+    let s = serve_sample();
+    let (status, home) = s.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("/__kbc/live.js"));
+    let (status, page) = s.get(SECRETS_PAGE);
+    assert_eq!(status, 200);
+    assert!(page.contains("Troubleshoot secret scopes and secrets") && !page.contains("kbc-overlay"));
+    assert_eq!(s.get("/../book.toml").0, 404);
+    assert_eq!(s.get("/nope.html").0, 404);
+}
+
+#[test]
+fn overlay_appears_for_a_broken_article_and_clears_when_fixed() {
+    let s = serve_sample();
+    let path = s.article(SECRETS);
+    edit(&path, |t| t.replace("selfHelpType=\"generic\"", "selfHelpType=\"genric\""));
+    let page = s.wait_for(SECRETS_PAGE, "the overlay", |b| b.contains("id=\"kbc-overlay\""));
+    assert!(page.contains("error[KB016]") && page.contains("did you mean `generic`?"));
+    assert!(page.contains("Troubleshoot secret scopes and secrets"), "the article still renders");
+    edit(&path, |t| t.replace("selfHelpType=\"genric\"", "selfHelpType=\"generic\""));
+    s.wait_for(SECRETS_PAGE, "the overlay to clear", |b| !b.contains("id=\"kbc-overlay\"") && b.contains("kbc-live"));
+}
+
+#[test]
+fn event_stream_announces_a_reload_after_a_save() {
+    let s = serve_sample();
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(stream, "GET /__kbc/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut lines = BufReader::new(stream);
+    let mut line = String::new();
+    while line.trim() != "event: hello" {
+        line.clear();
+        lines.read_line(&mut line).unwrap();
+    }
+    edit(&s.article(SECRETS), |t| t.replace("Store credentials", "Keep credentials"));
+    while line.trim() != "event: reload" {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0);
+    }
+    let page = s.wait_for(SECRETS_PAGE, "the new text", |b| b.contains("Keep credentials"));
+    assert!(!page.contains("Store credentials"));
+}
+
+#[test]
+fn serves_rule_docs_linked_from_the_overlay() {
+    let s = serve_sample();
+    let (status, body) = s.get("/__kbc/rules/KB016");
+    assert_eq!(status, 200);
+    assert!(body.contains("unknown-self-help-type") && body.contains("What it checks"));
+}
