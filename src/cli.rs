@@ -79,6 +79,17 @@ impl ColorChoice {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Apply safe mechanical fixes in place (attribute and cloud name case,
+    /// locales in docs links, http to https for known hosts), then report
+    /// what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE (for later --baseline) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +105,9 @@ pub struct BuildArgs {
     /// Leave out articles with errors instead of failing the build.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Ignore findings recorded in this baseline file (see `kbc check --write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,8 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let start = Instant::now();
     let clouds = render::clouds::selected(&args.clouds)?;
     let mut timings = Timings::default();
-    let checked = timings.time("check", || check::load_with(&args.common.root, !args.common.quiet))?;
+    let mut checked = timings.time("check", || check::load_with(&args.common.root, !args.common.quiet))?;
+    check::apply_baseline(&mut checked, args.baseline.as_deref(), args.common.quiet)?;
     check::report(&checked, &args.common)?;
     let skipped = skipped(&checked, args.common.deny_warnings);
     if !skipped.is_empty() && !args.skip_invalid {

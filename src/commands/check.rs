@@ -7,6 +7,7 @@ use crate::cli::{CheckArgs, CommonArgs};
 use crate::config::Config;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};
+use crate::lint::baseline::Baseline;
 use crate::lint::{self, Context, Levels};
 use crate::progress::Progress;
 use crate::source::SourceFile;
@@ -77,7 +78,7 @@ pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
     }
     let corpus = Corpus::new(articles);
     diagnostics.extend(lint::lint(&Context { corpus: &corpus, config: &config }, &levels));
-    let diagnostics = lint::finish(diagnostics, &levels);
+    let diagnostics = lint::finish_in(&corpus, diagnostics, &levels);
     bar.finish();
     Ok(Checked { config, levels, corpus, diagnostics, undecodable })
 }
@@ -97,7 +98,19 @@ fn undecodable_sources(root: &Path, _src: &Path, diags: &[Diagnostic]) -> Vec<So
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
-    let checked = load_with(&args.common.root, !args.common.quiet)?;
+    let mut checked = load_with(&args.common.root, !args.common.quiet)?;
+    if args.fix {
+        checked = fix(checked, &args.common)?;
+    }
+    if let Some(file) = &args.write_baseline {
+        let baseline = Baseline::new(&checked.diagnostics, &checked.files());
+        baseline.write(file)?;
+        if !args.common.quiet {
+            eprintln!("wrote {} findings to baseline {}", baseline.entries.len(), file.display());
+        }
+        return Ok(ExitStatus::Success);
+    }
+    apply_baseline(&mut checked, args.baseline.as_deref(), args.common.quiet)?;
     if checked.summary().articles == 0 && checked.diagnostics.is_empty() && !args.common.quiet {
         // Most likely the wrong folder: say so rather than pass silently.
         eprintln!("warning: no articles (.md files) found in {}", checked.config.source_dir().display());
@@ -107,6 +120,37 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     // The process ends next: freeing every article one by one cost 6% of a check.
     std::mem::forget(checked);
     Ok(status)
+}
+
+/// Applies the findings' fixes in place, then checks again.
+fn fix(checked: Checked, common: &CommonArgs) -> Result<Checked> {
+    let files = checked.files();
+    let done = crate::fix::apply_all(&checked.config.root, &checked.diagnostics, |p| files.get(p))?;
+    if !common.quiet {
+        eprintln!("fixed {} problem(s) in {} file(s)", done.fixes, done.files);
+    }
+    if done.fixes == 0 { Ok(checked) } else { load_with(&common.root, false) }
+}
+
+/// Drops the findings recorded in a baseline file and says what it did.
+pub fn apply_baseline(checked: &mut Checked, file: Option<&Path>, quiet: bool) -> Result<()> {
+    let Some(file) = file else { return Ok(()) };
+    let baseline = Baseline::read(file)?;
+    let diags = std::mem::take(&mut checked.diagnostics);
+    let (kept, outcome) = baseline.filter(diags, &checked.files());
+    checked.diagnostics = kept;
+    if !quiet {
+        eprintln!("baseline {}: {} known finding(s) hidden", file.display(), outcome.known);
+        if outcome.fixed > 0 {
+            eprintln!(
+                "baseline {}: {} entr{} fixed and can be dropped (rerun with --write-baseline)",
+                file.display(),
+                outcome.fixed,
+                if outcome.fixed == 1 { "y is" } else { "ies are" }
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Prints diagnostics in the chosen format, then the summary (on stdout for

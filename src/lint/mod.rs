@@ -2,11 +2,13 @@
 //! applying configured levels. Rules live one per file in [`rules`] and are
 //! listed once in [`registry::RULES`].
 
+pub mod baseline;
 pub(crate) mod json;
 pub(crate) mod portal;
 pub mod registry;
 pub mod rules;
 pub(crate) mod secrets;
+pub mod suppress;
 pub(crate) mod url;
 
 use crate::article::{Article, Corpus};
@@ -20,7 +22,8 @@ pub use registry::Levels;
 #[derive(Debug)]
 pub struct RuleMeta {
     /// `KB` + three digits, grouped by family (0xx header, 1xx content, 2xx
-    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security).
+    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security,
+    /// 6xx suppressions, 9xx files).
     pub code: &'static str,
     /// Kebab-case, naming the problem (`unknown-cloud`).
     pub name: &'static str,
@@ -75,6 +78,11 @@ pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
     diags
 }
 
+/// [`finish`] after applying the articles' inline suppressions.
+pub fn finish_in(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    finish(suppress::apply(corpus, diags, levels), levels)
+}
+
 /// Parses, lints and finishes sources already in memory: the pipeline after
 /// discovery, for tests and tools without a folder on disk. The corpus is
 /// returned too, since formatting needs its sources for line and column.
@@ -87,7 +95,8 @@ pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels)
     }
     let corpus = Corpus::new(articles);
     diags.extend(lint(&Context { corpus: &corpus, config }, levels));
-    (corpus, finish(diags, levels))
+    let diags = finish_in(&corpus, diags, levels);
+    (corpus, diags)
 }
 
 /// Applies configured levels, drops allowed findings and sorts.

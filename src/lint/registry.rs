@@ -58,6 +58,8 @@ pub static RULES: &[&dyn Rule] = &[
     &include_outside_root::IncludeOutsideRoot,
     // KB5xx: security.
     &secret_in_content::SecretInContent,
+    // KB6xx: suppressions.
+    &unused_suppression::UnusedSuppression,
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,
@@ -196,6 +198,14 @@ mod tests {
             for section in ["## What it checks", "## Why", "## Example", "## How to fix", "## Configuration"] {
                 assert!(m.docs.contains(section), "{} docs lack `{section}`", m.name);
             }
+        }
+    }
+
+    #[test]
+    fn every_rule_example_shows_a_bad_and_a_good_case() {
+        for m in metas() {
+            let example = m.docs.split("## Example").nth(1).and_then(|e| e.split("## How to fix").next()).unwrap_or("");
+            assert!(example.contains("Bad") && example.contains("Good"), "{}: Example needs `Bad` and `Good`", m.name);
         }
     }
 

@@ -19,6 +19,8 @@ struct Detector {
     regex: Regex,
     /// How candidate values are screened.
     screen: Screen,
+    /// Lowercase text every match contains: a cheap test before the regex.
+    hints: &'static [&'static str],
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,26 +35,42 @@ enum Screen {
 
 static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
     use Screen::{None as Fixed, Placeholder as P, Strength as S};
-    let d = |kind, re: &str, screen| Detector { kind, regex: Regex::new(re).expect("valid"), screen };
+    let d = |kind, hints, re: &str, screen| Detector { kind, regex: Regex::new(re).expect("valid"), screen, hints };
     vec![
-        d("Azure storage account key", r"(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", P),
-        d("password in a connection string", r#"(?i)(?:^|[;"'\s])(?:password|pwd)\s*=\s*([^;"'\s<>&,]{6,})"#, S),
-        d("SAS token signature", r"(?i)[?&]sig=([A-Za-z0-9%+/=]{20,})", P),
-        d("AAD client secret", r#"(?i)\bclient_secret["']?\s*[=:]\s*["']?([^&"'\s<>]{8,})"#, S),
-        d("Databricks personal access token", r"\b(dapi[0-9a-f]{32}(?:-\d+)?)\b", P),
-        d("GitHub token", r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b", P),
-        d("AWS access key", r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", P),
-        d("Slack token", r"\b(xox[abprs]-[A-Za-z0-9-]{10,})\b", P),
-        d("Google API key", r"\b(AIza[0-9A-Za-z_-]{35})\b", P),
-        d("private key", r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)", Fixed),
-        d("JSON Web Token", r"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})", P),
+        d("Azure storage account key", &["accountkey"], r"(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", P),
+        d(
+            "password in a connection string",
+            &["password", "pwd"],
+            r#"(?i)(?:^|[;"'\s])(?:password|pwd)\s*=\s*([^;"'\s<>&,]{6,})"#,
+            S,
+        ),
+        d("SAS token signature", &["sig="], r"(?i)[?&]sig=([A-Za-z0-9%+/=]{20,})", P),
+        d("AAD client secret", &["client_secret"], r#"(?i)\bclient_secret["']?\s*[=:]\s*["']?([^&"'\s<>]{8,})"#, S),
+        d("Databricks personal access token", &["dapi"], r"\b(dapi[0-9a-f]{32}(?:-\d+)?)\b", P),
+        d(
+            "GitHub token",
+            &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+            r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b",
+            P,
+        ),
+        d("AWS access key", &["akia", "asia"], r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", P),
+        d("Slack token", &["xox"], r"\b(xox[abprs]-[A-Za-z0-9-]{10,})\b", P),
+        d("Google API key", &["aiza"], r"\b(AIza[0-9A-Za-z_-]{35})\b", P),
+        d(
+            "private key",
+            &["private key"],
+            r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)",
+            Fixed,
+        ),
+        d("JSON Web Token", &["eyj"], r"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})", P),
     ]
 });
 
 /// Every credential in `text`, in order, placeholders excluded.
 pub(crate) fn find(text: &str) -> Vec<Secret> {
     let mut out: Vec<Secret> = Vec::new();
-    for d in DETECTORS.iter() {
+    let lower = text.to_ascii_lowercase();
+    for d in DETECTORS.iter().filter(|d| d.hints.iter().any(|h| lower.contains(h))) {
         for c in d.regex.captures_iter(text) {
             let m = c.get(1).expect("secret group");
             let value = m.as_str();

@@ -187,7 +187,7 @@ impl Preview {
         for rule in self.rules() {
             rule.check_corpus(&cx, &mut all);
         }
-        self.diagnostics = lint::finish(all, &self.levels);
+        self.diagnostics = lint::finish_in(&self.corpus, all, &self.levels);
     }
 
     fn publishes(&self, a: &Article) -> bool {

@@ -25,7 +25,12 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
         KbLevel::Error => Level::ERROR,
         _ => Level::WARNING,
     };
-    let primary = files.get(&d.path).map(|f| excerpt(f, &d.span));
+    let mut primary = files.get(&d.path).map(|f| excerpt(f, &d.span));
+    if d.code == crate::lint::rules::secret_in_content::META.code
+        && let Some(ex) = &mut primary
+    {
+        ex.mask();
+    }
     let mut group: Group<'_> = level.primary_title(&d.message).id(d.code).element(location(
         &d.path,
         primary.as_ref(),
@@ -62,6 +67,17 @@ struct Excerpt {
     text: String,
     line_start: usize,
     span: Span,
+}
+
+impl Excerpt {
+    /// Hides the spanned text (a credential) behind `*`, one per byte, so
+    /// the underline still lines up and the value is never printed.
+    fn mask(&mut self) {
+        let span = self.span.clone();
+        if self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end) {
+            self.text.replace_range(span.clone(), &"*".repeat(span.len()));
+        }
+    }
 }
 
 fn excerpt(f: &SourceFile, span: &Span) -> Excerpt {

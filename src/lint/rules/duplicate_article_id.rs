@@ -17,9 +17,13 @@ Downstream tools and the portal address an article by its id: with two
 articles under one id, one of them silently replaces the other.
 
 ## Example
+Bad:
+
 `a.md` and `b.md` both contain
 `articleId="f1dae65e-2eee-4c5e-bbd3-4a1310313f3d"`, usually because one was
 copied from the other.
+
+Good: `b.md` gets its own id, `articleId="5bc897a5-e5e8-4e3a-8380-a9b717dd7117"`.
 
 ## How to fix
 Give the newer article a fresh GUID (`kbc new` makes one, or `uuidgen`).

@@ -21,6 +21,8 @@ keeps only one of the values - which one depends on the tool. Either way the
 article is not published as written.
 
 ## Example
+Bad:
+
 ```markdown
 <properties
   pageTitle="Rotate a personal access token"

@@ -18,6 +18,8 @@ A repeated id does no harm to the portal but is a sign of a copy-and-paste
 slip: often the author meant to paste a different topic.
 
 ## Example
+Bad:
+
 ```markdown
 supportTopicIds="32677721, 32677722, 32677721"
 ```

@@ -21,6 +21,8 @@ fill one in ships an article the portal cannot place, exactly as if the
 attribute were missing.
 
 ## Example
+Bad:
+
 ```markdown
 <properties
   pageTitle="Secrets scope is missing"

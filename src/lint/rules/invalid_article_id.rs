@@ -24,6 +24,8 @@ and are easy to get subtly wrong; two ids separated by a comma are never what
 anyone meant, since an article has exactly one id.
 
 ## Example
+Bad:
+
 ```markdown
 articleId="partnercenter_update company name"
 ```

@@ -18,6 +18,8 @@ The portal sorts articles by this number. A value it cannot read as a number
 breaks the sort for the whole list the article is in.
 
 ## Example
+Bad:
+
 ```markdown
 displayOrder="first"
 displayOrder="1.5"

@@ -17,8 +17,12 @@ The portal and kbc read articles as UTF-8. A file saved as UTF-16 or in a
 legacy code page shows as garbage or is not published at all.
 
 ## Example
+Bad:
+
 A file saved by an editor as "Unicode (UTF-16 LE)", or containing a byte such
 as `0xE9` on its own (a Latin-1 `é`).
+
+Good: the same text saved as "UTF-8" (with or without a byte-order mark).
 
 ## How to fix
 Re-save the file as UTF-8. Most editors offer "Save with encoding"; on the

@@ -20,6 +20,8 @@ The portal matches an article to a support request by product. An item that
 is not an id (a product name, a placeholder) matches nothing.
 
 ## Example
+Bad:
+
 ```markdown
 productPesIds="Azure Databricks"
 ```

@@ -20,6 +20,8 @@ The portal offers an article for the support topics it lists. An item it
 cannot read as an id matches no topic, so the article is not offered there.
 
 ## Example
+Bad:
+
 ```markdown
 supportTopicIds="32677721 32677722, topic-1"
 ```

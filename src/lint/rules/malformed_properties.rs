@@ -18,6 +18,8 @@ The publishing pipeline reads the header as XML. A header it cannot read drops
 the whole article, or worse, silently drops the attributes after the mistake.
 
 ## Example
+Bad:
+
 ```markdown
 <properties
   pageTitle="Fix login timeouts

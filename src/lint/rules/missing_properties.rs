@@ -17,6 +17,8 @@ The header carries everything the portal needs to show the article: its title,
 support topics, products and clouds. An article without one is never published.
 
 ## Example
+Bad:
+
 ```markdown
 # Fix login timeouts        <- the header is missing
 ```

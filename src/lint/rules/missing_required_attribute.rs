@@ -42,6 +42,8 @@ without support topics is never offered, an insight without its bubble text
 shows an empty card, and an article without an owner cannot route feedback.
 
 ## Example
+Bad:
+
 ```markdown
 <properties
   pageTitle="Secrets scope is missing"
@@ -53,6 +55,8 @@ shows an empty card, and an article without an owner cannot route feedback.
 />
 ```
 `supportTopicIds` is missing.
+
+Good: the same header with `supportTopicIds="32677721"` added.
 
 ## How to fix
 Add the attribute with its value. `empty-required-attribute` (KB007) reports

@@ -46,6 +46,7 @@ pub mod unknown_support_topic;
 pub mod unreadable_file;
 pub mod unsupported_docs_extension;
 pub mod unsupported_table;
+pub mod unused_suppression;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -21,6 +21,8 @@ With none left it is written, reviewed and merged, and then never shown to
 anyone.
 
 ## Example
+Bad:
+
 ```markdown
 cloudEnvironments="mooncake"
 disableClouds="mooncake"

@@ -20,6 +20,8 @@ knowledge base miss the odd spellings, and mixed spellings invite duplicates
 (`articleId` and `articleid` in one header).
 
 ## Example
+Bad:
+
 ```markdown
 <properties pagetitle="Reset a secret scope" articleid="…" />
 ```

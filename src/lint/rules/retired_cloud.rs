@@ -21,6 +21,8 @@ noise that gets copied into every new article made from an old one, and it
 can hide the fact that an article reaches fewer clouds than it seems to.
 
 ## Example
+Bad:
+
 ```markdown
 cloudEnvironments="public, blackforest, fairfax"
 ```

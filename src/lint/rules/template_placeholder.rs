@@ -30,6 +30,8 @@ metadata for <Product Name>"), or stands where an id should be, so the article
 matches nothing.
 
 ## Example
+Bad:
+
 ```markdown
 <properties
   pageTitle="Enter the page title"

@@ -28,6 +28,8 @@ means the article silently has no support topics and never shows up where it
 should.
 
 ## Example
+Bad:
+
 ```markdown
 <properties
   supportToicIds="32677721"

@@ -22,6 +22,8 @@ An article is published only to the clouds it names. A misspelt cloud is
 silently dropped, so the article is missing from that cloud.
 
 ## Example
+Bad:
+
 ```markdown
 cloudEnvironments="public, fairfx, azurechinacloud"
 ```

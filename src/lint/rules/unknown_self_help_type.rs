@@ -25,6 +25,8 @@ of it (an embedded JSON block, an insight card). An article of an unknown type
 is not shown anywhere.
 
 ## Example
+Bad:
+
 ```markdown
 selfHelpType="TSG_Contents"
 ```

@@ -16,8 +16,12 @@ An article kbc cannot read is an article that would silently go missing from
 the published site.
 
 ## Example
+Bad:
+
 A file without read permission, a broken symbolic link, or a symbolic link that
 loops back to a parent folder.
+
+Good: a regular file the user running kbc can read.
 
 ## How to fix
 Fix the permissions, or remove the broken link.

@@ -1,0 +1,175 @@
+//! Inline suppressions: `<!-- kbc-disable RULE -->` … `<!-- kbc-enable RULE -->`
+//! and `<!-- kbc-disable-next-line RULE -->`, RULE being codes or names
+//! (several allowed, separated by spaces or commas). Applied after linting;
+//! a suppression that suppresses nothing becomes an `unused-suppression`
+//! finding, so stale comments do not pile up.
+
+use crate::article::{Article, Corpus};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::rules::unused_suppression;
+use crate::lint::{Levels, registry};
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--\s*kbc-(disable-next-line|disable|enable)\b([^>]*?)\s*-->").expect("valid regex")
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Disable,
+    Enable,
+    NextLine,
+}
+
+/// One rule named in one directive.
+#[derive(Debug, Clone)]
+struct Entry {
+    kind: Kind,
+    /// The rule's code, or `None` for an unknown name (kept as written).
+    code: Option<&'static str>,
+    written: String,
+    span: Span,
+    /// For `disable`, the range it covers; for next-line, the line number.
+    covers: Span,
+    line: usize,
+    used: bool,
+}
+
+/// Drops suppressed findings and adds `unused-suppression` findings.
+pub fn apply(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    let mut entries: std::collections::HashMap<&str, Vec<Entry>> =
+        corpus.articles.iter().map(|a| (a.path(), entries(a))).filter(|(_, e)| !e.is_empty()).collect();
+    let mut kept = Vec::with_capacity(diags.len());
+    for d in diags {
+        let live = levels.level(d.code, &d.path) != Level::Allow;
+        let article = corpus.by_path(&d.path);
+        let suppressed = match (entries.get_mut(d.path.as_str()), article) {
+            (Some(list), Some(a)) if live => suppress(list, a, &d),
+            _ => false,
+        };
+        if !suppressed {
+            kept.push(d);
+        }
+    }
+    for (path, list) in entries {
+        kept.extend(list.iter().filter(|e| !e.used && e.kind != Kind::Enable).map(|e| unused(path, e, levels)));
+    }
+    kept
+}
+
+/// Marks and reports whether some entry suppresses `d`.
+fn suppress(list: &mut [Entry], a: &Article, d: &Diagnostic) -> bool {
+    let line = a.source.line_col(d.span.start.min(a.text().len())).0;
+    let hit = list.iter_mut().find(|e| {
+        e.code == Some(d.code)
+            && match e.kind {
+                Kind::Disable => e.covers.contains(&d.span.start),
+                Kind::NextLine => e.line + 1 == line,
+                Kind::Enable => false,
+            }
+    });
+    hit.map(|e| e.used = true).is_some()
+}
+
+fn unused(path: &str, e: &Entry, levels: &Levels) -> Diagnostic {
+    let msg = match e.code {
+        None => format!("`{}` is not a rule, so this suppression does nothing", e.written),
+        Some(code) if levels.level(code, path) == Level::Allow => {
+            format!("`{}` is turned off for this file, so this suppression does nothing", e.written)
+        }
+        Some(_) => format!("`{}` reports nothing here; remove the suppression", e.written),
+    };
+    let d = Diagnostic::new(&unused_suppression::META, e.span.clone(), msg).with_path(path);
+    match e.code.is_none().then(|| registry::suggest(&e.written)).flatten() {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help("delete the comment (or the rule from it)"),
+    }
+}
+
+/// Every (directive, rule) pair of an article, with what it covers.
+fn entries(a: &Article) -> Vec<Entry> {
+    let text = a.text();
+    let mut out: Vec<Entry> = Vec::new();
+    for c in DIRECTIVE.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        if m.start() >= a.body.start && a.body.in_code(m.start()) {
+            continue;
+        }
+        let kind = match &c[1] {
+            "disable" => Kind::Disable,
+            "enable" => Kind::Enable,
+            _ => Kind::NextLine,
+        };
+        let line = a.source.line_col(m.end()).0;
+        for name in c[2].split([' ', ',', '\t']).filter(|s| !s.is_empty()) {
+            let code = registry::find(name).map(|r| r.meta().code);
+            if kind == Kind::Enable {
+                close(&mut out, code, m.start());
+            }
+            let covers = m.end()..text.len();
+            out.push(Entry { kind, code, written: name.to_string(), span: m.range(), covers, line, used: false });
+        }
+    }
+    out
+}
+
+/// Ends the open `disable` of `code`; an `enable` with none open is unused.
+fn close(out: &mut [Entry], code: Option<&'static str>, at: usize) {
+    if let Some(open) = out.iter_mut().rev().find(|e| e.kind == Kind::Disable && e.code == code && e.covers.end > at) {
+        open.covers.end = at;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::article::Corpus;
+    use crate::config::Config;
+    use crate::lint::rules::testing::article;
+    use crate::lint::{self, Context, Levels};
+    use crate::source::SourceFile;
+
+    /// Findings of `code`, review-link and unused-suppression on one article.
+    fn run(code: &str, body: &str) -> Vec<(&'static str, String)> {
+        let text = article("", body);
+        let parsed = crate::parse::parse(SourceFile::new("a.md".into(), text, false));
+        let corpus = Corpus::new(vec![parsed.article]);
+        let levels = Levels::only(&[code, "KB202", "KB600"]);
+        let config = Config::default();
+        let diags = lint::lint(&Context { corpus: &corpus, config: &config }, &levels);
+        let d = lint::finish_in(&corpus, diags, &levels);
+        d.into_iter().map(|d| (d.name, d.message)).collect()
+    }
+
+    #[test]
+    fn disable_next_line_suppresses_only_the_next_line() {
+        let body = "<!-- kbc-disable-next-line short-link -->\n[a](https://aka.ms/a)\n[b](https://aka.ms/b)\n";
+        let d = run("KB203", body);
+        assert_eq!(d.len(), 1, "{d:?}");
+    }
+
+    #[test]
+    fn disable_and_enable_bracket_a_region_by_code_or_name() {
+        let body = "<!-- kbc-disable KB203, review-link -->\n[a](https://aka.ms/a)\n<!-- kbc-enable KB203 -->\n[b](https://aka.ms/b)\n";
+        let d = run("KB203", body);
+        assert_eq!(d.iter().filter(|d| d.0 == "short-link").count(), 1);
+        let unused: Vec<_> = d.iter().filter(|d| d.0 == "unused-suppression").collect();
+        assert_eq!(unused.len(), 1, "review-link suppressed nothing: {d:?}");
+        assert!(unused[0].1.contains("review-link"));
+    }
+
+    #[test]
+    fn reports_unused_and_unknown_suppressions() {
+        let body = "<!-- kbc-disable-next-line short-link -->\nplain\n<!-- kbc-disable short-lnk -->\n";
+        let d = run("KB203", body);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[1].1.contains("not a rule"));
+    }
+
+    #[test]
+    fn ignores_directives_inside_code() {
+        let body = "```\n<!-- kbc-disable short-link -->\n```\n[a](https://aka.ms/a)\n";
+        assert_eq!(run("KB203", body).len(), 1);
+    }
+}
