@@ -260,3 +260,46 @@ fn sanitises_hostile_html_in_article_pages() {
     assert!(body.contains("<img src=\"diagram.png\" alt=\"diagram\">"), "{body}");
     assert!(body.contains("href=\"https://learn.microsoft.com/azure/storage/\""), "{body}");
 }
+
+/// A sample of the real corpus (every 40th article, with its folders),
+/// built with --skip-invalid: it must complete, validate against the schema
+/// and give every published article a sanitised page. Runs only when
+/// `KBC_CORPUS` is set; the full corpus is too slow for a debug test build.
+#[test]
+fn builds_a_sample_of_the_real_corpus() {
+    let Some(corpus) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()).map(std::path::PathBuf::from) else {
+        eprintln!("note: KBC_CORPUS is not set; skipping the corpus build test");
+        return;
+    };
+    let kb = Kb::empty();
+    let files: Vec<_> = walkdir::WalkDir::new(corpus.join("articles"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .step_by(40)
+        .collect();
+    for e in &files {
+        let rel = e.path().strip_prefix(&corpus).unwrap().to_string_lossy().replace('\\', "/");
+        kb.write(&rel, std::fs::read(e.path()).unwrap());
+    }
+    kb.run(["build", "--skip-invalid", "-q"]).code(0);
+    let report = read_json(&kb.path("out/build-report.json"));
+    assert_eq!(report["counts"]["read"].as_u64(), Some(files.len() as u64));
+    let bundle = read_json(&kb.path("out/rules.json"));
+    let validator = jsonschema::validator_for(&read_json(&kb.path("out/rules.schema.json"))).unwrap();
+    assert!(validator.is_valid(&bundle));
+    let published = bundle["articles"].as_array().unwrap();
+    assert!(published.len() * 10 > files.len() * 9, "most of the sample publishes: {}", published.len());
+    let pages: Vec<_> = walkdir::WalkDir::new(kb.path("out/site/articles"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(pages.len(), published.len(), "one page per published article");
+    for page in pages {
+        let html = std::fs::read_to_string(page.path()).unwrap();
+        let content = &html[html.find("<div class=\"content\">").unwrap()..];
+        assert!(!content.contains("<script") && !content.contains("javascript:"), "{}", page.path().display());
+    }
+}

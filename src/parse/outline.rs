@@ -79,6 +79,14 @@ struct Walk {
     /// Whether every non-blank character of `block` was inside `**…**`.
     block_all_strong: bool,
     block_codes: Vec<String>,
+    /// Where a `**…**` span that opens the block ends (`**Cause:** text`).
+    lead_end: Option<usize>,
+    lead_open: bool,
+    /// Inside `<!--issueDescription-->…<!--/issueDescription-->`.
+    in_issue: bool,
+    /// The issue summary's text: the problem text of RCA-style articles
+    /// whose problems start at their Cause.
+    issue: String,
     strong: usize,
     heading: Option<u8>,
     kind: SectionKind,
@@ -109,7 +117,7 @@ pub fn extract(events: &[Spanned<'_>]) -> Outline {
         s.text = tidy(&s.text);
     }
     for p in &mut w.outline.problems {
-        p.text = tidy(&p.text);
+        p.text = tidy(if p.text.trim().is_empty() { &w.issue } else { &p.text });
         p.cause = tidy(&p.cause);
         p.solution = tidy(&p.solution);
     }
@@ -127,6 +135,10 @@ impl Walk {
                 self.push_text(t);
             }
             Event::SoftBreak | Event::HardBreak => self.push_text(" "),
+            Event::Html(t) | Event::InlineHtml(t) if t.contains("issueDescription") => {
+                self.flush(false);
+                self.in_issue = !t.contains("/issueDescription");
+            }
             _ => {}
         }
     }
@@ -147,7 +159,12 @@ impl Walk {
                 self.flush(false);
                 self.heading = Some(*level as u8);
             }
-            Tag::Strong => self.strong += 1,
+            Tag::Strong => {
+                if self.strong == 0 && self.block.trim().is_empty() {
+                    self.lead_open = true;
+                }
+                self.strong += 1;
+            }
             Tag::Link { dest_url, .. } => self.link = Some((dest_url.to_string(), String::new())),
             Tag::List(_) => {
                 self.flush(false);
@@ -169,7 +186,12 @@ impl Walk {
     fn on_end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Heading(_) => self.end_heading(),
-            TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
+            TagEnd::Strong => {
+                self.strong = self.strong.saturating_sub(1);
+                if self.strong == 0 && std::mem::take(&mut self.lead_open) {
+                    self.lead_end = Some(self.block.len());
+                }
+            }
             TagEnd::Link => self.end_link(),
             TagEnd::List(_) => {
                 self.flush(false);
@@ -220,6 +242,8 @@ impl Walk {
         let text = std::mem::take(&mut self.block);
         let codes = std::mem::take(&mut self.block_codes);
         let all_strong = std::mem::replace(&mut self.block_all_strong, true);
+        let lead_end = self.lead_end.take();
+        self.lead_open = false;
         if text.trim().is_empty() {
             return;
         }
@@ -227,9 +251,18 @@ impl Walk {
         if let Some(step) = &mut self.step {
             push_line(step, &text);
         }
-        match marker(&text).filter(|_| all_strong && !code) {
-            Some(m) => self.set_field(m),
-            None => self.append_problem(&text, &codes, code),
+        if self.in_issue {
+            push_line(&mut self.issue, &text);
+        }
+        let lead = lead_end.filter(|_| !code).and_then(|end| lead_marker(&text, end));
+        match (marker(&text).filter(|_| all_strong && !code), lead) {
+            (Some(m), _) => self.set_field(m),
+            (None, Some((m, end))) => {
+                self.set_field(m);
+                let rest = text[end..].trim_start_matches(|c: char| c == ':' || c == '-' || c.is_whitespace());
+                self.append_problem(rest, &codes, false);
+            }
+            (None, None) => self.append_problem(&text, &codes, code),
         }
     }
 
@@ -297,6 +330,15 @@ fn marker(text: &str) -> Option<Field> {
         "solution" | "resolution" | "mitigation" | "workaround" | "fix" => Some(Field::Solution),
         _ => None,
     }
+}
+
+/// A marker in bold opening a paragraph, followed by a colon inside or
+/// right after the bold (`**Cause:** …`, `**Error**: …`); the colon keeps
+/// ordinary bold words ("**Fix** the …") from counting.
+fn lead_marker(text: &str, end: usize) -> Option<(Field, usize)> {
+    let lead = text.get(..end)?;
+    let colon = lead.trim_end().ends_with(':') || text[end..].trim_start().starts_with(':');
+    Some((marker(lead).filter(|_| colon)?, end))
 }
 
 /// Long inline code spans and long quoted strings ("…", “…”, '…') in a block.
@@ -382,6 +424,17 @@ mod tests {
         assert_eq!(o.problems[0].signatures, ["AADSTS500011: resource not found"]);
         assert_eq!(o.problems[0].cause, "Wrong tenant.");
         assert_eq!(o.problems[0].solution, "Use the right one.");
+    }
+
+    #[test]
+    fn reads_inline_markers_and_takes_the_issue_summary_as_problem_text() {
+        let md = "# T\n<!--issueDescription-->\nYour VM restarted.\n<!--/issueDescription-->\n\n- **Cause:** A host update.\n- **Resolution**: It recovered.\n";
+        let o = outline(md);
+        assert_eq!(o.problems.len(), 1, "{o:#?}");
+        assert!(outline("# T\n\n**Fix** the setting first.\n").problems.is_empty());
+        assert_eq!(o.problems[0].text, "Your VM restarted.");
+        assert_eq!(o.problems[0].cause, "A host update.");
+        assert_eq!(o.problems[0].solution, "It recovered.");
     }
 
     #[test]

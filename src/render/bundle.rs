@@ -8,6 +8,7 @@ use crate::article::vocab::Cloud;
 use crate::parse::body::Body;
 use crate::parse::outline::Outline;
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// The bundle entry of one article, from its header, its body (`text` and
 /// `body` are the article's own, or with includes expanded) and outline.
@@ -124,22 +125,21 @@ pub(crate) fn sort_key(e: &Entry) -> (&str, &str) {
 /// rules.json from serialized entries already in bundle order: compact
 /// JSON with one article per line, so that diffs of it stay readable. The
 /// same bytes as serializing [`Bundle`] compactly, plus line breaks.
-pub(crate) fn assemble(cloud: Option<Cloud>, entries: &[(&Entry, &[u8])]) -> anyhow::Result<Vec<u8>> {
-    let size: usize = entries.iter().map(|(_, j)| j.len() + 2).sum();
-    let mut out = Vec::with_capacity(size + 4096);
-    out.extend_from_slice(format!("{{\"schemaVersion\":{SCHEMA_VERSION},\"generator\":").as_bytes());
-    serde_json::to_writer(&mut out, super::GENERATOR)?;
-    out.extend_from_slice(b",\"cloud\":");
-    serde_json::to_writer(&mut out, &cloud.map(Cloud::as_str))?;
-    out.extend_from_slice(b",\"articles\":[");
+/// Streamed to `out`, so a large bundle is never held whole in memory.
+pub(crate) fn assemble(out: &mut impl Write, cloud: Option<Cloud>, entries: &[(&Entry, &[u8])]) -> anyhow::Result<()> {
+    write!(out, "{{\"schemaVersion\":{SCHEMA_VERSION},\"generator\":")?;
+    serde_json::to_writer(&mut *out, super::GENERATOR)?;
+    out.write_all(b",\"cloud\":")?;
+    serde_json::to_writer(&mut *out, &cloud.map(Cloud::as_str))?;
+    out.write_all(b",\"articles\":[")?;
     for (i, (_, json)) in entries.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        out.extend_from_slice(json);
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(json)?;
     }
-    out.extend_from_slice(if entries.is_empty() { b"],\"index\":" } else { b"\n],\"index\":" });
-    serde_json::to_writer(&mut out, &index(entries.iter().map(|(e, _)| *e)))?;
-    out.extend_from_slice(b"}\n");
-    Ok(out)
+    out.write_all(if entries.is_empty() { b"],\"index\":" } else { b"\n],\"index\":" })?;
+    serde_json::to_writer(&mut *out, &index(entries.iter().map(|(e, _)| *e)))?;
+    out.write_all(b"}\n")?;
+    Ok(())
 }
 
 fn index<'a>(entries: impl Iterator<Item = &'a Entry>) -> BundleIndex {
@@ -209,7 +209,9 @@ mod tests {
         let entries: Vec<Entry> = arts.iter().map(Entry::new).collect();
         let jsons: Vec<Vec<u8>> = arts.iter().map(|a| entry_json(a).unwrap()).collect();
         let pairs: Vec<(&Entry, &[u8])> = entries.iter().zip(&jsons).map(|(e, j)| (e, j.as_slice())).collect();
-        let assembled = String::from_utf8(assemble(Some(Cloud::Public), &pairs).unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        assemble(&mut bytes, Some(Cloud::Public), &pairs).unwrap();
+        let assembled = String::from_utf8(bytes).unwrap();
         let typed = super::super::view::Bundle {
             schema_version: SCHEMA_VERSION,
             generator: super::super::GENERATOR.to_string(),

@@ -192,7 +192,7 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
         Some(c) => format!("clouds/{c}/rules.json"),
         None => "rules.json".to_string(),
     };
-    ctx.staging.write(&rel, bundle::assemble(cloud, &entries)?)
+    ctx.staging.write_with(&rel, |out| bundle::assemble(out, cloud, &entries))
 }
 
 /// A site's home and index pages, search index and assets, for the
@@ -204,8 +204,8 @@ fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], member
     for (url, html) in site::index_pages(&ctx.theme, &site, &items)? {
         ctx.staging.write(&format!("{prefix}/{url}"), html)?;
     }
-    let script = search::index_script(members.iter().map(|&i| rendered[i].search.as_slice()))?;
-    ctx.staging.write(&format!("{prefix}/search-index.js"), script)?;
+    let docs = members.iter().map(|&i| rendered[i].search.as_slice());
+    ctx.staging.write_with(&format!("{prefix}/search-index.js"), |out| search::index_script(out, docs))?;
     for (name, bytes) in ctx.theme.assets() {
         match cloud {
             None => ctx.staging.write(&format!("site/assets/{name}"), bytes)?,

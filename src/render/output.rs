@@ -3,6 +3,7 @@
 //! folder is removed and an existing OUT is left exactly as it was.
 
 use anyhow::{Context as _, Result, bail};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -97,6 +98,24 @@ impl Staging {
     pub(crate) fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         self.written.fetch_add(1, Ordering::Relaxed);
         crate::fs::write(&self.path(rel), bytes)
+    }
+
+    /// Streams a file: `fill` writes into a buffered writer on `rel`.
+    pub(crate) fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            crate::fs::create_dir_all(parent)?;
+        }
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
+        out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     pub(crate) fn files_written(&self) -> usize {

@@ -5,6 +5,7 @@
 use super::view::BundleArticle;
 use serde::Serialize;
 use std::collections::HashSet;
+use std::io::Write;
 
 /// Distinct words kept per article; the title, signatures and topic ids are
 /// kept whole, so this only bounds the free-text part.
@@ -36,16 +37,16 @@ pub(crate) fn doc_json(a: &BundleArticle, title: &str, url: &str) -> anyhow::Res
 }
 
 /// The script for one site from its articles' documents, one per line.
-pub(crate) fn index_script<'a>(docs: impl Iterator<Item = &'a [u8]>) -> anyhow::Result<Vec<u8>> {
-    let mut out = b"window.KBC_SEARCH = {\"fields\":".to_vec();
-    serde_json::to_writer(&mut out, &FIELDS)?;
-    out.extend_from_slice(b",\"docs\":[");
+pub(crate) fn index_script<'a>(out: &mut impl Write, docs: impl Iterator<Item = &'a [u8]>) -> anyhow::Result<()> {
+    out.write_all(b"window.KBC_SEARCH = {\"fields\":")?;
+    serde_json::to_writer(&mut *out, &FIELDS)?;
+    out.write_all(b",\"docs\":[")?;
     for (i, doc) in docs.enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        out.extend_from_slice(doc);
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(doc)?;
     }
-    out.extend_from_slice(b"\n]};\n");
-    Ok(out)
+    out.write_all(b"\n]};\n")?;
+    Ok(())
 }
 
 /// Distinct lowercase words of the article in reading order, space-joined.

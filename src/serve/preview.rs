@@ -259,7 +259,8 @@ impl Preview {
         for (url, html) in site::index_pages(&self.theme, &self.site_view(), &items)? {
             crate::fs::write(&self.site_dir.join(url), html)?;
         }
-        let script = search::index_script(self.pages.iter().map(|p| p.1.as_slice()))?;
+        let mut script = Vec::new();
+        search::index_script(&mut script, self.pages.iter().map(|p| p.1.as_slice()))?;
         crate::fs::write(&self.site_dir.join("search-index.js"), script)?;
         for (name, bytes) in self.theme.assets() {
             crate::fs::write(&self.site_dir.join("assets").join(name), bytes)?;
