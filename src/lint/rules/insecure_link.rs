@@ -62,7 +62,7 @@ impl Rule for InsecureLink {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             if !url.scheme.is_some_and(|s| s.eq_ignore_ascii_case("http")) || url.host.is_empty() || is_local(url.host)
             {
