@@ -107,6 +107,14 @@ mod tests {
     }
 
     #[test]
+    fn fixes_a_raw_html_anchor_too() {
+        let text = article("", "<a href=\"http://learn.microsoft.com/x\">x</a>\n");
+        let d = check("insecure-link", &text);
+        let fix = d[0].fix.as_ref().expect("fixable");
+        assert_eq!(&text[fix.span.clone()], "http");
+    }
+
+    #[test]
     fn allows_https_local_addresses_and_code() {
         let body = "[a](https://x.test) [b](http://localhost:8080) [c](http://10.0.0.4/) [d](http://myserver/)\n\n`http://x.test`\n";
         assert!(check("insecure-link", &article("", body)).is_empty());
