@@ -6,7 +6,9 @@
 //! bench/run.sh [CORPUS] [--runs N]        # CORPUS defaults to ../shared/corpus
 //! ```
 //!
-//! The corpus is copied to a scratch folder (never touched in place). Each round
+//! The corpus is mirrored into a scratch folder as hard links (no second copy on
+//! disk, and the original is never written: the edited article's link is
+//! replaced by a file of its own). Each round
 //! runs every case once, alternating floor and kbc runs so that both see the
 //! same machine noise; outputs are deleted and the disk settled (`sync`, a short
 //! pause) outside the timed part. Wall time is the median over the rounds; peak
@@ -15,9 +17,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Where kbc keeps its incremental build cache, relative to the knowledge-base root.
-const CACHE_DIR: &str = ".kbc-cache";
 
 struct Env {
     kbc: PathBuf,
@@ -71,10 +70,8 @@ impl Case {
     fn prepare(self, env: &Env, round: usize) {
         match self {
             Case::FloorWrite => remove(&env.work.join("floor-out")),
-            Case::Build => {
-                remove(&env.work.join("out"));
-                remove(&env.kb.join(CACHE_DIR));
-            }
+            // The build cache lives inside OUT: removing OUT makes a clean build.
+            Case::Build => remove(&env.work.join("out")),
             Case::BuildOneChanged => edit_one_article(&env.kb, round),
             _ => {}
         }
@@ -123,6 +120,8 @@ fn edit_one_article(kb: &Path, round: usize) {
     let first = first_markdown(&kb.join("articles")).expect("the corpus has no articles");
     let mut text = std::fs::read_to_string(&first).expect("the first article is readable");
     text.push_str(&format!("\nBenchmark edit number {round}.\n"));
+    // The file may be a hard link into the real corpus: unlink, then write anew.
+    std::fs::remove_file(&first).expect("the first article is removable");
     std::fs::write(&first, text).expect("the first article is writable");
 }
 
@@ -222,20 +221,22 @@ fn setup(opts: &Opts) -> Env {
     let release = examples.parent().expect("target folder");
     let work = std::env::temp_dir().join(format!("kbc-bench-{}", std::process::id()));
     let kb = work.join("kb");
-    copy_tree(&opts.corpus, &kb).unwrap_or_else(|e| panic!("cannot copy {}: {e}", opts.corpus.display()));
+    link_tree(&opts.corpus, &kb).unwrap_or_else(|e| panic!("cannot mirror {}: {e}", opts.corpus.display()));
     let kbc = release.join("kbc");
     let has_build = Command::new(&kbc).args(["build", "--help"]).output().is_ok_and(|o| o.status.success());
     Env { kbc, floor: examples.join("floor"), kb, work, has_build }
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Mirrors `from` into `to` with hard links (a copy only where the file
+/// system refuses links, e.g. across devices).
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let dest = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &dest)?;
-        } else {
+            link_tree(&entry.path(), &dest)?;
+        } else if std::fs::hard_link(entry.path(), &dest).is_err() {
             std::fs::copy(entry.path(), dest)?;
         }
     }

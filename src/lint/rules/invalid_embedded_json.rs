@@ -60,7 +60,7 @@ impl Rule for InvalidEmbeddedJson {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if let Some(Err(e)) = json::parse(article) {
+        if let Some(e) = json::error(article) {
             let end = article.text()[e.offset..].chars().next().map_or(e.offset, |c| e.offset + c.len_utf8());
             let msg = format!("embedded JSON is invalid: {}", e.message);
             out.push(Diagnostic::new(&META, e.offset..end, msg).with_help("the portal ignores the whole block"));
