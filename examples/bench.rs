@@ -90,7 +90,14 @@ impl Case {
                 let out = env.work.join("out");
                 arg_cmd(
                     &env.kbc,
-                    &["build".as_ref(), "--skip-invalid".as_ref(), env.kb.as_os_str(), "-o".as_ref(), out.as_os_str()],
+                    &[
+                        "build".as_ref(),
+                        "--quiet".as_ref(),
+                        "--skip-invalid".as_ref(),
+                        env.kb.as_os_str(),
+                        "-o".as_ref(),
+                        out.as_os_str(),
+                    ],
                 )
             }
         };

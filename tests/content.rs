@@ -110,7 +110,7 @@ fn fix_rewrites_only_the_fixed_bytes_keeping_bom_and_crlf() {
     let kb = Kb::empty();
     let before = article(
         ID_A,
-        "public",
+        "Public, Fairfax",
         "* [Resize](https://docs.microsoft.com/en-us/azure/vm)\n* [Pricing](http://azure.microsoft.com/pricing/)\n* [Vendor](http://example.org/x)\n* Café ünïcödé stays.\n",
     )
     .replace("  ms.author=", "  MS.AUTHOR=")
@@ -120,9 +120,10 @@ fn fix_rewrites_only_the_fixed_bytes_keeping_bom_and_crlf() {
     kb.write("articles/a.md", &bytes);
 
     let run = kb.run(["check", ".", "--fix"]);
-    assert!(run.stderr.contains("fixed 3 problem(s) in 1 file(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("fixed 5 problem(s) in 1 file(s)"), "{}", run.stderr);
     let expected = before
         .replace("  MS.AUTHOR=", "  ms.author=")
+        .replace("\"Public, Fairfax\"", "\"public, fairfax\"")
         .replace("docs.microsoft.com/en-us/azure", "docs.microsoft.com/azure")
         .replace("http://azure.microsoft.com", "https://azure.microsoft.com");
     let mut expected_bytes = vec![0xEF, 0xBB, 0xBF];

@@ -191,3 +191,40 @@ fn decodes_xml_entities_in_values_but_keeps_the_raw_span() {
     assert_eq!(t.value, "Tom & Jerry");
     assert_eq!(at(&p, &t.value_span), "Tom &amp; Jerry");
 }
+
+#[test]
+fn reads_the_element_name_in_any_case() {
+    let p = parse_bytes(b"<Properties pageTitle=\"T\"></PROPERTIES>\n# T\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", findings(&p));
+    assert_eq!(attrs(&p), [("pageTitle", "T")]);
+}
+
+#[test]
+fn ignores_tag_endings_inside_quoted_values() {
+    let p = parse_bytes(b"<properties description=\"a /> b > c\" pageTitle='x/>' />\n# T\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", findings(&p));
+    assert_eq!(attrs(&p), [("description", "a /> b > c"), ("pageTitle", "x/>")]);
+}
+
+/// On a real knowledge base (`KBC_CORPUS`), every header problem points at
+/// visible text or a named invisible character, never at blanks, and no file
+/// gets more than a handful: one mistake, one finding.
+#[test]
+fn header_problems_in_the_corpus_point_at_what_is_wrong() {
+    let Some(root) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) else {
+        eprintln!("note: KBC_CORPUS is not set; skipping");
+        return;
+    };
+    let root = std::path::PathBuf::from(root);
+    let found = kbc::discover::discover(&root, &root.join("articles"));
+    assert!(found.sources.len() > 10_000);
+    for source in found.sources {
+        let p = parse(source);
+        assert!(p.diagnostics.len() <= 3, "{}: {:?}", p.article.path(), findings(&p));
+        for d in &p.diagnostics {
+            let covered = at(&p, &d.span);
+            let named = d.message.contains("invisible character U+");
+            assert!(named || !covered.trim().is_empty(), "{}: {} at {covered:?}", p.article.path(), d.message);
+        }
+    }
+}

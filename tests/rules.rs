@@ -56,6 +56,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("invalid-display-order", "allows.md"),
     ("template-placeholder", "catches.md"),
     ("template-placeholder", "allows.md"),
+    ("noncanonical-cloud-case", "catches.md"),
+    ("noncanonical-cloud-case", "allows.md"),
 ];
 
 const ROOT: &str = "tests/fixtures/rules";

@@ -28,6 +28,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unknown_self_help_type::UnknownSelfHelpType,
     &invalid_display_order::InvalidDisplayOrder,
     &template_placeholder::TemplatePlaceholder,
+    &noncanonical_cloud_case::NoncanonicalCloudCase,
     // KB1xx: content structure.
     &missing_h1::MissingH1,
     &recommended_heading_format::RecommendedHeadingFormat,

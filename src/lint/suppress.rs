@@ -75,6 +75,7 @@ fn suppress(list: &mut [Entry], a: &Article, d: &Diagnostic) -> bool {
 
 fn unused(path: &str, e: &Entry, levels: &Levels) -> Diagnostic {
     let msg = match e.code {
+        None if e.written.is_empty() => "this suppression names no rule; write the rule's code or name".to_string(),
         None => format!("`{}` is not a rule, so this suppression does nothing", e.written),
         Some(code) if levels.level(code, path) == Level::Allow => {
             format!("`{}` is turned off for this file, so this suppression does nothing", e.written)
@@ -103,7 +104,12 @@ fn entries(a: &Article) -> Vec<Entry> {
             _ => Kind::NextLine,
         };
         let line = a.source.line_col(m.end()).0;
-        for name in c[2].split([' ', ',', '\t']).filter(|s| !s.is_empty()) {
+        let names: Vec<&str> = c[2].split([' ', ',', '\t']).filter(|s| !s.is_empty()).collect();
+        if names.is_empty() {
+            let covers = m.range();
+            out.push(Entry { kind, code: None, written: String::new(), span: m.range(), covers, line, used: false });
+        }
+        for name in names {
             let code = registry::find(name).map(|r| r.meta().code);
             if kind == Kind::Enable {
                 close(&mut out, code, m.start());
@@ -165,6 +171,13 @@ mod tests {
         let d = run("KB203", body);
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[1].1.contains("not a rule"));
+    }
+
+    #[test]
+    fn a_directive_without_a_rule_is_reported() {
+        let d = run("KB203", "<!-- kbc-disable -->\n[a](https://aka.ms/a)\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().any(|d| d.1.contains("names no rule")));
     }
 
     #[test]

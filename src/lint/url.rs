@@ -42,11 +42,12 @@ impl<'a> Url<'a> {
 
     /// The host equals `domain` or is a subdomain of it (case-insensitive).
     pub fn host_is(&self, domain: &str) -> bool {
-        let h = self.host.trim_end_matches('.');
-        h.eq_ignore_ascii_case(domain)
-            || (h.len() > domain.len()
-                && h[h.len() - domain.len()..].eq_ignore_ascii_case(domain)
-                && h.as_bytes()[h.len() - domain.len() - 1] == b'.')
+        // Compared as bytes: a host may hold non-ASCII characters, and the
+        // suffix cut could fall inside one.
+        let h = self.host.trim_end_matches('.').as_bytes();
+        let d = domain.as_bytes();
+        h.eq_ignore_ascii_case(d)
+            || (h.len() > d.len() && h[h.len() - d.len()..].eq_ignore_ascii_case(d) && h[h.len() - d.len() - 1] == b'.')
     }
 }
 
@@ -83,6 +84,14 @@ pub(crate) const DOCS_HOSTS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_with_non_ascii_characters_does_not_panic() {
+        // The suffix cut for `aka.ms` falls inside `é` / the zero-width space.
+        assert!(!Url::parse("https://learn.microsof\u{e9}t.com/x").host_is("aka.ms"));
+        assert!(!Url::parse("https://learn.microsoft\u{200b}.com/x").host_is("aka.ms"));
+        assert!(Url::parse("https://\u{e9}.microsoft.com/x").host_is("microsoft.com"));
+    }
 
     #[test]
     fn splits_scheme_host_and_path() {

@@ -10,6 +10,7 @@
 //! cost five times one site.
 
 pub(crate) mod bundle;
+pub(crate) mod cache;
 pub(crate) mod clouds;
 pub(crate) mod data;
 pub(crate) mod includes;
@@ -89,6 +90,10 @@ impl Rendered {
 /// error OUT is left untouched.
 pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
     output::check_out(&input.out, &input.config.root, &input.config.source_dir())?;
+    let key = timings.time("cache", || cache::key(input))?;
+    if let Some(report) = cache::up_to_date(&input.out, &key) {
+        return Ok(report);
+    }
     let ctx = timings.time("prepare", || prepare(input))?;
     let rendered = timings.time("pages", || render_articles(&ctx))?;
     let order = bundle_order(&rendered);
@@ -102,6 +107,7 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     timings.time("schema", || write_schema(&ctx))?;
     let report = report(&ctx, counts, timings);
     ctx.staging.write(output::REPORT_FILE, json(&report)?)?;
+    ctx.staging.write(cache::CACHE_FILE, cache::Manifest::new(key).to_json()?)?;
     ctx.staging.commit()?;
     Ok(report)
 }

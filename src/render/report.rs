@@ -2,18 +2,18 @@
 //! reasons), diagnostics by rule, and phase timings. Timings differ between
 //! runs, so they live only here, never in rules.json or the site.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Why an article was left out of the build.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: String,
     pub reasons: Vec<Reason>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reason {
     /// A rule code, or `build` for reasons of the build itself.
     pub code: String,
@@ -23,7 +23,7 @@ pub struct Reason {
     pub message: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BuildReport {
     pub generator: String,
@@ -36,7 +36,7 @@ pub struct BuildReport {
     pub timings_ms: Vec<Timing>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Counts {
     /// Article files found (decodable or not).
     pub read: usize,
@@ -51,14 +51,14 @@ pub struct Counts {
     pub linked: usize,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RuleCount {
     pub name: String,
     pub errors: usize,
     pub warnings: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Timing {
     pub phase: String,
     pub ms: f64,

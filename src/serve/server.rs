@@ -9,7 +9,7 @@ use std::path::{Component, Path};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
-use tiny_http::{Header, Request, Response, Server};
+use tiny_http::{Request, Server};
 
 /// How often an idle event stream sends a comment, to notice closed pages.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
@@ -26,33 +26,49 @@ pub(crate) fn serve(server: Server, shared: Arc<Shared>) {
 fn handle(request: Request, shared: &Shared) {
     let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
     let result = match url.as_str() {
-        "/__kbc/live.js" => request.respond(text(overlay::LIVE_JS, "text/javascript; charset=utf-8")),
-        "/__kbc/live.css" => request.respond(text(overlay::LIVE_CSS, "text/css; charset=utf-8")),
+        "/__kbc/live.js" => send(request, 200, "text/javascript; charset=utf-8", overlay::LIVE_JS.as_bytes()),
+        "/__kbc/live.css" => send(request, 200, "text/css; charset=utf-8", overlay::LIVE_CSS.as_bytes()),
         "/__kbc/events" => events(request, shared),
         "/__kbc/diagnostics.json" => {
-            let snap = shared.snapshot();
-            let body = serde_json::to_string(&snap.items).unwrap_or_default();
-            request.respond(text(&body, "application/json"))
+            let body = serde_json::to_vec(&shared.snapshot().items).unwrap_or_default();
+            send(request, 200, "application/json", &body)
         }
-        u if u.starts_with("/__kbc/rules/") => request.respond(rule_page(&u["/__kbc/rules/".len()..])),
+        u if u.starts_with("/__kbc/rules/") => match rule_page(&u["/__kbc/rules/".len()..]) {
+            Some(page) => send(request, 200, HTML, page.as_bytes()),
+            None => not_found(request, &url),
+        },
         _ => static_file(request, shared, &url),
     };
     // A closed connection is the browser's choice, not an error to report.
     drop(result);
 }
 
-fn text(body: &str, content_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Writes a whole response and closes the connection. Written raw because
+/// tiny_http keeps connections alive and its worker pool can then leave a
+/// new connection waiting until an idle one times out (seen as page loads
+/// stalling for 20 s in Chromium); a dev server on loopback loses nothing
+/// by closing.
+fn send(request: Request, status: u16, content_type: &str, body: &[u8]) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        204 => "No Content",
+        _ => "Not Found",
+    };
+    let mut w = request.into_writer();
+    write!(
+        w,
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    w.write_all(body)?;
+    w.flush()
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
-}
-
-fn not_found(what: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    text(&format!("not found: {what}\n"), "text/plain; charset=utf-8").with_status_code(404)
+fn not_found(request: Request, what: &str) -> std::io::Result<()> {
+    send(request, 404, "text/plain; charset=utf-8", format!("not found: {what}\n").as_bytes())
 }
 
 /// A file of the site; `/` and folders map to `index.html`. Paths that try
@@ -63,20 +79,24 @@ fn static_file(request: Request, shared: &Shared, url: &str) -> std::io::Result<
         rel.push_str("index.html");
     }
     if Path::new(&rel).components().any(|c| !matches!(c, Component::Normal(_))) {
-        return request.respond(not_found(url));
+        return not_found(request, url);
     }
     let path = shared.site_dir.join(&rel);
-    let Ok(bytes) = std::fs::read(&path) else { return request.respond(not_found(url)) };
+    let Ok(bytes) = std::fs::read(&path) else {
+        // Browsers ask for a favicon on their own; a site without one should
+        // not fill the console with 404s during preview.
+        if rel == "favicon.ico" {
+            return send(request, 204, "image/x-icon", &[]);
+        }
+        return not_found(request, url);
+    };
     let kind = content_type(&rel);
     let body = if kind.starts_with("text/html") {
         overlay::inject(&String::from_utf8_lossy(&bytes), &rel, &shared.snapshot()).into_bytes()
     } else {
         bytes
     };
-    let response = Response::from_data(body)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
-    request.respond(response)
+    send(request, 200, kind, &body)
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -140,8 +160,8 @@ fn events(request: Request, shared: &Shared) -> std::io::Result<()> {
 }
 
 /// A rule's documentation as a small HTML page (the `kbc explain` text).
-fn rule_page(key: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let Some(rule) = crate::lint::registry::find(&percent_decode(key)) else { return not_found(key) };
+fn rule_page(key: &str) -> Option<String> {
+    let rule = crate::lint::registry::find(&percent_decode(key))?;
     let m = rule.meta();
     let mut docs = String::new();
     pulldown_cmark::html::push_html(&mut docs, pulldown_cmark::Parser::new(m.docs));
@@ -157,7 +177,7 @@ fn rule_page(key: &str) -> Response<std::io::Cursor<Vec<u8>>> {
         level = m.default_level.as_str(),
         summary = overlay::esc(m.summary),
     );
-    text(&page, "text/html; charset=utf-8")
+    Some(page)
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! Not every test target uses every helper.
 #![allow(dead_code)]
 
+pub mod positions;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 

@@ -1,3 +1,4 @@
+use super::template_placeholder::is_placeholder;
 use crate::article::Article;
 use crate::article::properties::is_guid;
 use crate::diagnostic::{Diagnostic, Level};
@@ -16,6 +17,8 @@ That `articleId` is a GUID (`f1dae65e-2eee-4c5e-bbd3-4a1310313f3d`, braces
 allowed) or a slug: ASCII letters, digits, `-`, `_` and `.`, starting with a
 letter or digit. The slugs real knowledge bases use all fit this, for example
 `supporttopics_<guid>`, `<guid>_Public` or `sql_connectivity_2_1`.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 The id names the article in URLs, in the rule bundle and in every tool that
@@ -49,7 +52,7 @@ impl Rule for InvalidArticleId {
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(attr) = article.props.get("articleId") else { return };
         let id = attr.value.trim();
-        if id.is_empty() || is_guid(id) {
+        if id.is_empty() || is_guid(id) || is_placeholder(id) {
             return;
         }
         if let Some(problem) = slug_problem(id) {
@@ -128,6 +131,7 @@ mod tests {
             "f1dae65e-2eee-4c5e-bbd3-4a1310313f3d_Public",
             "sql_connectivity_2_1",
             "dw-dataimportexport.md",
+            "<Unique GUID identifying the Content step>",
             "",
         ] {
             assert!(check("KB011", &with_id(id)).is_empty(), "{id}");

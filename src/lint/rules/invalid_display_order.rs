@@ -1,3 +1,4 @@
+use super::template_placeholder::is_placeholder;
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -12,6 +13,8 @@ pub static META: RuleMeta = RuleMeta {
     docs: r#"## What it checks
 That `displayOrder`, when it has a value, is a whole number such as `10` or
 `-1`. An empty `displayOrder=""` is fine: the article is then ordered by title.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 The portal sorts articles by this number. A value it cannot read as a number
@@ -42,7 +45,7 @@ impl Rule for InvalidDisplayOrder {
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for attr in article.props.all("displayOrder") {
             let value = attr.value.trim();
-            if value.is_empty() || value.parse::<i64>().is_ok() {
+            if value.is_empty() || value.parse::<i64>().is_ok() || is_placeholder(value) {
                 continue;
             }
             out.push(

@@ -14,6 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 That every item of `productPesIds` is a product id: a number (`16432`) or a
 GUID (`17d72dfc-8f48-94cb-05e6-5f88efdf72d7`). Items are separated by commas
 or semicolons.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 The portal matches an article to a support request by product. An item that

@@ -1,3 +1,4 @@
+use super::template_placeholder::is_placeholder;
 use crate::article::Article;
 use crate::article::properties::{is_guid, is_number};
 use crate::diagnostic::{Diagnostic, Level};
@@ -14,6 +15,8 @@ pub static META: RuleMeta = RuleMeta {
 That every item of `supportTopicIds` is a support topic id: a number
 (`32677721`) or a GUID (`087c9258-25f8-40a0-9dbd-cb000e2b1da3`). Items are
 separated by commas or semicolons; blanks around them are fine.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 The portal offers an article for the support topics it lists. An item it
@@ -51,7 +54,7 @@ pub(crate) fn check_ids(article: &Article, attr: &str, meta: &'static RuleMeta, 
     let items = article.props.list(article.text(), attr);
     items
         .iter()
-        .filter(|i| !is_number(i.text) && !is_guid(i.text))
+        .filter(|i| !is_number(i.text) && !is_guid(i.text) && !is_placeholder(i.text))
         .map(|i| {
             let words = i.text.split_whitespace();
             let help = if words.clone().count() > 1 && words.clone().all(|w| is_number(w) || is_guid(w)) {
@@ -81,6 +84,11 @@ mod tests {
         assert_eq!(&text[d[0].span.clone()], "topic-1");
         assert_eq!(&text[d[1].span.clone()], "32677722 32677723");
         assert_eq!(d[1].help.as_deref(), Some("separate ids with commas or semicolons"));
+    }
+
+    #[test]
+    fn leaves_template_placeholders_to_template_placeholder() {
+        assert!(check("KB008", &with_topics("<Support topic id>")).is_empty());
     }
 
     #[test]

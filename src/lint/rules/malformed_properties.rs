@@ -11,7 +11,18 @@ pub static META: RuleMeta = RuleMeta {
     docs: r#"## What it checks
 The syntax of the `<properties>` header: every attribute is `name="value"` (or
 single quotes), every quote is closed, there is no stray text, and the header
-ends with `/>` (or `>` followed by `</properties>`).
+ends with `/>` (or `>` followed by `</properties>`). In particular it reports:
+- an unclosed quote (at the quote that opens the value);
+- a doubled closing quote, `description="text""` (at the extra quote);
+- a missing `=`, `service "microsoft.databricks"` (at the name);
+- stray words or quoted text between attributes;
+- invisible characters between attributes, such as U+200B ZERO WIDTH SPACE or
+  U+00A0 NO-BREAK SPACE, which editors and web pages leave behind and which
+  no one can see in the file;
+- a header that is never closed, or ends with `>` but has no `</properties>`.
+
+Each mistake is reported once, and the attributes around it are still read
+and checked by the other rules.
 
 ## Why
 The publishing pipeline reads the header as XML. A header it cannot read drops

@@ -29,6 +29,7 @@ pub mod missing_properties;
 pub mod missing_required_attribute;
 pub mod no_clouds;
 pub mod noncanonical_attribute_case;
+pub mod noncanonical_cloud_case;
 pub mod placeholder_link;
 pub mod public_host_in_sovereign_cloud;
 pub mod recommended_heading_format;

@@ -1,3 +1,4 @@
+use super::template_placeholder::is_placeholder;
 use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
@@ -14,6 +15,8 @@ pub static META: RuleMeta = RuleMeta {
 That the article reaches at least one cloud: `cloudEnvironments` is present,
 not empty, names at least one current cloud, and `disableClouds` does not
 switch all of them off.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 An article is published only to the clouds it names, minus the disabled ones.
@@ -44,7 +47,8 @@ impl Rule for NoClouds {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if article.has_header && article.effective_clouds().is_empty() {
+        let placeholder = article.props.value("cloudEnvironments").is_some_and(is_placeholder);
+        if article.has_header && !placeholder && article.effective_clouds().is_empty() {
             out.push(diagnostic(article));
         }
     }
@@ -117,5 +121,6 @@ mod tests {
     fn allows_articles_that_reach_a_cloud() {
         assert!(check("KB015", &with_clouds("public, fairfax", "  disableClouds=\"fairfax\"\n")).is_empty());
         assert!(check("KB015", "# no header\n").is_empty());
+        assert!(check("KB015", &with_clouds("<cloud environments>", "")).is_empty());
     }
 }

@@ -24,6 +24,9 @@ That no header value is a placeholder left over from the authoring templates:
   `Diagnostic Template`, `Health Insight template`) or a template's stand-in
   for a real field (`service provider`, `resource type`, `TBD`).
 
+The rules that check a value's form (ids, clouds, types, displayOrder) skip a
+placeholder, so it is reported once, here.
+
 ## Why
 A placeholder is shown to customers as if it were content ("Support topic
 metadata for <Product Name>"), or stands where an id should be, so the article
@@ -103,6 +106,17 @@ impl Rule for TemplatePlaceholder {
     }
 }
 
+/// Whether a whole value (or list item) is a template placeholder. Rules that
+/// check a value's form skip placeholders, so each gets one finding, from
+/// this rule, which says what is really wrong.
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    angle_placeholder(v) == Some(0..v.len())
+        || WHOLE_VALUES.contains(&lower.as_str())
+        || PHRASES.iter().any(|p| lower.contains(p))
+}
+
 /// The first placeholder in the raw value, as a span into `text`.
 fn find_placeholder(text: &str, attr: &Attribute) -> Option<Span> {
     let raw = &text[attr.value_span.clone()];
@@ -160,6 +174,14 @@ mod tests {
         let d = check("KB018", &text);
         let found: Vec<_> = d.iter().map(|d| &text[d.span.clone()]).collect();
         assert_eq!(found, ["Enter the page title", "ProductId"]);
+    }
+
+    #[test]
+    fn recognises_whole_placeholders_for_other_rules() {
+        assert!(super::is_placeholder(" <Support topic id> "));
+        assert!(super::is_placeholder("newGuid"));
+        assert!(!super::is_placeholder("32677721"));
+        assert!(!super::is_placeholder("<b>bold</b> text"));
     }
 
     #[test]

@@ -1,3 +1,4 @@
+use super::template_placeholder::is_placeholder;
 use crate::article::Article;
 use crate::article::vocab::{Cloud, did_you_mean};
 use crate::diagnostic::{Diagnostic, Level};
@@ -16,6 +17,8 @@ That every item of `cloudEnvironments` and `disableClouds` is a cloud:
 commas or semicolons). The retired `blackforest` is reported by
 `retired-cloud` (KB014) instead. Misspellings get a "did you mean", and common
 other names for a cloud (`usgov`, `china`, `azurecloud`) are translated.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 An article is published only to the clouds it names. A misspelt cloud is
@@ -58,7 +61,7 @@ impl Rule for UnknownCloud {
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for attr in ["cloudEnvironments", "disableClouds"] {
             for item in article.props.list(article.text(), attr) {
-                if Cloud::parse(item.text).is_some() || is_retired(item.text) {
+                if Cloud::parse(item.text).is_some() || is_retired(item.text) || is_placeholder(item.text) {
                     continue;
                 }
                 out.push(
@@ -111,5 +114,6 @@ mod tests {
     #[test]
     fn allows_known_clouds_in_any_case_and_retired_ones() {
         assert!(check("KB013", &with_clouds("Public;FairFax, MoonCake,USNat ,USSec, BlackForest")).is_empty());
+        assert!(check("KB013", &with_clouds("<cloud environments>")).is_empty());
     }
 }

@@ -1,3 +1,4 @@
+use super::template_placeholder::is_placeholder;
 use crate::article::Article;
 use crate::article::vocab::{self, SELF_HELP_TYPES, did_you_mean};
 use crate::diagnostic::{Diagnostic, Level};
@@ -18,6 +19,8 @@ That `selfHelpType` is one of the known kinds (any case): `generic`,
 `diagnoseandsolve`, `tools`, `health`, `partnerCenterQuickStart`.
 Misspellings get a "did you mean". An empty or missing value is reported by
 `empty-required-attribute` and `missing-required-attribute`.
+A template placeholder such as `<Product id>` is left to
+`template-placeholder` (KB018).
 
 ## Why
 The type decides where the portal shows the article and how it reads the rest
@@ -48,7 +51,7 @@ impl Rule for UnknownSelfHelpType {
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(attr) = article.props.get("selfHelpType") else { return };
         let value = attr.value.trim();
-        if value.is_empty() || vocab::self_help_type(value).is_some() {
+        if value.is_empty() || vocab::self_help_type(value).is_some() || is_placeholder(value) {
             return;
         }
         let help = match did_you_mean(value, SELF_HELP_TYPES.iter().copied()) {
