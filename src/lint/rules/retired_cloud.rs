@@ -29,7 +29,8 @@ cloudEnvironments="public, blackforest, fairfax"
 Good: `cloudEnvironments="public, fairfax"`.
 
 ## How to fix
-Delete the name and its comma; the fix does it.
+Delete the name and its comma; `kbc check --fix` does it, unless the retired
+cloud is the only one listed (then name the clouds the article is for).
 
 ## Configuration
 `retired-cloud = "warn"` (default).
@@ -45,15 +46,11 @@ impl Rule for RetiredCloud {
         for attr in ["cloudEnvironments", "disableClouds"] {
             let items = article.props.list(article.text(), attr);
             for (i, item) in items.iter().enumerate().filter(|(_, it)| is_retired(it.text)) {
-                out.push(
-                    Diagnostic::new(
-                        &META,
-                        item.span.clone(),
-                        format!("\"{}\" in {attr} is a retired cloud", item.text),
-                    )
-                    .with_help("delete it; nothing is published to a retired cloud")
-                    .with_fix(removal_span(&items, i), ""),
-                );
+                let message = format!("\"{}\" in {attr} is a retired cloud", item.text);
+                let d = Diagnostic::new(&META, item.span.clone(), message)
+                    .with_help("delete it; nothing is published to a retired cloud");
+                // Deleting the only cloud would leave an empty list: that needs a person.
+                out.push(if items.len() > 1 { d.with_fix(removal_span(&items, i), "") } else { d });
             }
         }
     }
@@ -70,6 +67,14 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(&text[d[0].span.clone()], "BlackForest");
         assert_eq!(&text[d[0].fix.as_ref().unwrap().span.clone()], ",BlackForest");
+    }
+
+    #[test]
+    fn offers_no_fix_when_the_retired_cloud_is_the_only_one() {
+        let text = article("", "").replace("\"public\"", "\"blackforest\"");
+        let d = check("KB014", &text);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fix.is_none());
     }
 
     #[test]
