@@ -13,9 +13,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// What `kbc check --help` ends with: how scripts and CI should read it.
+const CHECK_AFTER_HELP: &str = "\
+Exit status:
+  0  no errors (warnings allowed unless --deny-warnings)
+  1  errors found (or warnings, with --deny-warnings)
+  2  usage, configuration or I/O failure
+
+Paths in the output are relative to ROOT, with forward slashes.
+
+Environment:
+  NO_COLOR             when set and not empty, no colour (unless --color always)
+  GITHUB_STEP_SUMMARY  with --format github, a Markdown table of findings per rule is appended to this file
+  GITHUB_WORKSPACE     with --format github or sarif, paths are made relative to this checkout
+                       (set by GitHub Actions), so annotations land on the right files";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check articles and report problems.
+    #[command(after_long_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
     /// Check, then compile the site, the JSON rule bundle and per-cloud outputs.
     Build(BuildArgs),

@@ -152,6 +152,7 @@ fn help_and_version_exit_zero() {
     let run = kb.run(["check", "--help"]);
     run.code(0);
     assert!(run.stdout.contains("--deny-warnings"));
+    assert!(run.stdout.contains("Exit status:\n  0  no errors"), "{}", run.stdout);
     let run = kb.run(["--version"]);
     run.code(0);
     assert_eq!(run.stdout, format!("kbc {}\n", env!("CARGO_PKG_VERSION")));

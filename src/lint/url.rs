@@ -65,6 +65,10 @@ pub(crate) fn destination_span(text: &str, link: &Link) -> Option<Span> {
     if link.url.is_empty() {
         return None;
     }
+    if whole == link.url {
+        // A raw HTML anchor: the span is the URL itself.
+        return Some(link.span.clone());
+    }
     let at = if link.autolink { whole.find(&link.url)? } else { whole.rfind(&format!("({}", link.url))? + 1 };
     let start = link.span.start + at;
     Some(start..start + link.url.len())

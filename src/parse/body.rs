@@ -87,11 +87,18 @@ pub struct Body {
     /// Whole lists (the start of each list, nested ones included) with depth.
     pub lists: Vec<ListItem>,
     pub emphasis: Vec<Emphasis>,
+    /// `href`s of raw HTML anchors (`<a href="…">`); the span is the URL.
+    pub html_links: Vec<Link>,
 }
 
 impl Body {
     pub fn h1(&self) -> Option<&Heading> {
         self.headings.iter().find(|h| h.level == 1)
+    }
+
+    /// Markdown links and images, then raw HTML anchors: what link rules check.
+    pub fn all_links(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().chain(&self.html_links)
     }
 
     /// Whether a byte offset lies inside a code block or inline code, where
@@ -196,9 +203,28 @@ fn on_event(w: &mut Walk, event: Event<'_>, span: Span, body: &mut Body) {
             push_text(w, &t);
         }
         Event::Text(t) => push_text(w, &t),
-        Event::Html(t) | Event::InlineHtml(t) => body.html.push(Html { text: t.to_string(), span }),
+        Event::Html(t) | Event::InlineHtml(t) => {
+            html_links(&t, span.start, &mut body.html_links);
+            body.html.push(Html { text: t.to_string(), span });
+        }
         Event::SoftBreak | Event::HardBreak => push_text(w, " "),
         _ => {}
+    }
+}
+
+/// `<a href="…">` anchors in raw HTML (comments excepted), URL spans only.
+fn html_links(html: &str, base: usize, out: &mut Vec<Link>) {
+    static HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?is)<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+    });
+    if html.trim_start().starts_with("<!--") {
+        return;
+    }
+    for c in HREF.captures_iter(html) {
+        // An href made of a replacement token is filled in by the portal.
+        let Some(m) = c.get(1).or_else(|| c.get(2)).filter(|m| !m.as_str().contains("<!--")) else { continue };
+        let span = base + m.start()..base + m.end();
+        out.push(Link { url: m.as_str().to_string(), text: String::new(), span, image: false, autolink: false });
     }
 }
 
@@ -327,6 +353,16 @@ mod tests {
     fn finds_the_json_block_after_a_comment_line() {
         let text = "# T\n<!--issueDescription-->\n---\n{}\n---\n";
         assert_eq!(&text[find_json_block(text, 0).unwrap().span], "{}\n");
+    }
+
+    #[test]
+    fn collects_html_anchor_urls_but_not_commented_ones() {
+        let text = "See <a href=\"http://x.test/a\">x</a>.\n\n<!-- <a href='http://y.test'>y</a> -->\n\n<a href=\"<!--$L-->l<!--/$L-->\">t</a>\n";
+        let b = parse(text, 0);
+        let urls: Vec<_> = b.html_links.iter().map(|l| &text[l.span.clone()]).collect();
+        assert_eq!(urls, ["http://x.test/a"]);
+        assert_eq!(b.all_links().count(), 1);
+        assert!(b.links.is_empty());
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Rule for BrokenInternalLink {
     }
 
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let u = Url::parse(&link.url);
             // Autolinks are absolute URLs or e-mail addresses, never files.
             if link.autolink || !url::is_local_file(&u) {

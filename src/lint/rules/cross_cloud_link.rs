@@ -46,7 +46,7 @@ impl Rule for CrossCloudLink {
 
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let clouds = article.effective_clouds();
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let u = Url::parse(&link.url);
             // Autolinks are absolute URLs or e-mail addresses, never files.
             if link.autolink || !url::is_local_file(&u) {

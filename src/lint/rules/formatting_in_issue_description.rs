@@ -62,7 +62,7 @@ impl Rule for FormattingInIssueDescription {
         let regions = crate::lint::portal::issue_descriptions(article);
         let inside = |s: &Span| regions.iter().any(|r| r.start <= s.start && s.end <= r.end);
         let body = &article.body;
-        for link in body.links.iter().filter(|l| inside(&l.span)) {
+        for link in body.all_links().filter(|l| inside(&l.span)) {
             let what = if link.image { "an image" } else { "a link" };
             let msg = format!("issue description contains {what}; it is shown as plain text");
             out.push(Diagnostic::new(&META, link.span.clone(), msg).with_help(HELP));

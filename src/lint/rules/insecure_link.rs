@@ -62,7 +62,7 @@ impl Rule for InsecureLink {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             if !url.scheme.is_some_and(|s| s.eq_ignore_ascii_case("http")) || url.host.is_empty() || is_local(url.host)
             {
@@ -104,6 +104,14 @@ mod tests {
         let fix = d[0].fix.as_ref().expect("known host is fixable");
         assert_eq!((&text[fix.span.clone()], fix.replacement.as_str()), ("http", "https"));
         assert!(d[1].fix.is_none(), "unknown hosts are not rewritten");
+    }
+
+    #[test]
+    fn fixes_a_raw_html_anchor_too() {
+        let text = article("", "<a href=\"http://learn.microsoft.com/x\">x</a>\n");
+        let d = check("insecure-link", &text);
+        let fix = d[0].fix.as_ref().expect("fixable");
+        assert_eq!(&text[fix.span.clone()], "http");
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl Rule for LocaleInDocsLink {
         if article.effective_clouds() == [Cloud::Mooncake] {
             return;
         }
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             if !url.is_web() || !DOCS_HOSTS.iter().any(|h| url.host_is(h)) {
                 continue;

@@ -50,7 +50,7 @@ impl Rule for MalformedDataBladeLink {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             if !url.scheme.is_some_and(|s| s.eq_ignore_ascii_case("data-blade")) {
                 continue;

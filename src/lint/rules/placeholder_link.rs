@@ -45,7 +45,7 @@ impl Rule for PlaceholderLink {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             let empty = link.url.trim().is_empty();
             if empty || (url.is_web() && url.host.is_empty()) {

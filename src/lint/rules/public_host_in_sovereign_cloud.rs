@@ -60,7 +60,7 @@ impl Rule for PublicHostInSovereignCloud {
         if sovereign.is_empty() {
             return;
         }
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             if !url.is_web() || !PUBLIC_ONLY.iter().any(|h| url.host_is(h)) {
                 continue;

@@ -47,7 +47,7 @@ impl Rule for ReviewLink {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             if url.is_web() && is_review_host(url.host) {
                 let msg = format!("`{}` is an internal review host that customers cannot open", url.host);

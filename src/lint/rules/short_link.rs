@@ -46,7 +46,7 @@ impl Rule for ShortLink {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for link in &article.body.links {
+        for link in article.body.all_links() {
             let url = Url::parse(&link.url);
             let bare = url.scheme.is_none() && url.path.to_ascii_lowercase().starts_with("aka.ms/");
             if (url.is_web() && url.host_is("aka.ms")) || bare {
