@@ -63,3 +63,36 @@ fn serves_rule_docs_linked_from_the_overlay() {
     assert_eq!(status, 200);
     assert!(body.contains("unknown-self-help-type") && body.contains("What it checks"));
 }
+
+#[test]
+fn cloud_preview_publishes_only_that_clouds_articles() {
+    let s = common_serve::serve_sample_with(&["--cloud", "mooncake"]);
+    assert_eq!(s.get("/articles/microsoft.sql.mooncake/sql-login-failed-mooncake.html").0, 200);
+    assert_eq!(s.get("/articles/microsoft.databricks/credential-passthrough.html").0, 404);
+    assert!(s.get("/").1.contains("mooncake"));
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["serve", "--bind", "not-an-address"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bind not-an-address is not an IP address"));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("warning: serving on 0.0.0.0, reachable from other machines"), "{line}");
+}

@@ -77,7 +77,8 @@ fn announce(server: &tiny_http::Server, args: &ServeArgs, cloud: Option<Cloud>) 
     let _ = std::io::stdout().flush();
 }
 
-/// The temporary folder is removed on Ctrl-C, which otherwise skips drops.
+/// The temporary folder is removed on Ctrl-C and on SIGTERM/SIGHUP, which
+/// otherwise skip drops.
 fn cleanup_on_interrupt(dir: std::path::PathBuf) -> Result<()> {
     ctrlc::set_handler(move || {
         let _ = std::fs::remove_dir_all(&dir);

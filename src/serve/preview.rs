@@ -121,10 +121,22 @@ impl Preview {
             indices.push(i);
         }
         // Paths are unchanged, so the sort order and the indices are too.
+        let t = std::time::Instant::now();
         self.corpus = Corpus::new(articles);
         self.lint_articles(&indices);
+        let linted = t.elapsed();
         self.finish_lint();
+        let finished = t.elapsed();
         self.rerender(&indices)?;
+        if std::env::var_os("KBC_SERVE_TIMINGS").is_some() {
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+            eprintln!(
+                "timings: parse+article rules {:.1} ms, corpus rules+sort {:.1} ms, render {:.1} ms",
+                ms(linted),
+                ms(finished - linted),
+                ms(t.elapsed() - finished)
+            );
+        }
         Ok(Rebuilt::Articles(paths))
     }
 
@@ -208,17 +220,30 @@ impl Preview {
 
     /// Re-renders modified articles; a change in which articles this preview
     /// publishes re-renders everything.
+    /// Index pages are rewritten only when a listed field changed, and the
+    /// search index only when a search document did.
     fn rerender(&mut self, indices: &[usize]) -> Result<()> {
+        let (mut lists, mut search) = (false, false);
         for &i in indices {
             let k = self.published.iter().position(|&p| p == i);
             if k.is_some() != self.publishes(&self.corpus.articles[i]) {
                 return self.render_all();
             }
             if let Some(k) = k {
-                self.pages[k] = self.render_page(k)?;
+                let new = self.render_page(k)?;
+                // Entry has no PartialEq; its Debug text covers every field.
+                lists |= format!("{:?}", new.0) != format!("{:?}", self.pages[k].0);
+                search |= new.1 != self.pages[k].1;
+                self.pages[k] = new;
             }
         }
-        self.write_indexes()
+        if lists {
+            self.write_list_pages()?;
+        }
+        if search {
+            self.write_search_index()?;
+        }
+        Ok(())
     }
 
     fn site_view(&self) -> SiteView<'_> {
@@ -254,18 +279,28 @@ impl Preview {
     }
 
     fn write_indexes(&self) -> Result<()> {
+        self.write_list_pages()?;
+        self.write_search_index()?;
+        for (name, bytes) in self.theme.assets() {
+            crate::fs::write(&self.site_dir.join("assets").join(name), bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The home page and the pages by service and by type.
+    fn write_list_pages(&self) -> Result<()> {
         let items: Vec<(&Entry, &str)> =
             self.pages.iter().zip(&self.plan.urls).map(|(p, u)| (&p.0, u.as_str())).collect();
         for (url, html) in site::index_pages(&self.theme, &self.site_view(), &items)? {
             crate::fs::write(&self.site_dir.join(url), html)?;
         }
+        Ok(())
+    }
+
+    fn write_search_index(&self) -> Result<()> {
         let mut script = Vec::new();
         search::index_script(&mut script, self.pages.iter().map(|p| p.1.as_slice()))?;
-        crate::fs::write(&self.site_dir.join("search-index.js"), script)?;
-        for (name, bytes) in self.theme.assets() {
-            crate::fs::write(&self.site_dir.join("assets").join(name), bytes)?;
-        }
-        Ok(())
+        crate::fs::write(&self.site_dir.join("search-index.js"), script)
     }
 
     /// Page URL to article path, for the overlay.

@@ -25,13 +25,22 @@ impl Drop for Served {
 /// Copies the sample (book.toml and articles/) into a temporary folder and
 /// serves it on a free loopback port.
 pub fn serve_sample() -> Served {
+    serve_sample_with(&[])
+}
+
+/// [`serve_sample`] with extra `kbc serve` arguments.
+pub fn serve_sample_with(extra: &[&str]) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(manifest.join("book.toml"), dir.path().join("book.toml")).unwrap();
     copy_dir(&manifest.join("articles"), &dir.path().join("articles"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_kbc"))
         .args(["serve", "--port", "0"])
+        .args(extra)
         .current_dir(dir.path())
+        // The preview's temporary folder goes inside ours: the server is
+        // killed (SIGKILL) at the end and cannot clean up after itself.
+        .env("TMPDIR", dir.path())
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
