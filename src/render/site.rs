@@ -172,7 +172,7 @@ fn groups<'a>(
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(name, mut articles)| {
-            articles.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(b.url)));
+            articles.sort_by_cached_key(|a| (a.title.to_lowercase(), a.url));
             let url = url_of(name);
             let shown = if name.is_empty() { "(no service)" } else { name };
             let view = ListView { site, root: "../", kind, name: shown, articles };
