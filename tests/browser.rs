@@ -34,9 +34,15 @@ fn site_works_in_a_real_browser_with_live_diagnostics() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let client = connect(&driver, &profile.path().to_string_lossy()).await;
-        let result = scenario(&client, &served).await;
+        // The scenario runs as its own task so that a failed assertion still
+        // lets us close the session (and so the browser) before failing.
+        let session = client.clone();
+        let outcome = tokio::spawn(async move { scenario(&session, &served).await }).await;
         let _ = client.close().await;
-        result.unwrap();
+        match outcome {
+            Ok(result) => result.unwrap(),
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     });
 }
 
@@ -184,7 +190,22 @@ impl Driver {
 }
 
 impl Drop for Driver {
+    /// Asks chromedriver to shut down first: it then quits the browsers it
+    /// started, even when a failed assertion skipped closing the session
+    /// (killing it would leave chromium running).
     fn drop(&mut self) {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+            use std::io::{Read, Write};
+            let _ = write!(s, "GET /shutdown HTTP/1.0\r\nHost: localhost\r\n\r\n");
+            let _ = s.read_to_end(&mut Vec::new());
+        }
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(3) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

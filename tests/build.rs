@@ -232,6 +232,7 @@ fn renders_readable_views_of_portal_markup_and_embedded_json() {
     assert!(blob.contains("<span class=\"badge cloud\" title=\"Published to fairfax\">fairfax</span>"));
     let sas = std::fs::read_to_string(kb.path("out/site/articles/storage/sas-expired.html")).unwrap();
     assert!(sas.contains("rotate the account key to invalidate it"), "the include is expanded");
+    assert!(sas.contains("<h2 id=\"renew\">"), "the anchor the link above points at exists");
     assert!(!sas.contains("INCLUDE"), "{sas}");
 }
 

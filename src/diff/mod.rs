@@ -106,11 +106,28 @@ fn entry(a: &Map<String, Value>) -> Entry {
 }
 
 /// Keys present in either object whose values differ, contentHash aside.
+/// For an object-valued field (`properties`) the differing keys are named
+/// within it (`properties.disableClouds`), which says more to a reviewer.
 fn changed_fields(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<String> {
-    let mut keys: Vec<&String> = old.keys().chain(new.keys()).filter(|k| *k != "contentHash").collect();
+    let mut out = Vec::new();
+    for k in union_keys(old, new) {
+        match (old.get(k), new.get(k)) {
+            _ if k == "contentHash" => {}
+            (Some(Value::Object(a)), Some(Value::Object(b))) => {
+                out.extend(union_keys(a, b).into_iter().filter(|s| a.get(*s) != b.get(*s)).map(|s| format!("{k}.{s}")));
+            }
+            (a, b) if a != b => out.push(k.clone()),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn union_keys<'a>(a: &'a Map<String, Value>, b: &'a Map<String, Value>) -> Vec<&'a String> {
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
-    keys.into_iter().filter(|k| old.get(*k) != new.get(*k)).cloned().collect()
+    keys
 }
 
 #[cfg(test)]

@@ -52,3 +52,13 @@ fn a_hash_change_alone_is_a_change_with_no_fields() {
     assert_eq!(d.changed.len(), 1);
     assert!(d.changed[0].fields.is_empty());
 }
+
+#[test]
+fn names_the_changed_keys_inside_properties() {
+    let mut a = art("1", "a.md", "A", "h");
+    a["properties"] = json!({"pageTitle": "A", "disableClouds": "", "service": "x"});
+    let mut b = art("1", "a.md", "A", "h2");
+    b["properties"] = json!({"pageTitle": "A", "disableClouds": "mooncake", "service": "x"});
+    let d = compare("public", &articles(json!([a])), &articles(json!([b])));
+    assert_eq!(d.changed[0].fields, ["properties.disableClouds"]);
+}

@@ -26,6 +26,11 @@ impl Sanitizer {
         let classes: HashMap<&str, HashSet<&str>> =
             HashMap::from([("span", HashSet::from(["kbc-placeholder"])), ("div", HashSet::from(["kbc-issue"]))]);
         builder.allowed_classes(classes);
+        // Heading anchors; article pages run no script, so ids cannot be
+        // used to clobber one.
+        for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            builder.add_tag_attributes(h, ["id"]);
+        }
         if !rewrites.is_empty() {
             builder.attribute_filter(move |_, attr, value| match attr {
                 "href" | "src" => Some(rewrites.apply(value).map_or(Cow::Borrowed(value), Cow::Owned)),
@@ -53,7 +58,8 @@ fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) 
     let mut out = Vec::with_capacity(events.len());
     let mut in_h1 = false;
     let mut h1_done = false;
-    for (event, _) in events {
+    let mut ids = HashSet::new();
+    for (i, (event, _)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !h1_done => in_h1 = true,
             Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
@@ -61,6 +67,12 @@ fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) 
                 h1_done = true;
             }
             _ if in_h1 => {}
+            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => out.push(Event::Start(Tag::Heading {
+                level: *level,
+                id: Some(heading_id(&events[i + 1..], &mut ids).into()),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            })),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => out.push(Event::Start(Tag::Link {
                 link_type: *link_type,
                 dest_url: mapped(dest_url, link),
@@ -73,6 +85,36 @@ fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) 
         }
     }
     out
+}
+
+/// A GitHub-style anchor for a heading (lowercase words joined by `-`),
+/// unique in the page, so links like `article.md#renew` land.
+fn heading_id(rest: &[Spanned<'_>], ids: &mut HashSet<String>) -> String {
+    let mut text = String::new();
+    for (event, _) in rest {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    let slug: String = text
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect();
+    let base = if slug.is_empty() { "section".to_string() } else { slug };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !ids.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 fn mapped<'a>(url: &CowStr<'a>, link: &dyn Fn(&str) -> Option<String>) -> CowStr<'a> {
@@ -139,6 +181,14 @@ mod tests {
         assert!(!out.contains("<h1"), "{out}");
         assert!(out.contains("href=\"../b/other.html\""), "{out}");
         assert!(out.contains("rel=\"noopener noreferrer\""), "{out}");
+    }
+
+    #[test]
+    fn gives_headings_unique_anchors() {
+        let headings = html("# T\n\n## **Recommended Steps**\n\n## Recommended Steps\n\n### Why? (v2)\n");
+        assert!(headings.contains("<h2 id=\"recommended-steps\">"), "{headings}");
+        assert!(headings.contains("<h2 id=\"recommended-steps-1\">"), "{headings}");
+        assert!(headings.contains("<h3 id=\"why-v2\">"), "{headings}");
     }
 
     #[test]

@@ -96,8 +96,11 @@ impl Staging {
     }
 
     pub(crate) fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
+        let path = self.path(rel);
+        with_parent(&path, || std::fs::write(&path, bytes.as_ref()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         self.written.fetch_add(1, Ordering::Relaxed);
-        crate::fs::write(&self.path(rel), bytes)
+        Ok(())
     }
 
     /// Streams a file: `fill` writes into a buffered writer on `rel`.
@@ -130,11 +133,8 @@ impl Staging {
     /// system has none), so pages shared by several sites are written once.
     pub(crate) fn link(&self, from: &str, to: &str) -> Result<()> {
         let (from, to) = (self.path(from), self.path(to));
-        if let Some(parent) = to.parent() {
-            crate::fs::create_dir_all(parent)?;
-        }
         self.linked.fetch_add(1, Ordering::Relaxed);
-        if std::fs::hard_link(&from, &to).is_err() {
+        if with_parent(&to, || std::fs::hard_link(&from, &to)).is_err() {
             std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
         }
         Ok(())
@@ -171,6 +171,19 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Runs a file operation, creating the parent folders and retrying only
+/// when it fails for want of them: one system call per file in the usual
+/// case, where most files share folders already made.
+fn with_parent(path: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
+    match op() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path.parent().unwrap_or(path))?;
+            op()
+        }
+        other => other,
     }
 }
 

@@ -84,8 +84,10 @@ pub(crate) fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
+/// Services are grouped case-insensitively (`Microsoft.Storage` and
+/// `microsoft.storage` are one service), so their page is named in lowercase.
 pub(crate) fn service_url(service: &str) -> String {
-    format!("services/{}.html", slug(if service.is_empty() { "_none" } else { service }))
+    format!("services/{}.html", slug(&if service.is_empty() { "_none".to_string() } else { service.to_lowercase() }))
 }
 
 pub(crate) fn type_url(t: &str) -> String {
@@ -143,11 +145,13 @@ pub(crate) fn index_pages(
     site: &SiteView<'_>,
     items: &[(&Entry, &str)],
 ) -> Result<Vec<(String, String)>> {
-    let mut by_service: BTreeMap<&str, Vec<ArticleLink<'_>>> = BTreeMap::new();
-    let mut by_type: BTreeMap<&str, Vec<ArticleLink<'_>>> = BTreeMap::new();
+    let mut by_service: Groups<'_> = BTreeMap::new();
+    let mut by_type: Groups<'_> = BTreeMap::new();
     for (a, url) in items {
-        by_service.entry(a.service.as_str()).or_default().push(link(a, url));
-        by_type.entry(a.self_help_type.as_deref().unwrap_or("unknown")).or_default().push(link(a, url));
+        let service = by_service.entry(a.service.to_lowercase()).or_insert_with(|| (&a.service, Vec::new()));
+        service.1.push(link(a, url));
+        let t = a.self_help_type.as_deref().unwrap_or("unknown");
+        by_type.entry(t.to_string()).or_insert_with(|| (t, Vec::new())).1.push(link(a, url));
     }
     let mut pages = Vec::new();
     let services = groups(theme, site, "Service", by_service, service_url, &mut pages)?;
@@ -157,13 +161,17 @@ pub(crate) fn index_pages(
     Ok(pages)
 }
 
+/// Articles by group key (lowercase), with the name shown for the group
+/// (its first spelling in path order).
+type Groups<'a> = BTreeMap<String, (&'a str, Vec<ArticleLink<'a>>)>;
+
 /// Renders one list page per group (in parallel) and returns the groups'
 /// links for the home page, in name order.
 fn groups<'a>(
     theme: &Theme,
     site: &SiteView<'_>,
     kind: &str,
-    groups: BTreeMap<&'a str, Vec<ArticleLink<'a>>>,
+    groups: Groups<'a>,
     url_of: fn(&str) -> String,
     pages: &mut Vec<(String, String)>,
 ) -> Result<Vec<GroupLink>> {
@@ -171,9 +179,9 @@ fn groups<'a>(
         .into_iter()
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|(name, mut articles)| {
-            articles.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.url.cmp(b.url)));
-            let url = url_of(name);
+        .map(|(key, (name, mut articles))| {
+            articles.sort_by_cached_key(|a| (a.title.to_lowercase(), a.url));
+            let url = url_of(&key);
             let shown = if name.is_empty() { "(no service)" } else { name };
             let view = ListView { site, root: "../", kind, name: shown, articles };
             let link = GroupLink { name: shown.to_string(), url: url.clone(), count: view.articles.len() };
@@ -188,6 +196,29 @@ fn groups<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_services_that_differ_only_in_case_on_one_page() {
+        let entry = |service: &str, title: &str| Entry {
+            article_id: title.into(),
+            path: format!("articles/{title}.md"),
+            title: title.into(),
+            description: String::new(),
+            service: service.into(),
+            self_help_type: Some("generic".into()),
+            clouds: vec!["public".into()],
+            support_topic_ids: Vec::new(),
+            product_pes_ids: Vec::new(),
+        };
+        let (a, b) = (entry("Microsoft.Storage", "Alpha"), entry("microsoft.storage", "Beta"));
+        let theme = Theme::load(tempfile::tempdir().unwrap().path()).unwrap();
+        let site = SiteView { title: "T", description: "", cloud: None, generator: "kbc" };
+        let pages = index_pages(&theme, &site, &[(&a, "articles/a.html"), (&b, "articles/b.html")]).unwrap();
+        let urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(urls, ["index.html", "services/microsoft.storage.html", "types/generic.html"]);
+        assert!(pages[1].1.contains(">Alpha</a>") && pages[1].1.contains(">Beta</a>"), "{}", pages[1].1);
+        assert_eq!(service_url("Microsoft.Storage"), "services/microsoft.storage.html");
+    }
 
     #[test]
     fn plans_unique_url_safe_pages_and_maps_article_links() {

@@ -15,7 +15,9 @@ ends with `/>` (or `>` followed by `</properties>`). In particular it reports:
 - an unclosed quote (at the quote that opens the value);
 - a doubled closing quote, `description="text""` (at the extra quote);
 - a missing `=`, `service "microsoft.databricks"` (at the name);
-- stray words or quoted text between attributes;
+- stray words, punctuation (`articleId="…",`) or quoted text between
+  attributes (a run of words is one finding);
+- an apostrophe inside a single-quoted value, `description='Can't connect'`;
 - invisible characters between attributes, such as U+200B ZERO WIDTH SPACE or
   U+00A0 NO-BREAK SPACE, which editors and web pages leave behind and which
   no one can see in the file;

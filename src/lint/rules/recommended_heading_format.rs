@@ -15,7 +15,8 @@ Headings reading "Recommended Steps" or "Recommended Documents" (any case,
 with or without a trailing colon) must be written as the templates show: a
 bold H2 without a colon, `## **Recommended Steps**` and
 `## **Recommended Documents**`. Sentence case (`## **Recommended steps**`)
-is accepted.
+is accepted. A bold paragraph standing in for the heading
+(`**Recommended Steps**` alone on a line) is reported too.
 
 ## Why
 The templates say these headings "must be entered as shown above (bolded
@@ -54,6 +55,7 @@ impl Rule for RecommendedHeadingFormat {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        bold_paragraphs(article, out);
         for h in &article.body.headings {
             let Some(canonical) = canonical_for(h) else { continue };
             // Sentence case (`Recommended documents`) is house style elsewhere; accept it.
@@ -65,6 +67,22 @@ impl Rule for RecommendedHeadingFormat {
             let help = "the templates require this heading as a bold H2, exactly as shown";
             out.push(Diagnostic::new(&META, line, msg).with_help(help));
         }
+    }
+}
+
+/// `**Recommended Steps**` alone on a line: a paragraph posing as a heading.
+fn bold_paragraphs(article: &Article, out: &mut Vec<Diagnostic>) {
+    let text = article.text();
+    for e in article.body.emphasis.iter().filter(|e| e.strong) {
+        let inner = text[e.span.clone()].trim_matches(['*', '_']).trim().trim_end_matches(':').trim();
+        let Some(canonical) = CANONICAL.into_iter().find(|c| c.eq_ignore_ascii_case(inner)) else { continue };
+        let line_start = text[..e.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[e.span.end..].find('\n').map_or(text.len(), |i| e.span.end + i);
+        if text[line_start..line_end].trim() != text[e.span.clone()].trim() {
+            continue;
+        }
+        let msg = format!("bold text `{}` should be the heading `## **{canonical}**`", text[e.span.clone()].trim());
+        out.push(Diagnostic::new(&META, e.span.clone(), msg).with_help("make it a bold H2: `## **…**`"));
     }
 }
 
@@ -91,6 +109,14 @@ mod tests {
         let d = check("KB102", &article("", body));
         assert_eq!(d.len(), 3);
         assert!(d[0].message.contains("## **Recommended Steps**"));
+    }
+
+    #[test]
+    fn reports_a_bold_paragraph_used_as_the_heading() {
+        let body = "**Recommended Documents:**\n\n* [a](https://x.test)\n\nSee the **Recommended Steps** below.\n";
+        let d = check("KB102", &article("", body));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("bold text `**Recommended Documents:**`"));
     }
 
     #[test]

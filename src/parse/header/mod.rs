@@ -26,11 +26,13 @@ pub struct HeaderProblem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// A bare word where an attribute should be; a run of them is folded.
+    bare: bool,
 }
 
 impl HeaderProblem {
     fn new(span: Span, message: impl Into<String>, help: Option<&str>) -> Self {
-        HeaderProblem { span, message: message.into(), help: help.map(str::to_string) }
+        HeaderProblem { span, message: message.into(), help: help.map(str::to_string), bare: false }
     }
 }
 
@@ -147,9 +149,46 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
                     value_span: value_start..value_start + raw.len(),
                 });
             }
+            Err(AttrError::ExpectedEq(p)) => push_bare_word(text, word_before(text, base + p), problems),
             Err(e) => problems.push(attr_problem(text, base, e)),
         }
     }
+}
+
+/// Adds a bare-word problem, folding a run of words (`some text here`) into
+/// one "stray text" finding.
+fn push_bare_word(text: &str, span: Span, problems: &mut Vec<HeaderProblem>) {
+    let last = problems.last_mut().filter(|l| {
+        l.bare && l.span.end <= span.start && text.get(l.span.end..span.start).is_some_and(|gap| gap.trim().is_empty())
+    });
+    match last {
+        Some(last) => {
+            last.span.end = span.end;
+            last.message = format!("stray text `{}` in header", &text[last.span.clone()]);
+            last.help = Some("every header attribute is written as name=\"value\"; delete the text".into());
+        }
+        None => problems.push(bare_word(text, span)),
+    }
+}
+
+/// A word not followed by `=`: a name missing its `=`, or stray punctuation.
+fn bare_word(text: &str, span: Span) -> HeaderProblem {
+    let word = &text[span.clone()];
+    let mut p = if word.chars().all(|c| c.is_ascii_punctuation()) {
+        HeaderProblem::new(
+            span,
+            format!("stray `{word}` in header"),
+            Some("attributes are separated by blanks or line breaks; delete it"),
+        )
+    } else {
+        HeaderProblem::new(
+            span,
+            format!("expected `=` after `{word}` in header"),
+            Some("every header attribute is written as name=\"value\"; add the `=` or remove stray text"),
+        )
+    };
+    p.bare = true;
+    p
 }
 
 /// The word that ends at or before `at` (quick-xml reports a missing `=` at the
@@ -179,15 +218,7 @@ fn attr_problem(text: &str, base: usize, e: AttrError) -> HeaderProblem {
         crate::source::clamp_span(text, &(start..start + len))
     };
     match e {
-        AttrError::ExpectedEq(p) => {
-            let span = word_before(text, base + p);
-            let word = &text[span.clone()];
-            HeaderProblem::new(
-                span,
-                format!("expected `=` after `{word}` in header"),
-                Some("every header attribute is written as name=\"value\"; add the `=` or remove stray text"),
-            )
-        }
+        AttrError::ExpectedEq(p) => bare_word(text, word_before(text, base + p)),
         AttrError::ExpectedValue(p) | AttrError::UnquotedValue(p) => HeaderProblem::new(
             word_at(p),
             "header attribute value is not quoted",

@@ -144,3 +144,31 @@ fn reports_quoted_stray_text_once_and_keeps_later_attributes() {
     assert_eq!(&text[p[0].span.clone()], "\"oops\"");
     assert_eq!(h.attrs.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
 }
+
+#[test]
+fn folds_a_run_of_stray_words_into_one_problem() {
+    let text = "<properties pageTitle=\"T\" some text here articleId=\"x\" />";
+    let (h, p) = found(text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].message, "stray text `some text here` in header");
+    assert_eq!(h.attrs.len(), 2);
+}
+
+#[test]
+fn names_stray_punctuation_between_attributes() {
+    let text = "<properties\n  articleId=\"x\",\n  ownershipId=\"o\";\n/>";
+    let (h, p) = found(text);
+    let got: Vec<_> = p.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(got, ["stray `,` in header", "stray `;` in header"]);
+    assert_eq!(h.attrs.len(), 2);
+}
+
+#[test]
+fn reads_an_apostrophe_inside_a_single_quoted_value() {
+    let text = "<properties\n  description='Can't connect'\n  pageTitle=\"T\"\n/>";
+    let (h, p) = found(text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].span.start, text.find("n't").unwrap() + 1);
+    let got: Vec<_> = h.attrs.iter().map(|a| (a.name.as_str(), a.value.as_str())).collect();
+    assert_eq!(got, [("description", "Can't connect"), ("pageTitle", "T")]);
+}

@@ -35,6 +35,8 @@ struct Open {
     ch: u8,
     at: usize,
     mode: Mode,
+    /// A single-quoted value had an apostrophe in it (`'Can't connect'`).
+    apostrophe: bool,
 }
 
 /// State of the walk.
@@ -85,10 +87,17 @@ pub(super) fn find_tag_end(text: &str, open: usize, from: usize, problems: &mut 
 
 impl Walk<'_> {
     fn in_quote(&mut self, i: usize, b: u8, q: Open) {
-        if b == q.ch {
+        if b == q.ch && b == b'\'' && self.is_apostrophe(i) {
+            self.problems.push(HeaderProblem::new(
+                i..i + 1,
+                "apostrophe inside a single-quoted header value ends the value early",
+                Some("put the value in double quotes instead"),
+            ));
+            self.quote = Some(Open { apostrophe: true, ..q });
+        } else if b == q.ch {
             self.quote = None;
             self.last_close = Some(i);
-            self.close_stray(q, i);
+            self.close_quote(q, i);
         } else if b == b'\n' && line_starts_new_attribute(&self.text[i + 1..]) {
             self.problems.push(HeaderProblem::new(
                 q.at..q.at + 1,
@@ -96,9 +105,31 @@ impl Walk<'_> {
                 Some("close the value with the same quote character it starts with"),
             ));
             let cut = if i > 0 && self.text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
-            self.cuts.push((cut, q.ch));
+            // Only a real value is kept; a stray one is blanked up to the cut.
+            if q.mode == Mode::Value {
+                self.cuts.push((cut, q.ch))
+            } else {
+                self.patches.push((q.at..cut, b' '))
+            }
             self.quote = None;
         }
+    }
+
+    /// A `'` followed by a word that is not the next attribute (`'Can't …'`):
+    /// attributes need a blank between them, so this is an apostrophe.
+    fn is_apostrophe(&self, i: usize) -> bool {
+        let rest = &self.text.as_bytes()[i + 1..];
+        let word = rest.iter().take_while(|&&b| is_name_byte(b)).count();
+        word > 0 && rest.get(word) != Some(&b'=')
+    }
+
+    fn close_quote(&mut self, q: Open, close: usize) {
+        // Double quotes make the apostrophes part of the value, byte for byte.
+        if q.apostrophe && !self.text[q.at..close].contains('"') {
+            self.patches.push((q.at..q.at + 1, b'"'));
+            self.patches.push((close..close + 1, b'"'));
+        }
+        self.close_stray(q, close);
     }
 
     fn close_stray(&mut self, q: Open, close: usize) {
@@ -132,7 +163,7 @@ impl Walk<'_> {
         let before = &self.text[self.from..i];
         let trimmed = before.trim_end_matches([' ', '\t', '\r', '\n']);
         let mode = if trimmed.ends_with('=') { Mode::Value } else { self.missing_equals(trimmed, before.len()) };
-        self.quote = Some(Open { ch, at: i, mode });
+        self.quote = Some(Open { ch, at: i, mode, apostrophe: false });
     }
 
     /// `name "value"`: reports the missing `=` at the name and patches it into
