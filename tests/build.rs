@@ -17,25 +17,8 @@ fn ids(bundle: &Value) -> Vec<String> {
     bundle["articles"].as_array().unwrap().iter().map(|a| a["path"].as_str().unwrap().to_string()).collect()
 }
 
-/// Every file under `dir` with its bytes; build-report.json without its
-/// timings, the one part allowed to differ between runs.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-        let mut bytes = std::fs::read(e.path()).unwrap();
-        if rel == "build-report.json" {
-            let mut report: Value = serde_json::from_slice(&bytes).unwrap();
-            report.as_object_mut().unwrap().remove("timingsMs");
-            bytes = serde_json::to_vec(&report).unwrap();
-        }
-        files.insert(rel, bytes);
-    }
-    files
+    common::output_tree(dir)
 }
 
 /// Re-indents compact JSON two spaces per level, keeping key order and

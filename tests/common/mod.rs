@@ -12,6 +12,27 @@
 
 pub mod positions;
 
+/// Every file under `dir` with its bytes, in path order; build-report.json
+/// without its timings, the one part of a build allowed to differ between runs.
+pub fn output_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let mut bytes = std::fs::read(e.path()).unwrap();
+        if rel == "build-report.json" {
+            let mut report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            report.as_object_mut().unwrap().remove("timingsMs");
+            bytes = serde_json::to_vec(&report).unwrap();
+        }
+        files.insert(rel, bytes);
+    }
+    files
+}
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
