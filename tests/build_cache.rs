@@ -1,7 +1,8 @@
 //! The incremental build cache is correct: after each kind of input change
 //! (an article, book.toml, a template override, another kbc version) a build
 //! over the previous output equals a clean build byte for byte, except for
-//! the timings in build-report.json.
+//! the timings in build-report.json. After an article edit, the pages that
+//! did not change are reused (hard-linked) from the previous output.
 
 mod common;
 
@@ -88,4 +89,43 @@ fn rebuild_by_another_kbc_version_equals_a_clean_build() {
     edit(&kb, "out/.kbc-cache.json", |t| t.replace("\"kbc ", "\"kbc 0.0.0-old "));
     kb.write("out/site/index.html", "written by an older kbc");
     rebuild_equals_clean(&kb);
+}
+
+/// The file's inode: a reused page is the previous output's very file.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn rebuild_after_one_article_changed_reuses_the_other_pages_and_equals_a_clean_build() {
+    let kb = Kb::fixture("build-sample");
+    let first = build(&kb, "out");
+    let report = |kb: &Kb| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(kb.path("out/build-report.json")).unwrap()).unwrap()
+    };
+    assert_eq!(report(&kb)["counts"]["pagesReused"], 0, "a clean build reuses nothing");
+    let pages: Vec<&String> = first.keys().filter(|p| p.starts_with("site/articles/")).collect();
+    assert!(pages.len() >= 3, "the fixture has too few pages: {pages:?}");
+    let edited = "site/articles/storage/blob-403.html";
+    assert!(first.contains_key(edited), "{pages:?}");
+    let before: Vec<(String, u64)> =
+        pages.iter().map(|p| (p.to_string(), inode(&kb.path(&format!("out/{p}"))))).collect();
+    // Hold the old files so their inodes cannot be recycled by the rebuild.
+    for (i, (p, _)) in before.iter().enumerate() {
+        std::fs::hard_link(kb.path(&format!("out/{p}")), kb.path(&format!("held-{i}"))).unwrap();
+    }
+
+    edit(&kb, "articles/storage/blob-403.md", |t| t + "\nA paragraph added by the reuse test.\n");
+    rebuild_equals_clean(&kb);
+    for (p, old) in &before {
+        let now = inode(&kb.path(&format!("out/{p}")));
+        match p.as_str() {
+            p if p == edited => assert_ne!(now, *old, "the edited article's page was reused"),
+            _ => assert_eq!(now, *old, "{p} was rendered again instead of reused"),
+        }
+    }
+    let reused = report(&kb)["counts"]["pagesReused"].as_u64().unwrap();
+    assert!(reused as usize >= pages.len() - 1, "reused {reused} of {} pages", pages.len());
 }

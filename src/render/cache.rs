@@ -9,12 +9,20 @@
 //! key errs on the side of rebuilding (a rebuilt kbc binary, even with the
 //! same version, invalidates it). The cache lives inside OUT, so it is
 //! swapped in atomically with the output it describes and cannot outlive it.
+//!
+//! When the build key differs, pages can still be reused one by one: the
+//! manifest also records, per article page URL, a page key hashing
+//! everything a page is a function of (kbc, config, templates, clouds, the
+//! set of published paths, which decides every URL and article link, and
+//! the article's text before and after include expansion). A page whose key
+//! matches the previous build's is hard-linked from the previous OUT.
 
 use super::report::{self, BuildReport};
 use super::{BuildInput, GENERATOR};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -28,11 +36,14 @@ pub(crate) struct Manifest {
     pub(crate) generator: String,
     /// `blake3:` and the hex hash of every input (see the module docs).
     pub(crate) key: String,
+    /// Page key by article page URL (see the module docs).
+    #[serde(default)]
+    pub(crate) pages: BTreeMap<String, String>,
 }
 
 impl Manifest {
     pub(crate) fn new(key: String) -> Manifest {
-        Manifest { generator: GENERATOR.to_string(), key }
+        Manifest { generator: GENERATOR.to_string(), key, pages: BTreeMap::new() }
     }
 
     pub(crate) fn to_json(&self) -> Result<Vec<u8>> {
@@ -42,14 +53,37 @@ impl Manifest {
     }
 }
 
-/// The key of a build of `input`.
-pub(crate) fn key(input: &BuildInput<'_>) -> Result<String> {
+/// The keys of a build of `input`: the whole build's, and the part every
+/// article page's key starts from.
+pub(crate) fn keys(input: &BuildInput<'_>) -> Result<(String, blake3::Hash)> {
     let mut h = blake3::Hasher::new();
     field(&mut h, "generator", GENERATOR.as_bytes());
     field(&mut h, "executable", executable_hash().as_bytes());
     field(&mut h, "config", format!("{:?}", input.config).as_bytes());
     hash_templates(&mut h, &input.config.root.join("templates"))?;
     field(&mut h, "clouds", format!("{:?}", input.clouds).as_bytes());
+    let mut pages = h.clone();
+    for a in &input.published {
+        field(&mut pages, "path", a.path().as_bytes());
+    }
+    Ok((build_key(input, h)?, pages.finalize()))
+}
+
+/// The key of one article page, from the pages' shared key, the page's URL
+/// and the article's text as read and with includes expanded.
+pub(crate) fn page_key(pages: &blake3::Hash, url: &str, text: &str, expanded: Option<&str>) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(pages.as_bytes());
+    field(&mut h, "url", url.as_bytes());
+    field(&mut h, "text", text.as_bytes());
+    match expanded {
+        Some(e) => field(&mut h, "expanded", e.as_bytes()),
+        None => field(&mut h, "unexpanded", b""),
+    }
+    h.finalize().to_hex().to_string()
+}
+
+fn build_key(input: &BuildInput<'_>, mut h: blake3::Hasher) -> Result<String> {
     field(&mut h, "read", input.read.to_string().as_bytes());
     let articles: Vec<blake3::Hash> = input.published.par_iter().map(|a| blake3::hash(a.text().as_bytes())).collect();
     for (a, text) in input.published.iter().zip(&articles) {
@@ -105,10 +139,20 @@ fn hash_templates(h: &mut blake3::Hasher, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The manifest of the build in OUT, when written by this kbc version.
+fn manifest(out: &Path) -> Option<Manifest> {
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.join(CACHE_FILE)).ok()?).ok()?;
+    (manifest.generator == GENERATOR).then_some(manifest)
+}
+
+/// The page keys of the build in OUT (none when unknown).
+pub(crate) fn previous_pages(out: &Path) -> BTreeMap<String, String> {
+    manifest(out).map(|m| m.pages).unwrap_or_default()
+}
+
 /// The report of the build already in OUT, when that build had this key.
 pub(crate) fn up_to_date(out: &Path, key: &str) -> Option<BuildReport> {
-    let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.join(CACHE_FILE)).ok()?).ok()?;
-    if manifest != Manifest::new(key.to_string()) {
+    if manifest(out)?.key != key {
         return None;
     }
     serde_json::from_slice(&std::fs::read(out.join(super::output::REPORT_FILE)).ok()?).ok()
@@ -121,7 +165,7 @@ mod tests {
     #[test]
     fn manifest_of_another_kbc_version_is_not_up_to_date() {
         let dir = tempfile::tempdir().unwrap();
-        let stale = Manifest { generator: "kbc 0.0.0".into(), key: "blake3:k".into() };
+        let stale = Manifest { generator: "kbc 0.0.0".into(), key: "blake3:k".into(), pages: BTreeMap::new() };
         std::fs::write(dir.path().join(CACHE_FILE), stale.to_json().unwrap()).unwrap();
         std::fs::write(dir.path().join(super::super::output::REPORT_FILE), b"{}").unwrap();
         assert!(up_to_date(dir.path(), "blake3:k").is_none());

@@ -36,7 +36,7 @@ use output::Staging;
 use rayon::prelude::*;
 use report::{BuildReport, Counts, Skipped, Timings};
 use templates::Theme;
-use view::{BundleArticle, SiteView};
+use view::SiteView;
 
 /// `kbc <version>`, as written into every output.
 pub const GENERATOR: &str = concat!("kbc ", env!("CARGO_PKG_VERSION"));
@@ -67,6 +67,10 @@ struct Ctx<'a> {
     sanitizer: Sanitizer,
     /// Built clouds with link rewriting: their pages may differ.
     variants: Vec<(Cloud, Rewrites, Sanitizer)>,
+    /// What every page key starts from (see `cache`).
+    pages_key: blake3::Hash,
+    /// The previous build's page keys by URL: pages to reuse from OUT.
+    previous: std::collections::BTreeMap<String, String>,
 }
 
 /// One article after the pages step: what later steps need, with its
@@ -78,6 +82,8 @@ struct Rendered {
     /// Clouds whose link rewriting changed this article: its page there was
     /// written separately, with the rewritten bundle entry if that changed.
     variants: Vec<(Cloud, Option<Vec<u8>>)>,
+    /// The page's cache key.
+    page_key: String,
 }
 
 impl Rendered {
@@ -90,11 +96,11 @@ impl Rendered {
 /// error OUT is left untouched.
 pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
     output::check_out(&input.out, &input.config.root, &input.config.source_dir())?;
-    let key = timings.time("cache", || cache::key(input))?;
+    let (key, pages_key) = timings.time("cache", || cache::keys(input))?;
     if let Some(report) = cache::up_to_date(&input.out, &key) {
         return Ok(report);
     }
-    let ctx = timings.time("prepare", || prepare(input))?;
+    let ctx = timings.time("prepare", || prepare(input, pages_key))?;
     let rendered = timings.time("pages", || render_articles(&ctx))?;
     let order = bundle_order(&rendered);
     timings.time("bundle", || write_bundle(&ctx, None, &rendered, &order))?;
@@ -107,12 +113,14 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     timings.time("schema", || write_schema(&ctx))?;
     let report = report(&ctx, counts, timings);
     ctx.staging.write(output::REPORT_FILE, json(&report)?)?;
-    ctx.staging.write(cache::CACHE_FILE, cache::Manifest::new(key).to_json()?)?;
+    let mut manifest = cache::Manifest::new(key);
+    manifest.pages = ctx.plan.urls.iter().cloned().zip(rendered.into_iter().map(|r| r.page_key)).collect();
+    ctx.staging.write(cache::CACHE_FILE, manifest.to_json()?)?;
     ctx.staging.commit()?;
     Ok(report)
 }
 
-fn prepare<'a>(input: &'a BuildInput<'a>) -> Result<Ctx<'a>> {
+fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<Ctx<'a>> {
     let theme = Theme::load(&input.config.root)?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
     let plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
@@ -130,7 +138,9 @@ fn prepare<'a>(input: &'a BuildInput<'a>) -> Result<Ctx<'a>> {
         .map(|(c, r)| (c, r.clone(), Sanitizer::new(r)))
         .collect();
     let staging = Staging::create(&input.out)?;
-    Ok(Ctx { input, theme, staging, plan, site, sanitizer: Sanitizer::new(Rewrites::default()), variants })
+    let previous = cache::previous_pages(&input.out);
+    let sanitizer = Sanitizer::new(Rewrites::default());
+    Ok(Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous })
 }
 
 /// The pages step, in parallel: each article's Markdown is parsed once and
@@ -150,23 +160,30 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
     let full = bundle::article(a, text, body, outline::extract(&events));
     let entry = Entry::new(&full);
     let url = &ctx.plan.urls[i];
+    let page_key = cache::page_key(&ctx.pages_key, url, a.text(), expanded.as_ref().map(|(t, _)| t.as_str()));
+    let unchanged = ctx.previous.get(url) == Some(&page_key);
     let link = |target: &str| ctx.plan.link(i, a.path(), target);
-    let page = |sanitizer: &Sanitizer, article: &BundleArticle| {
+    // A page whose key matches the previous build's is that build's file.
+    let put = |rel: String, sanitizer: &Sanitizer| -> Result<()> {
+        if unchanged && ctx.staging.reuse(&ctx.input.out.join(&rel), &rel) {
+            return Ok(());
+        }
         let html = markdown::render(&events, &link, sanitizer);
-        site::article_page(&ctx.theme, &ctx.site, article, url, &html, article.data.as_ref().map(data::view))
+        let data = full.data.as_ref().map(data::view);
+        ctx.staging.write(&rel, site::article_page(&ctx.theme, &ctx.site, &full, url, &html, data)?)
     };
-    ctx.staging.write(&format!("site/{url}"), page(&ctx.sanitizer, &full)?)?;
+    put(format!("site/{url}"), &ctx.sanitizer)?;
     let mut variants = Vec::new();
     for (cloud, rewrites, sanitizer) in &ctx.variants {
         if entry.in_cloud(*cloud) && rewrites.touches(text) {
-            ctx.staging.write(&format!("clouds/{cloud}/site/{url}"), page(sanitizer, &full)?)?;
+            put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
             let json = bundle::rewrite(&full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
             variants.push((*cloud, json));
         }
     }
     let json = bundle::entry_json(&full)?;
     let search = search::doc_json(&full, &entry.title, url)?;
-    Ok(Rendered { entry, json, search, variants })
+    Ok(Rendered { entry, json, search, variants, page_key })
 }
 
 /// Indices of the rendered articles in bundle order.
@@ -244,6 +261,7 @@ fn report(ctx: &Ctx<'_>, mut counts: Counts, timings: &Timings) -> BuildReport {
     counts.skipped = ctx.input.skipped.len();
     counts.files = ctx.staging.files_written() + 1;
     counts.linked = ctx.staging.files_linked();
+    counts.pages_reused = ctx.staging.files_reused();
     BuildReport {
         generator: GENERATOR.to_string(),
         counts,

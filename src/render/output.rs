@@ -76,6 +76,7 @@ pub(crate) struct Staging {
     committed: bool,
     written: AtomicUsize,
     linked: AtomicUsize,
+    reused: AtomicUsize,
 }
 
 impl Staging {
@@ -88,7 +89,14 @@ impl Staging {
             std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove stale {}", dir.display()))?;
         }
         crate::fs::create_dir_all(&dir)?;
-        Ok(Staging { dir, out, committed: false, written: AtomicUsize::new(0), linked: AtomicUsize::new(0) })
+        Ok(Staging {
+            dir,
+            out,
+            committed: false,
+            written: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+        })
     }
 
     pub(crate) fn path(&self, rel: &str) -> PathBuf {
@@ -140,6 +148,22 @@ impl Staging {
         Ok(())
     }
 
+    /// Hard-links `from`, a page of the previous output, as `rel`, counted
+    /// as a file of the output. False (and nothing created) when it cannot.
+    pub(crate) fn reuse(&self, from: &Path, rel: &str) -> bool {
+        let to = self.path(rel);
+        let ok = with_parent(&to, || std::fs::hard_link(from, &to)).is_ok();
+        if ok {
+            self.written.fetch_add(1, Ordering::Relaxed);
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
+    }
+
+    pub(crate) fn files_reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
     /// Swaps the staging folder in as OUT. The old OUT is moved aside first
     /// and put back if the swap fails, then deleted.
     pub(crate) fn commit(mut self) -> Result<()> {
@@ -159,11 +183,31 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove the previous output {}", old.display()))?;
+            remove_tree(&old).with_context(|| format!("cannot remove the previous output {}", old.display()))?;
         }
         Ok(())
     }
+}
+
+/// Removes a folder, its entries two levels down in parallel (the output's
+/// `site/`, `clouds/<cloud>/` ...), since deleting tens of thousands of files
+/// is bound by per-file system calls rather than the disk.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        match entry.file_type()?.is_dir() {
+            true => parts
+                .extend(std::fs::read_dir(entry.path())?.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?),
+            false => parts.push(entry.path()),
+        }
+    }
+    parts.par_iter().try_for_each(|p| match p.is_dir() && !p.is_symlink() {
+        true => std::fs::remove_dir_all(p),
+        false => std::fs::remove_file(p),
+    })?;
+    std::fs::remove_dir_all(dir)
 }
 
 impl Drop for Staging {

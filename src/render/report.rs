@@ -44,11 +44,16 @@ pub struct Counts {
     pub skipped: usize,
     /// Published articles per built cloud.
     pub clouds: BTreeMap<String, usize>,
-    /// Files written.
+    /// Files in the output (written, or reused from the previous output).
     pub files: usize,
     /// Per-cloud files that are hard links to the identical main-site file
     /// rather than written again.
     pub linked: usize,
+    /// Article pages hard-linked from the previous output because nothing
+    /// they depend on changed (0 in a clean build). Unlike the other counts
+    /// it depends on the previous output, not only on the input.
+    #[serde(rename = "pagesReused", default)]
+    pub pages_reused: usize,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
