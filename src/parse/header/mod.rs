@@ -150,9 +150,41 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
                 });
             }
             Err(AttrError::ExpectedEq(p)) => push_bare_word(text, word_before(text, base + p), problems),
+            // find_tag_end already reported a quote left open at the end of the file.
+            Err(AttrError::ExpectedQuote(..)) if problems.iter().any(|p| p.message.starts_with("unclosed quote")) => {}
+            Err(AttrError::UnquotedValue(p)) => {
+                problems.push(attr_problem(text, base, AttrError::UnquotedValue(p)));
+                attrs.extend(unquoted_attribute(text, base + p));
+            }
             Err(e) => problems.push(attr_problem(text, base, e)),
         }
     }
+}
+
+/// Keeps `name=value` written without quotes (reported as malformed), so the
+/// value still counts and no "missing attribute" follows from a lost quote.
+fn unquoted_attribute(text: &str, value_start: usize) -> Option<Attribute> {
+    let value_start = crate::source::floor_char_boundary(text, value_start.min(text.len()));
+    let rest = &text[value_start..];
+    let len = rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
+    // `articleId=abc/>`: the `/` belongs to the tag's end.
+    let raw = match rest[len..].starts_with('>') {
+        true => rest[..len].strip_suffix('/').unwrap_or(&rest[..len]),
+        false => &rest[..len],
+    };
+    let before = text[..value_start].trim_end().strip_suffix('=')?;
+    let name_span = word_before(text, before.trim_end().len());
+    let name = &text[name_span.clone()];
+    if raw.is_empty() || name.is_empty() || name.contains(['=', '"', '\'']) {
+        return None;
+    }
+    Some(Attribute {
+        canonical: canonical_attribute(name),
+        name: name.to_string(),
+        name_span,
+        value: raw.to_string(),
+        value_span: value_start..value_start + raw.len(),
+    })
 }
 
 /// Adds a bare-word problem, folding a run of words (`some text here`) into

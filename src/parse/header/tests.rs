@@ -172,3 +172,21 @@ fn reads_an_apostrophe_inside_a_single_quoted_value() {
     let got: Vec<_> = h.attrs.iter().map(|a| (a.name.as_str(), a.value.as_str())).collect();
     assert_eq!(got, [("description", "Can't connect"), ("pageTitle", "T")]);
 }
+
+#[test]
+fn keeps_an_unquoted_value_and_reports_it_once() {
+    let text = "<properties pageTitle=\"x\" articleId=abc-1 ownershipId=o/>\n# T\n";
+    let (h, p) = found(text);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p.iter().all(|p| p.message.contains("not quoted")));
+    let id = h.attrs.iter().find(|a| a.name == "articleId").expect("articleId kept");
+    assert_eq!((id.value.as_str(), &text[id.value_span.clone()]), ("abc-1", "abc-1"));
+    assert_eq!(h.attrs.iter().find(|a| a.name == "ownershipId").map(|a| a.value.as_str()), Some("o"));
+}
+
+#[test]
+fn reports_a_quote_left_open_at_the_end_of_the_file_once() {
+    let (_, p) = found("<properties pageTitle=\"x\n");
+    let unclosed = p.iter().filter(|p| p.message.starts_with("unclosed quote")).count();
+    assert_eq!(unclosed, 1, "{p:?}");
+}
