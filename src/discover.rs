@@ -14,6 +14,17 @@ use walkdir::WalkDir;
 pub struct Discovered {
     pub sources: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Lossy display copies of the files that failed to decode, so their
+    /// diagnostics can show a snippet.
+    pub undecodable: Vec<SourceFile>,
+}
+
+/// A file that could not be used, and, when it was read but not decoded, a
+/// display copy of it.
+#[derive(Debug)]
+pub struct Unusable {
+    pub diagnostic: Diagnostic,
+    pub display: Option<SourceFile>,
 }
 
 /// Lists `.md` files under `dir` as (absolute path, path relative to `root`).
@@ -58,27 +69,48 @@ fn is_markdown(path: &Path) -> bool {
 /// Lists and reads every article under `dir`, in path order.
 pub fn discover(root: &Path, dir: &Path) -> Discovered {
     let (files, mut diagnostics) = list(root, dir);
-    let results: Vec<Result<SourceFile, Box<Diagnostic>>> =
+    let results: Vec<Result<SourceFile, Box<Unusable>>> =
         files.into_par_iter().map(|(abs, rel)| read(&abs, rel)).collect();
     let mut sources = Vec::with_capacity(results.len());
+    let mut undecodable = Vec::new();
     for r in results {
         match r {
             Ok(s) => sources.push(s),
-            Err(d) => diagnostics.push(*d),
+            Err(u) => {
+                diagnostics.push(u.diagnostic);
+                undecodable.extend(u.display);
+            }
         }
     }
-    Discovered { sources, diagnostics }
+    Discovered { sources, diagnostics, undecodable }
 }
 
 /// Reads and decodes one file.
-pub fn read(abs: &Path, rel: String) -> Result<SourceFile, Box<Diagnostic>> {
-    let bytes =
-        std::fs::read(abs).map_err(|e| Box::new(unreadable_file::diagnostic(&rel, format!("cannot read: {e}"))))?;
-    match SourceFile::decode(rel.clone(), bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let bytes = std::fs::read(abs).unwrap_or_default();
-            Err(Box::new(invalid_encoding::diagnostic(&rel, &bytes, &e)))
-        }
+pub fn read(abs: &Path, rel: String) -> Result<SourceFile, Box<Unusable>> {
+    let bytes = std::fs::read(abs).map_err(|e| {
+        let diagnostic = unreadable_file::diagnostic(&rel, format!("cannot read: {e}"));
+        Box::new(Unusable { diagnostic, display: None })
+    })?;
+    SourceFile::decode_keeping(rel.clone(), bytes).map_err(|(e, bytes)| {
+        let diagnostic = invalid_encoding::diagnostic(&rel, &bytes, &e);
+        Box::new(Unusable { diagnostic, display: Some(SourceFile::lossy(rel, &bytes)) })
+    })
+}
+
+#[cfg(test)]
+mod undecodable_tests {
+    use super::*;
+
+    #[test]
+    fn keeps_a_display_copy_whose_position_matches_the_error_after_a_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), b"\xEF\xBB\xBFok\ncaf\xE9 x\n").unwrap();
+        let found = discover(dir.path(), dir.path());
+        assert!(found.sources.is_empty());
+        let [d] = found.diagnostics.as_slice() else { panic!("{:?}", found.diagnostics) };
+        let [shown] = found.undecodable.as_slice() else { panic!("no display copy") };
+        assert_eq!(shown.rel_path, "a.md");
+        assert_eq!(shown.line_col(d.span.start), (2, 4), "{}", d.message);
+        assert!(d.message.contains("2:4"));
     }
 }

@@ -50,8 +50,15 @@ impl std::fmt::Display for DecodeError {
 impl SourceFile {
     /// Decodes raw bytes. Never panics; bad encodings become a [`DecodeError`].
     pub fn decode(rel_path: String, bytes: Vec<u8>) -> Result<SourceFile, DecodeError> {
+        SourceFile::decode_keeping(rel_path, bytes).map_err(|(e, _)| e)
+    }
+
+    /// Like [`SourceFile::decode`], but a failure hands back the bytes (BOM
+    /// removed, as the error's offset assumes), so no caller reads the file again
+    /// to show where the problem is.
+    pub fn decode_keeping(rel_path: String, bytes: Vec<u8>) -> Result<SourceFile, (DecodeError, Vec<u8>)> {
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-            return Err(DecodeError::Utf16);
+            return Err((DecodeError::Utf16, bytes));
         }
         let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
         let mut bytes = bytes;
@@ -64,14 +71,21 @@ impl SourceFile {
                 let offset = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
                 let (line, column) = line_col_lossy(&bytes, offset);
-                return Err(DecodeError::InvalidUtf8 { offset, line, column });
+                return Err((DecodeError::InvalidUtf8 { offset, line, column }, bytes));
             }
         };
         if let Some(offset) = memchr_nul(text.as_bytes()) {
             let (line, column) = line_col_lossy(text.as_bytes(), offset);
-            return Err(DecodeError::Nul { offset, line, column });
+            return Err((DecodeError::Nul { offset, line, column }, text.into_bytes()));
         }
         Ok(SourceFile::new(rel_path, text, bom))
+    }
+
+    /// A display-only copy of bytes that failed to decode: invalid sequences
+    /// become U+FFFD and NUL a space. Offsets up to the first bad byte (where a
+    /// decoding error points) are unchanged.
+    pub fn lossy(rel_path: String, bytes: &[u8]) -> SourceFile {
+        SourceFile::new(rel_path, String::from_utf8_lossy(bytes).replace('\0', " "), false)
     }
 
     pub fn new(rel_path: String, text: String, bom: bool) -> SourceFile {

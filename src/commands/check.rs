@@ -58,7 +58,7 @@ pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
         bail!("source folder {} does not exist (set [book] src in book.toml)", src.display());
     }
     let found = crate::discover::discover(root, &src);
-    let undecodable = undecodable_sources(root, &src, &found.diagnostics);
+    let undecodable = found.undecodable;
     let bar = Progress::start(found.sources.len(), progress);
     let parsed: Vec<_> = found
         .sources
@@ -81,20 +81,6 @@ pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
     let diagnostics = lint::finish_in(&corpus, diagnostics, &levels);
     bar.finish();
     Ok(Checked { config, levels, corpus, diagnostics, undecodable })
-}
-
-/// Lossy copies of files that failed to decode, so their snippet can be shown.
-/// The reported offset is the first bad byte, which lossy decoding preserves.
-fn undecodable_sources(root: &Path, _src: &Path, diags: &[Diagnostic]) -> Vec<SourceFile> {
-    diags
-        .iter()
-        .filter(|d| d.code == crate::lint::rules::invalid_encoding::META.code)
-        .filter_map(|d| {
-            let bytes = std::fs::read(root.join(&d.path)).ok()?;
-            let text = String::from_utf8_lossy(&bytes).replace('\0', " ");
-            Some(SourceFile::new(d.path.clone(), text, false))
-        })
-        .collect()
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
