@@ -8,11 +8,10 @@ use crate::config::Config;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};
 use crate::lint::baseline::Baseline;
-use crate::lint::{self, Context, Levels};
+use crate::lint::{self, Levels};
 use crate::progress::Progress;
 use crate::source::SourceFile;
 use anyhow::{Result, bail};
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -60,25 +59,7 @@ pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
     let found = crate::discover::discover(root, &src);
     let undecodable = found.undecodable;
     let bar = Progress::start(found.sources.len(), progress);
-    let parsed: Vec<_> = found
-        .sources
-        .into_par_iter()
-        .map(|s| {
-            let p = crate::parse::parse(s);
-            bar.inc();
-            p
-        })
-        .collect();
-    bar.phase("linting");
-    let mut diagnostics = found.diagnostics;
-    let mut articles = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        diagnostics.extend(p.diagnostics);
-        articles.push(p.article);
-    }
-    let corpus = Corpus::new(articles);
-    diagnostics.extend(lint::lint(&Context { corpus: &corpus, config: &config }, &levels));
-    let diagnostics = lint::finish_in(&corpus, diagnostics, &levels);
+    let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.diagnostics, &config, &levels, &bar);
     bar.finish();
     Ok(Checked { config, levels, corpus, diagnostics, undecodable })
 }

@@ -14,6 +14,7 @@ pub(crate) mod url;
 use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::progress::Progress;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 pub use registry::Levels;
@@ -87,11 +88,32 @@ pub fn finish_in(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Ve
 /// discovery, for tests and tools without a folder on disk. The corpus is
 /// returned too, since formatting needs its sources for line and column.
 pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels) -> (Corpus, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut articles = Vec::with_capacity(sources.len());
-    for parsed in sources.into_iter().map(crate::parse::parse) {
-        diags.extend(parsed.diagnostics);
-        articles.push(parsed.article);
+    check_sources_with(sources, Vec::new(), config, levels, &Progress::hidden())
+}
+
+/// [`check_sources`] after discovery: `found` holds what discovery reported
+/// (unreadable files), and `bar` counts parsed files.
+pub fn check_sources_with(
+    sources: Vec<SourceFile>,
+    found: Vec<Diagnostic>,
+    config: &Config,
+    levels: &Levels,
+    bar: &Progress,
+) -> (Corpus, Vec<Diagnostic>) {
+    let parsed: Vec<_> = sources
+        .into_par_iter()
+        .map(|s| {
+            let p = crate::parse::parse(s);
+            bar.inc();
+            p
+        })
+        .collect();
+    bar.phase("linting");
+    let mut diags = found;
+    let mut articles = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        diags.extend(p.diagnostics);
+        articles.push(p.article);
     }
     let corpus = Corpus::new(articles);
     diags.extend(lint(&Context { corpus: &corpus, config }, levels));
