@@ -72,11 +72,6 @@ impl Corpus {
         self.by_id.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
-    /// Articles whose effective clouds include `cloud`, in path order.
-    pub fn for_cloud(&self, cloud: Cloud) -> impl Iterator<Item = &Article> {
-        self.articles.iter().filter(move |a| a.effective_clouds().contains(&cloud))
-    }
-
     /// The article at a path relative to the root, if any.
     pub fn by_path(&self, path: &str) -> Option<&Article> {
         self.articles.binary_search_by(|a| a.path().cmp(path)).ok().map(|i| &self.articles[i])
