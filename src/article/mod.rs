@@ -1,5 +1,5 @@
 //! The article model: one parsed file ([`Article`]) and the whole knowledge base
-//! ([`Corpus`]), sorted by path, with lookup by articleId and per-cloud views.
+//! ([`Corpus`]), sorted by path, with lookup by articleId and path.
 
 pub mod properties;
 pub mod vocab;
