@@ -122,15 +122,13 @@ impl Index {
     /// Ranks the articles that pass the filters: exact signature matches
     /// first, then by BM25 score, ties by bundle order.
     pub fn search(&self, bundle: &Bundle, q: &Query) -> Vec<Hit> {
-        let keep = |i: usize| passes_filters(&bundle.articles[i], q);
-        let mut scores = self.bm25(&q.text);
-        scores.retain(|i, _| keep(*i));
+        let scores = self.bm25(&q.text);
         let pattern = Pattern::new(&q.text);
         let mut hits: Vec<Hit> = (0..bundle.articles.len())
-            .filter(|&i| keep(i))
+            .filter(|&i| passes_filters(&bundle.articles[i], q))
             .filter_map(|i| {
                 let signature = self.signatures[i].iter().find(|(_, p)| signature::matches(&pattern, p));
-                let score = scores.get(&i).copied().unwrap_or(0.0);
+                let score = scores[i];
                 (signature.is_some() || score > 0.0).then(|| Hit {
                     article: i,
                     score,
@@ -138,17 +136,9 @@ impl Index {
                 })
             })
             .collect();
-        hits.sort_by(|a, b| {
-            b.signature
-                .is_some()
-                .cmp(&a.signature.is_some())
-                .then(b.score.total_cmp(&a.score))
-                .then(a.article.cmp(&b.article))
-        });
         let best = hits.iter().map(|h| h.score).fold(0.0, f64::max);
         hits.retain(|h| h.signature.is_some() || h.score >= best * MIN_RELATIVE_SCORE);
-        hits.truncate(q.limit);
-        hits
+        top(hits, q.limit)
     }
 
     /// [`Index::search`] plus why each hit matched: all the per-query work of
@@ -160,13 +150,14 @@ impl Index {
             .collect()
     }
 
-    /// BM25 scores of every article containing a query term.
-    fn bm25(&self, text: &str) -> HashMap<usize, f64> {
+    /// BM25 score of every article (0 for those without a query term), by
+    /// article: a plain vector, because common terms post to most articles.
+    fn bm25(&self, text: &str) -> Vec<f64> {
         let mut terms = tokens::tokens(text);
         terms.sort();
         terms.dedup();
         let n = self.lengths.len() as f64;
-        let mut scores: HashMap<usize, f64> = HashMap::new();
+        let mut scores = vec![0.0; self.lengths.len()];
         for term in &terms {
             let Some(list) = self.postings.get(term) else { continue };
             let df = list.len() as f64;
@@ -174,11 +165,33 @@ impl Index {
             for &(doc, tf) in list {
                 let tf = tf as f64;
                 let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] as f64 / self.avg_len.max(1.0));
-                *scores.entry(doc as usize).or_default() += idf * tf * (K1 + 1.0) / (tf + norm);
+                scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + norm);
             }
         }
         scores
     }
+}
+
+/// The `limit` best hits in rank order. Only those are sorted: the order is
+/// total (ties fall back to bundle order), so selecting them first gives the
+/// same list as sorting all hits, while a common word can hit thousands.
+fn top(mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
+    let rank = |a: &Hit, b: &Hit| {
+        b.signature
+            .is_some()
+            .cmp(&a.signature.is_some())
+            .then(b.score.total_cmp(&a.score))
+            .then(a.article.cmp(&b.article))
+    };
+    if limit == 0 {
+        return Vec::new();
+    }
+    if hits.len() > limit {
+        hits.select_nth_unstable_by(limit - 1, rank);
+        hits.truncate(limit);
+    }
+    hits.sort_by(rank);
+    hits
 }
 
 /// Weighted term frequencies of an article and its (unweighted) length.

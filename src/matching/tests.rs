@@ -87,3 +87,18 @@ fn explain_returns_the_search_hits_with_their_matched_terms() {
     }
     assert!(!explained[0].terms.is_empty());
 }
+
+#[test]
+fn a_smaller_limit_keeps_the_head_of_the_same_ranking() {
+    let b = bundle();
+    let index = Index::build(&b);
+    let ranked = |limit| {
+        let q = Query { text: "token secret scope storage access".into(), limit, ..Query::default() };
+        index.search(&b, &q).into_iter().map(|h| h.article).collect::<Vec<_>>()
+    };
+    let all = ranked(10);
+    assert!(all.len() >= 2, "{all:?}");
+    for limit in 0..all.len() {
+        assert_eq!(ranked(limit), all[..limit], "limit {limit}");
+    }
+}
