@@ -5,7 +5,7 @@ use crate::ExitStatus;
 use crate::cli::{MatchArgs, ReportFormat};
 use crate::config::Config;
 use crate::matching::bundle::Bundle;
-use crate::matching::{self, Hit, Index, Query};
+use crate::matching::{Index, Match, Query};
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -24,9 +24,9 @@ pub fn run(args: &MatchArgs) -> Result<ExitStatus> {
         support_topic: args.support_topic.clone(),
         limit: args.limit,
     };
-    let hits = index.search(&bundle, &query);
+    let matches = index.explain(&bundle, &query);
     let t3 = Instant::now();
-    let views: Vec<MatchView> = hits.iter().enumerate().map(|(i, h)| view(&bundle, &args.text, i + 1, h)).collect();
+    let views: Vec<MatchView> = matches.into_iter().enumerate().map(|(i, m)| view(&bundle, i + 1, m)).collect();
     let mut out = std::io::stdout().lock();
     match args.format {
         ReportFormat::Human => write_human(&mut out, &views, bundle.articles.len())?,
@@ -75,12 +75,10 @@ struct FieldTerms {
     terms: Vec<String>,
 }
 
-fn view(bundle: &Bundle, text: &str, rank: usize, hit: &Hit) -> MatchView {
+fn view(bundle: &Bundle, rank: usize, m: Match) -> MatchView {
+    let (hit, terms) = (m.hit, m.terms);
     let a = &bundle.articles[hit.article];
-    let terms = matching::matched_terms(a, text)
-        .into_iter()
-        .map(|(f, terms)| FieldTerms { field: f.as_str(), terms })
-        .collect();
+    let terms = terms.into_iter().map(|(f, terms)| FieldTerms { field: f.as_str(), terms }).collect();
     MatchView {
         rank,
         article_id: a.article_id.clone(),
@@ -88,7 +86,7 @@ fn view(bundle: &Bundle, text: &str, rank: usize, hit: &Hit) -> MatchView {
         path: a.path.clone(),
         score: (hit.score * 100.0).round() / 100.0,
         clouds: a.clouds.clone(),
-        exact_signature: hit.signature.clone(),
+        exact_signature: hit.signature,
         terms,
     }
 }

@@ -93,6 +93,14 @@ pub struct Hit {
     pub signature: Option<String>,
 }
 
+/// A ranked article with the query terms found in each of its fields: what
+/// `kbc match` shows for every hit.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub hit: Hit,
+    pub terms: Vec<(Field, Vec<String>)>,
+}
+
 impl Index {
     pub fn build(bundle: &Bundle) -> Index {
         // Tokenizing is the expensive part and runs in parallel; the merge
@@ -141,6 +149,15 @@ impl Index {
         hits.retain(|h| h.signature.is_some() || h.score >= best * MIN_RELATIVE_SCORE);
         hits.truncate(q.limit);
         hits
+    }
+
+    /// [`Index::search`] plus why each hit matched: all the per-query work of
+    /// `kbc match` (the benchmark times exactly this).
+    pub fn explain(&self, bundle: &Bundle, q: &Query) -> Vec<Match> {
+        let hits = self.search(bundle, q);
+        hits.into_iter()
+            .map(|hit| Match { terms: matched_terms(&bundle.articles[hit.article], &q.text), hit })
+            .collect()
     }
 
     /// BM25 scores of every article containing a query term.

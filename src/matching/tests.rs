@@ -72,3 +72,18 @@ fn drops_hits_far_below_the_best() {
     let hits = search("secret scope keys", None, None);
     assert_eq!(hits.len(), 1, "{hits:?}");
 }
+
+#[test]
+fn explain_returns_the_search_hits_with_their_matched_terms() {
+    let b = bundle();
+    let index = Index::build(&b);
+    let q = Query { text: "invalid access token".into(), limit: 10, ..Query::default() };
+    let explained = index.explain(&b, &q);
+    let hits = index.search(&b, &q);
+    assert_eq!(explained.len(), hits.len());
+    for (m, h) in explained.iter().zip(&hits) {
+        assert_eq!((m.hit.article, m.hit.score), (h.article, h.score));
+        assert_eq!(m.terms, matched_terms(&b.articles[h.article], &q.text));
+    }
+    assert!(!explained[0].terms.is_empty());
+}

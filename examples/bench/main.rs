@@ -8,23 +8,81 @@
 //!
 //! The corpus is mirrored into a scratch folder as hard links (no second copy on
 //! disk, and the original is never written: the edited article's link is
-//! replaced by a file of its own). Each round
-//! runs every case once, alternating floor and kbc runs so that both see the
-//! same machine noise; outputs are deleted and the disk settled (`sync`, a short
-//! pause) outside the timed part. Wall time is the median over the rounds; peak
-//! memory is the largest resident set of the child (from `wait4`).
+//! replaced by a file of its own). Each round runs every case once, alternating
+//! floor and kbc runs so that both see the same machine noise, and settles the
+//! disk (`sync`, a short pause) before each timed run. Wall time is the median
+//! over the rounds; peak memory is the largest resident set of the child (from
+//! `wait4`).
+//!
+//! Nothing is deleted while measuring. On ext4 without a journal (as on the
+//! machine this was tuned on) every file creation scans past the inodes freed
+//! in the last minute or so (`recently_deleted`; five minutes if they were
+//! dirty), so deleting the previous output just before a timed run made that
+//! run pay for the deletion: about 40% of a clean build's samples, and a
+//! penalty for whichever run followed a big deletion. Old outputs are therefore
+//! renamed into `trash/` inside the scratch folder (O(1)) and the trash is
+//! deleted once, after the last round, also when the bench panics or is
+//! interrupted. The cost is disk space until then: each kbc output is about
+//! 57,000 files, a few hundred MB of apparent size (mostly the site pages; the
+//! cloud sites are hard links to them) and about 350 MB on disk on the 11,000
+//! article corpus, plus a floor output, per round: about 2.5 GB for `--runs 5`.
+//!
+//! After the rounds, `kbc match` is timed in process on the bundle the last
+//! build wrote ([`matching`]): load and index once per round, then a fixed set
+//! of 200 queries, each timed alone.
 
+mod matching;
+
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// Set by Ctrl-C / SIGTERM: the bench stops after the current run and cleans up.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 struct Env {
     kbc: PathBuf,
     floor: PathBuf,
     /// The scratch copy of the corpus (a knowledge-base root).
     kb: PathBuf,
-    work: PathBuf,
+    work: Scratch,
     has_build: bool,
+}
+
+/// The bench's scratch folder, deleted when dropped (normal end, panic).
+/// Outputs discarded while measuring are renamed into its `trash/` folder.
+struct Scratch {
+    dir: PathBuf,
+    discarded: Cell<usize>,
+}
+
+impl Scratch {
+    fn join(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Moves `path` (file or folder) into the trash: one rename, no deletion.
+    fn discard(&self, path: &Path) {
+        if path.symlink_metadata().is_err() {
+            return;
+        }
+        let trash = self.join("trash");
+        std::fs::create_dir_all(&trash).expect("scratch folder is writable");
+        let n = self.discarded.replace(self.discarded.get() + 1);
+        let dest = trash.join(n.to_string());
+        std::fs::rename(path, &dest).unwrap_or_else(|e| panic!("cannot move {} aside: {e}", path.display()));
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        eprintln!("deleting the scratch folder {}", self.dir.display());
+        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+            eprintln!("cannot delete {}: {e}", self.dir.display());
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,13 +124,13 @@ impl Case {
         }
     }
 
-    /// Work done before the clock starts: clearing outputs, editing an article.
+    /// Work done before the clock starts: moving old outputs aside, editing an article.
     fn prepare(self, env: &Env, round: usize) {
         match self {
-            Case::FloorWrite => remove(&env.work.join("floor-out")),
-            // The build cache lives inside OUT: removing OUT makes a clean build.
-            Case::Build => remove(&env.work.join("out")),
-            Case::BuildOneChanged => edit_one_article(&env.kb, round),
+            Case::FloorWrite => env.work.discard(&env.work.join("floor-out")),
+            // The build cache lives inside OUT: moving OUT away makes a clean build.
+            Case::Build => env.work.discard(&env.work.join("out")),
+            Case::BuildOneChanged => edit_one_article(env, round),
             _ => {}
         }
     }
@@ -109,19 +167,14 @@ fn arg_cmd(program: &Path, args: &[&std::ffi::OsStr]) -> Command {
     cmd
 }
 
-fn remove(path: &Path) {
-    if path.exists() {
-        std::fs::remove_dir_all(path).unwrap_or_else(|e| panic!("cannot remove {}: {e}", path.display()));
-    }
-}
-
 /// Appends a visible paragraph to the first article, different each round.
-fn edit_one_article(kb: &Path, round: usize) {
-    let first = first_markdown(&kb.join("articles")).expect("the corpus has no articles");
+fn edit_one_article(env: &Env, round: usize) {
+    let first = first_markdown(&env.kb.join("articles")).expect("the corpus has no articles");
     let mut text = std::fs::read_to_string(&first).expect("the first article is readable");
     text.push_str(&format!("\nBenchmark edit number {round}.\n"));
-    // The file may be a hard link into the real corpus: unlink, then write anew.
-    std::fs::remove_file(&first).expect("the first article is removable");
+    // The file may be a hard link into the real corpus: move it aside (never
+    // write through the link), then write anew.
+    env.work.discard(&first);
     std::fs::write(&first, text).expect("the first article is writable");
 }
 
@@ -152,6 +205,7 @@ fn measure(case: Case, env: &Env) -> Sample {
     let (status, rss) = wait4(pid);
     let wall = start.elapsed();
     if status != 0 && status != 1 {
+        assert!(!INTERRUPTED.load(Ordering::SeqCst), "interrupted");
         let msg = std::fs::read_to_string(&stderr).unwrap_or_default();
         panic!("{} exited with {status}:\n{msg}", case.label());
     }
@@ -196,30 +250,51 @@ fn parse_opts() -> Opts {
 
 fn main() {
     let opts = parse_opts();
+    // The children get Ctrl-C too and fail, which unwinds through `Scratch::drop`.
+    ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)).expect("cannot set a Ctrl-C handler");
     let env = setup(&opts);
     let cases: Vec<Case> = CASES.into_iter().filter(|c| env.has_build || !c.is_build()).collect();
-    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); CASES.len()];
-    // One untimed round warms the page cache and leaves a build to rebuild from.
-    for &case in &cases {
-        case.prepare(&env, 0);
-        measure(case, &env);
-    }
-    for round in 1..=opts.runs {
-        for &case in &cases {
-            case.prepare(&env, round);
-            samples[case as usize].push(measure(case, &env));
-        }
-        eprintln!("round {round}/{} done", opts.runs);
-    }
+    let Some(samples) = run_rounds(&opts, &env, &cases) else {
+        eprintln!("interrupted");
+        return;
+    };
+    let matched = env.has_build.then(|| matching::measure(&env.work.join("out").join("rules.json"), opts.runs));
     print_table(&opts, &env, &cases, &samples);
-    remove(&env.work);
+    if let Some(m) = &matched {
+        print_match(m);
+    }
+    // `env.work` (mirror, outputs, trash) is deleted here, after all timing.
+}
+
+/// One untimed warm-up round, then `runs` timed ones; `None` if interrupted.
+fn run_rounds(opts: &Opts, env: &Env, cases: &[Case]) -> Option<Vec<Vec<Sample>>> {
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); CASES.len()];
+    // The warm-up round fills the page cache and leaves a build to rebuild from.
+    for round in 0..=opts.runs {
+        for &case in cases {
+            case.prepare(env, round);
+            let sample = measure(case, env);
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                return None;
+            }
+            if round > 0 {
+                samples[case as usize].push(sample);
+            }
+        }
+        if round > 0 {
+            eprintln!("round {round}/{} done", opts.runs);
+        }
+    }
+    Some(samples)
 }
 
 fn setup(opts: &Opts) -> Env {
     let exe = std::env::current_exe().expect("own path");
     let examples = exe.parent().expect("examples folder");
     let release = examples.parent().expect("target folder");
-    let work = std::env::temp_dir().join(format!("kbc-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("kbc-bench-{}", std::process::id()));
+    // Owned from here on, so that a failure below still deletes it.
+    let work = Scratch { dir, discarded: Cell::new(0) };
     let kb = work.join("kb");
     link_tree(&opts.corpus, &kb).unwrap_or_else(|e| panic!("cannot mirror {}: {e}", opts.corpus.display()));
     let kbc = release.join("kbc");
@@ -272,4 +347,37 @@ fn print_table(opts: &Opts, env: &Env, cases: &[Case], samples: &[Vec<Sample>]) 
 
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn print_match(m: &matching::MatchTimes) {
+    let secs = |v: &[Duration]| {
+        let s: Vec<f64> = v.iter().map(Duration::as_secs_f64).collect();
+        let (min, max) = s.iter().fold((f64::MAX, 0.0f64), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+        (median(s), min, max)
+    };
+    let rss = format!("{:.0} MB", m.peak_rss_kb as f64 / 1024.0);
+    let (med, min, max) = secs(&m.load);
+    println!("{:<33} {med:>8.3}s {min:>8.3}s {max:>8.3}s {rss:>10}  (bench process)", "kbc match: load rules.json");
+    let (med, min, max) = secs(&m.index);
+    println!("{:<33} {med:>8.3}s {min:>8.3}s {max:>8.3}s", "kbc match: build index");
+    let mut q = m.queries.clone();
+    q.sort();
+    let ms = |p: f64| matching::quantile_ms(&q, p);
+    let (med, p95) = (ms(0.5), ms(0.95));
+    let verdict = if med <= matching::TARGET_MS && p95 <= matching::TARGET_MS { "ok" } else { "OVER" };
+    let label = format!("kbc match: per query ({})", m.query_count);
+    println!(
+        "{label:<33} {med:>7.2}ms {:>7.2}ms {:>7.2}ms {:>10}  p95 {p95:.2} ms (<= {} ms) {verdict}",
+        ms(0.0),
+        ms(1.0),
+        "",
+        matching::TARGET_MS
+    );
+    println!(
+        "({} queries x {} rounds over {} articles; {} of them find a match)",
+        m.query_count,
+        m.load.len(),
+        m.articles,
+        m.with_hits
+    );
 }
