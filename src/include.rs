@@ -58,11 +58,10 @@ impl Resolver<'_> {
         if self.corpus.by_path(&path).is_some() {
             return Target::Found(path);
         }
-        let abs = self.root.join(&path);
-        if !abs.is_file() {
+        if !self.corpus.probes.is_file(self.root, &path) {
             return Target::Missing(path);
         }
-        match (abs.canonicalize(), self.root.canonicalize()) {
+        match (self.root.join(&path).canonicalize(), self.root.canonicalize()) {
             (Ok(file), Ok(root)) if !file.starts_with(&root) => Target::OutsideRoot,
             _ => Target::Found(path),
         }
@@ -72,7 +71,7 @@ impl Resolver<'_> {
     pub fn text(&self, path: &str) -> Option<String> {
         match self.corpus.by_path(path) {
             Some(a) => Some(a.text().to_string()),
-            None => std::fs::read_to_string(self.root.join(path)).ok(),
+            None => self.corpus.probes.read_to_string(self.root, path),
         }
     }
 

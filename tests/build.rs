@@ -234,6 +234,7 @@ fn sanitises_hostile_html_in_article_pages() {
         diagnostics: &checked.diagnostics,
         clouds: vec![kbc::article::vocab::Cloud::Public],
         out: kb.path("out"),
+        input_key: String::new(),
     };
     kbc::render::build(&input, &mut Default::default()).unwrap();
     let page = std::fs::read_to_string(kb.path("out/site/articles/hostile.html")).unwrap();

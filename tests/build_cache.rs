@@ -21,18 +21,26 @@ fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> 
 }
 
 fn build(kb: &Kb, out: &str) -> BTreeMap<String, Vec<u8>> {
-    kb.kbc(["build", "--quiet", "-o", out]).assert().success();
+    build_with(kb, out, &[])
+}
+
+fn build_with(kb: &Kb, out: &str, args: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    kb.kbc(["build", "--quiet", "-o", out].iter().chain(args)).assert().success();
     tree(&kb.path(out))
 }
 
 /// Rebuilds `out` over its previous contents, builds `clean` from nothing,
 /// and requires them to be identical. Returns the rebuilt tree.
 fn rebuild_equals_clean(kb: &Kb) -> BTreeMap<String, Vec<u8>> {
-    let rebuilt = build(kb, "out");
+    rebuild_equals_clean_with(kb, &[])
+}
+
+fn rebuild_equals_clean_with(kb: &Kb, args: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let rebuilt = build_with(kb, "out", args);
     if kb.path("clean").exists() {
         std::fs::remove_dir_all(kb.path("clean")).unwrap();
     }
-    let clean = build(kb, "clean");
+    let clean = build_with(kb, "clean", args);
     assert!(rebuilt == clean, "rebuild differs from a clean build in {:?}", differences(&rebuilt, &clean));
     rebuilt
 }
@@ -63,6 +71,22 @@ fn rebuild_after_each_kind_of_change_equals_a_clean_build() {
     assert_ne!(after, before, "the article edit changed nothing");
     before = after;
 
+    // Outside the source folder: seen only through what the last build recorded.
+    edit(&kb, "includes/sas-note.md", |t| t.replace("rotate the account key", "rotate both account keys"));
+    let after = rebuild_equals_clean(&kb);
+    assert_ne!(after, before, "the include edit changed nothing");
+    before = after;
+
+    // Patched in place: the article leaves fairfax, and moves to a new service.
+    edit(&kb, "articles/storage/blob-403.md", |t| {
+        t.replace("cloudEnvironments=\"public, fairfax\"", "cloudEnvironments=\"public\"")
+            .replace("service=\"microsoft.storage\"", "service=\"microsoft.network\"")
+    });
+    let after = rebuild_equals_clean(&kb);
+    assert!(!after.keys().any(|p| p.starts_with("clouds/fairfax/site/articles/storage/blob-403")), "left fairfax");
+    assert_ne!(after, before, "the metadata edit changed nothing");
+    before = after;
+
     edit(&kb, "book.toml", |t| t.replace("title = \"Fixture Help\"", "title = \"Renamed Help\""));
     let after = rebuild_equals_clean(&kb);
     assert_ne!(after, before, "the book.toml edit changed nothing");
@@ -78,6 +102,53 @@ fn rebuild_after_each_kind_of_change_equals_a_clean_build() {
     kb.remove("articles/rca/storage-outage-rca.md");
     let after = rebuild_equals_clean(&kb);
     assert_ne!(after, before, "removing an article changed nothing");
+}
+
+#[test]
+fn rebuild_with_nothing_changed_shows_the_same_diagnostics() {
+    let kb = Kb::fixture("build-sample");
+    for format in ["human", "json"] {
+        let first = kb.run(["build", "-o", "out", "--format", format]);
+        first.code(0);
+        let again = kb.run(["build", "-o", "out", "--format", format]);
+        again.code(0);
+        assert!(first.stdout.contains("KB208"), "the fixture has a finding to show: {}", first.stdout);
+        assert_eq!(again.stdout, first.stdout, "{format}");
+        assert!(again.stderr.contains("(up to date)"), "{}", again.stderr);
+    }
+}
+
+#[test]
+fn a_link_target_that_appears_outside_the_articles_is_seen_by_the_next_build() {
+    let kb = Kb::fixture("build-sample");
+    edit(&kb, "articles/storage/blob-403.md", |t| t + "\nSee the [flow](../../media/flow.png).\n");
+    let before = build_with(&kb, "out", &["--skip-invalid"]);
+    assert!(!before.contains_key("site/articles/storage/blob-403.html"), "skipped for its broken link");
+    kb.write("media/flow.png", "png");
+    let after = rebuild_equals_clean_with(&kb, &["--skip-invalid"]);
+    assert!(after.contains_key("site/articles/storage/blob-403.html"), "published once the target exists");
+}
+
+/// The memo is what an incremental build takes an unchanged article's
+/// bundle entry, index entry and search document from: doctored, it shows.
+#[test]
+fn an_incremental_build_takes_unchanged_articles_from_the_memo() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out");
+    let mut memo = std::fs::read(kb.path("out/.kbc-memo.bin")).unwrap();
+    let (from, to) = (b"AuthorizationFailure", b"AuthorizationFAILURE");
+    // Same length, so the memo stays well-formed.
+    let mut at = 0;
+    while let Some(i) = memo[at..].windows(from.len()).position(|w| w == from) {
+        memo[at + i..at + i + from.len()].copy_from_slice(to);
+        at += i + from.len();
+    }
+    assert!(at > 0, "the memo holds the title");
+    kb.write("out/.kbc-memo.bin", memo);
+    edit(&kb, "articles/storage/sas-expired.md", |t| t + "\nAn edit elsewhere.\n");
+    let rebuilt = build(&kb, "out");
+    let bundle = String::from_utf8_lossy(&rebuilt["rules.json"]).into_owned();
+    assert!(bundle.contains("AuthorizationFAILURE"), "the unchanged article came from the memo");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The article model: one parsed file ([`Article`]) and the whole knowledge base
 //! ([`Corpus`]), sorted by path, with lookup by articleId and path.
 
+pub mod probes;
 pub mod properties;
 pub mod vocab;
 
@@ -48,6 +49,8 @@ impl Article {
 pub struct Corpus {
     pub articles: Vec<Article>,
     by_id: BTreeMap<String, Vec<usize>>,
+    /// Every look at a file outside the corpus goes through here.
+    pub probes: probes::Probes,
 }
 
 impl Corpus {
@@ -59,7 +62,7 @@ impl Corpus {
                 by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
             }
         }
-        Corpus { articles, by_id }
+        Corpus { articles, by_id, probes: probes::Probes::default() }
     }
 
     /// Articles with this articleId (case-insensitive), in path order.

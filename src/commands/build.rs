@@ -8,9 +8,11 @@ use crate::article::vocab::Cloud;
 use crate::cli::BuildArgs;
 use crate::commands::check::{self, Checked};
 use crate::diagnostic::Level;
-use crate::render::report::{Reason, Skipped, Timings};
+use crate::diagnostic::Summary;
+use crate::render::cache;
+use crate::render::report::{BuildReport, Reason, Skipped, Timings};
 use crate::render::{self, BuildInput};
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -18,7 +20,17 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let start = Instant::now();
     let clouds = render::clouds::selected(&args.clouds)?;
     let mut timings = Timings::default();
-    let mut checked = timings.time("check", || check::load_with(&args.common.root, !args.common.quiet))?;
+    let read = timings.time("read", || check::read(&args.common.root))?;
+    let out = args.out.clone().unwrap_or_else(|| read.config.output_dir());
+    let input_key = input_key(&read, &clouds, args)?;
+    if let Some(replay) = cache::replay(&out, &input_key, &read.config.root) {
+        let summary = Summary::new(read.count(), &replay.diagnostics);
+        check::write_report(&read.config.root, &replay.diagnostics, &read.files(), &summary, &args.common)?;
+        say_built(args, &replay.report, &out, start, " (up to date)");
+        return Ok(ExitStatus::Success);
+    }
+    let progress = !args.common.quiet;
+    let mut checked = timings.time("check", || check::lint_read(read, progress));
     check::apply_baseline(&mut checked, args.baseline.as_deref(), args.common.quiet)?;
     check::report(&checked, &args.common)?;
     let skipped = skipped(&checked, args.common.deny_warnings);
@@ -40,7 +52,6 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         .iter()
         .filter(|a| skipped.binary_search_by(|s| s.path.as_str().cmp(a.path())).is_err())
         .collect();
-    let out = args.out.clone().unwrap_or_else(|| checked.config.output_dir());
     let input = BuildInput {
         config: &checked.config,
         corpus: &checked.corpus,
@@ -50,26 +61,48 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         diagnostics: &checked.diagnostics,
         clouds,
         out,
+        input_key,
     };
     let report = render::build(&input, &mut timings)?;
-    if !args.common.quiet {
-        let per_cloud: Vec<String> = Cloud::ALL
-            .iter()
-            .filter_map(|c| report.counts.clouds.get(c.as_str()).map(|n| format!("{c} {n}")))
-            .collect();
-        eprintln!(
-            "Built {} articles ({}) into {} in {:.2}s{}",
-            report.counts.published,
-            per_cloud.join(", "),
-            input.out.display(),
-            start.elapsed().as_secs_f64(),
-            match report.counts.skipped {
-                0 => String::new(),
-                n => format!("; skipped {n} (see build-report.json)"),
-            }
-        );
-    }
+    say_built(args, &report, &input.out, start, "");
     Ok(ExitStatus::Success)
+}
+
+/// The input key of this build: the files read, and every option that
+/// changes what the build checks or writes.
+fn input_key(read: &check::Read, clouds: &[Cloud], args: &BuildArgs) -> Result<String> {
+    let baseline = match &args.baseline {
+        Some(file) => std::fs::read(file).with_context(|| format!("cannot read baseline {}", file.display()))?,
+        None => Vec::new(),
+    };
+    let clouds = format!("{clouds:?}");
+    let settings: [(&str, &[u8]); 5] = [
+        ("clouds", clouds.as_bytes()),
+        ("skip-invalid", &[u8::from(args.skip_invalid)]),
+        ("deny-warnings", &[u8::from(args.common.deny_warnings)]),
+        ("baseline-given", &[u8::from(args.baseline.is_some())]),
+        ("baseline", &baseline),
+    ];
+    cache::input_key(&read.config, &read.found, &settings)
+}
+
+fn say_built(args: &BuildArgs, report: &BuildReport, out: &std::path::Path, start: Instant, note: &str) {
+    if args.common.quiet {
+        return;
+    }
+    let per_cloud: Vec<String> =
+        Cloud::ALL.iter().filter_map(|c| report.counts.clouds.get(c.as_str()).map(|n| format!("{c} {n}"))).collect();
+    eprintln!(
+        "Built {} articles ({}) into {} in {:.2}s{note}{}",
+        report.counts.published,
+        per_cloud.join(", "),
+        out.display(),
+        start.elapsed().as_secs_f64(),
+        match report.counts.skipped {
+            0 => String::new(),
+            n => format!("; skipped {n} (see build-report.json)"),
+        }
+    );
 }
 
 /// Files that cannot be published, sorted by path: those with an error (or

@@ -44,6 +44,30 @@ pub fn load(root: &Path) -> Result<Checked> {
 /// [`load`], with a progress bar on stderr when `progress` is wanted and
 /// [`crate::progress`] finds someone watching.
 pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
+    Ok(lint_read(read(root)?, progress))
+}
+
+/// A knowledge base read from disk: its config and files, not yet parsed.
+pub struct Read {
+    pub config: Config,
+    pub levels: Levels,
+    pub found: crate::discover::Discovered,
+}
+
+impl Read {
+    /// Every file read, for showing snippets.
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self.found.sources.iter().chain(&self.found.undecodable))
+    }
+
+    /// How many files were read (decoded or not).
+    pub fn count(&self) -> usize {
+        self.found.sources.len() + self.found.undecodable.len()
+    }
+}
+
+/// Reads the config and every article file under ROOT.
+pub fn read(root: &Path) -> Result<Read> {
     if !root.exists() {
         bail!("knowledge-base folder {} does not exist", root.display());
     }
@@ -57,11 +81,17 @@ pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
         bail!("source folder {} does not exist (set [book] src in book.toml)", src.display());
     }
     let found = crate::discover::discover(root, &src);
+    Ok(Read { config, levels, found })
+}
+
+/// Parses and lints what [`read`] read.
+pub fn lint_read(read: Read, progress: bool) -> Checked {
+    let Read { config, levels, found } = read;
     let undecodable = found.undecodable;
     let bar = Progress::start(found.sources.len(), progress);
     let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.diagnostics, &config, &levels, &bar);
     bar.finish();
-    Ok(Checked { config, levels, corpus, diagnostics, undecodable })
+    Checked { config, levels, corpus, diagnostics, undecodable }
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
@@ -123,21 +153,31 @@ pub fn apply_baseline(checked: &mut Checked, file: Option<&Path>, quiet: bool) -
 /// Prints diagnostics in the chosen format, then the summary (on stdout for
 /// human output, on stderr otherwise, so stdout stays machine-readable).
 pub fn report(checked: &Checked, common: &CommonArgs) -> Result<()> {
-    let files = checked.files();
+    write_report(&checked.config.root, &checked.diagnostics, &checked.files(), &checked.summary(), common)
+}
+
+/// [`report`] of the diagnostics of a knowledge base at `root`.
+pub fn write_report(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    files: &Files<'_>,
+    summary: &Summary,
+    common: &CommonArgs,
+) -> Result<()> {
     let stdout = std::io::stdout();
     let options = Options {
         color: common.format == Format::Human
             && common.color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref()),
         path_prefix: match common.format {
-            Format::Github | Format::Sarif => repository_prefix(&checked.config.root),
+            Format::Github | Format::Sarif => repository_prefix(root),
             _ => String::new(),
         },
     };
     let mut out = std::io::BufWriter::new(stdout.lock());
-    format::write(common.format, &mut out, &checked.diagnostics, &files, &options)?;
-    let line = checked.summary().line();
+    format::write(common.format, &mut out, diagnostics, files, &options)?;
+    let line = summary.line();
     if common.format == Format::Github {
-        format::github::write_step_summary(&checked.diagnostics, &line)?;
+        format::github::write_step_summary(diagnostics, &line)?;
     }
     if !common.quiet {
         match common.format {

@@ -2,12 +2,13 @@
 //! in [`format`]; line and column are computed only there, from byte spans.
 
 pub mod format;
+pub mod store;
 
 use crate::source::Span;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. `Allow` findings are dropped before output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Allow,

@@ -1,24 +1,33 @@
-//! The incremental build cache. A build records, in OUT, a key: a BLAKE3
-//! hash over everything the output is a function of (kbc's version and
-//! executable, the config, the templates folder, the selected clouds, every
-//! published article's path and text, and what the report says about skipped
-//! articles and diagnostics). A later build whose key matches finds OUT
-//! already up to date and writes nothing.
+//! The incremental build cache, kept in OUT beside the output it describes.
 //!
-//! Correct first: any input the key misses would be a stale output, so the
-//! key errs on the side of rebuilding (a rebuilt kbc binary, even with the
-//! same version, invalidates it). The cache lives inside OUT, so it is
-//! swapped in atomically with the output it describes and cannot outlive it.
+//! - The input key: a BLAKE3 hash over everything a build reads (kbc's
+//!   version and executable, the config, the templates folder, the build's
+//!   options, every file found under the source folder, path and bytes). A
+//!   build records it with the files outside the corpus that checking and
+//!   rendering consulted (includes, link targets: see
+//!   [`crate::article::probes`]) and the diagnostics checking found. A later
+//!   build with the same key, whose consulted files are unchanged, shows
+//!   those diagnostics again and is done: it neither checks nor renders.
+//! - Page keys: per article page URL, a hash of everything the page is a
+//!   function of (the pages' shared key: kbc, config, templates, clouds and
+//!   the set of published paths, which decides every URL and article link;
+//!   then the page's URL and the article's text before and after include
+//!   expansion). A page whose key matches the previous build's is not
+//!   rendered again.
+//! - The file list: every file of the output, so that an incremental build
+//!   knows what to remove.
 //!
-//! When the build key differs, pages can still be reused one by one: the
-//! manifest also records, per article page URL, a page key hashing
-//! everything a page is a function of (kbc, config, templates, clouds, the
-//! set of published paths, which decides every URL and article link, and
-//! the article's text before and after include expansion). A page whose key
-//! matches the previous build's is hard-linked from the previous OUT.
+//! Correct first: any input a key misses would be a stale output, so keys
+//! err on the side of rebuilding (a rebuilt kbc binary, even with the same
+//! version, invalidates them). `tests/build_cache.rs` proves incremental
+//! output equal to a clean build's, byte for byte, after each kind of change.
 
-use super::report::{self, BuildReport};
+use super::report::BuildReport;
 use super::{BuildInput, GENERATOR};
+use crate::article::probes::{self, Seen};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::discover::Discovered;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,47 +35,104 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-/// The cache file, relative to OUT.
+/// The cache manifest, relative to OUT.
 pub(crate) const CACHE_FILE: &str = ".kbc-cache.json";
+/// The diagnostics of the build in OUT, relative to OUT.
+pub(crate) const DIAGNOSTICS_FILE: &str = ".kbc-diagnostics.json";
 
 /// What a build leaves in [`CACHE_FILE`].
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Manifest {
     /// `kbc <version>`: another version never trusts this cache.
     pub(crate) generator: String,
     /// `blake3:` and the hex hash of every input (see the module docs).
-    pub(crate) key: String,
+    pub(crate) input_key: String,
+    /// Files outside the corpus that the build consulted, as it saw them.
+    #[serde(default)]
+    pub(crate) probes: BTreeMap<String, Seen>,
+    /// The key every page key starts from.
+    #[serde(default)]
+    pub(crate) pages_key: String,
     /// Page key by article page URL (see the module docs).
     #[serde(default)]
     pub(crate) pages: BTreeMap<String, String>,
+    /// Every file of the output, sorted, but for this manifest.
+    #[serde(default)]
+    pub(crate) files: Vec<String>,
 }
 
 impl Manifest {
-    pub(crate) fn new(key: String) -> Manifest {
-        Manifest { generator: GENERATOR.to_string(), key, pages: BTreeMap::new() }
-    }
-
     pub(crate) fn to_json(&self) -> Result<Vec<u8>> {
-        let mut out = serde_json::to_vec_pretty(self)?;
+        let mut out = serde_json::to_vec(self)?;
         out.push(b'\n');
         Ok(out)
     }
+
+    /// The manifest of the build in OUT, when written by this kbc version.
+    pub(crate) fn read(out: &Path) -> Option<Manifest> {
+        let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.join(CACHE_FILE)).ok()?).ok()?;
+        (manifest.generator == GENERATOR).then_some(manifest)
+    }
 }
 
-/// The keys of a build of `input`: the whole build's, and the part every
-/// article page's key starts from.
-pub(crate) fn keys(input: &BuildInput<'_>) -> Result<(String, blake3::Hash)> {
+/// The input key of a build of `found` under `config`, with the build's
+/// options as named `settings`.
+pub fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]) -> Result<String> {
+    let mut h = shared(config)?;
+    for (name, value) in settings {
+        field(&mut h, name, value);
+    }
+    let hashes: Vec<blake3::Hash> = found.sources.par_iter().map(|s| blake3::hash(s.text.as_bytes())).collect();
+    for (s, hash) in found.sources.iter().zip(&hashes) {
+        field(&mut h, "source", s.rel_path.as_bytes());
+        field(&mut h, "bom", &[u8::from(s.bom)]);
+        h.update(hash.as_bytes());
+    }
+    for s in &found.undecodable {
+        field(&mut h, "undecodable", s.rel_path.as_bytes());
+        field(&mut h, "text", s.text.as_bytes());
+    }
+    field(&mut h, "found", format!("{:?}", found.diagnostics).as_bytes());
+    Ok(format!("blake3:{}", h.finalize().to_hex()))
+}
+
+/// What a build up to date in OUT found and reported.
+pub struct Replay {
+    pub diagnostics: Vec<Diagnostic>,
+    pub report: BuildReport,
+}
+
+/// The diagnostics and report of the build in OUT, when it had this input
+/// key and the files it consulted outside the corpus are as it saw them.
+pub fn replay(out: &Path, key: &str, root: &Path) -> Option<Replay> {
+    let manifest = Manifest::read(out)?;
+    if manifest.input_key != key || !probes::unchanged(root, &manifest.probes) {
+        return None;
+    }
+    let diagnostics = crate::diagnostic::store::decode(&std::fs::read(out.join(DIAGNOSTICS_FILE)).ok()?)?;
+    let report = serde_json::from_slice(&std::fs::read(out.join(super::output::REPORT_FILE)).ok()?).ok()?;
+    Some(Replay { diagnostics, report })
+}
+
+/// The key every page key of a build of `input` starts from.
+pub(crate) fn pages_key(input: &BuildInput<'_>) -> Result<blake3::Hash> {
+    let mut h = shared(input.config)?;
+    field(&mut h, "clouds", format!("{:?}", input.clouds).as_bytes());
+    for a in &input.published {
+        field(&mut h, "path", a.path().as_bytes());
+    }
+    Ok(h.finalize())
+}
+
+/// What every key starts from: kbc itself, the config and the templates.
+fn shared(config: &Config) -> Result<blake3::Hasher> {
     let mut h = blake3::Hasher::new();
     field(&mut h, "generator", GENERATOR.as_bytes());
     field(&mut h, "executable", executable_hash().as_bytes());
-    field(&mut h, "config", format!("{:?}", input.config).as_bytes());
-    hash_templates(&mut h, &input.config.root.join("templates"))?;
-    field(&mut h, "clouds", format!("{:?}", input.clouds).as_bytes());
-    let mut pages = h.clone();
-    for a in &input.published {
-        field(&mut pages, "path", a.path().as_bytes());
-    }
-    Ok((build_key(input, h)?, pages.finalize()))
+    field(&mut h, "config", format!("{config:?}").as_bytes());
+    hash_templates(&mut h, &config.root.join("templates"))?;
+    Ok(h)
 }
 
 /// The key of one article page, from the pages' shared key, the page's URL
@@ -81,18 +147,6 @@ pub(crate) fn page_key(pages: &blake3::Hash, url: &str, text: &str, expanded: Op
         None => field(&mut h, "unexpanded", b""),
     }
     h.finalize().to_hex().to_string()
-}
-
-fn build_key(input: &BuildInput<'_>, mut h: blake3::Hasher) -> Result<String> {
-    field(&mut h, "read", input.read.to_string().as_bytes());
-    let articles: Vec<blake3::Hash> = input.published.par_iter().map(|a| blake3::hash(a.text().as_bytes())).collect();
-    for (a, text) in input.published.iter().zip(&articles) {
-        field(&mut h, "article", a.path().as_bytes());
-        h.update(text.as_bytes());
-    }
-    field(&mut h, "skipped", &serde_json::to_vec(&input.skipped)?);
-    field(&mut h, "diagnostics", &serde_json::to_vec(&report::by_rule(input.diagnostics))?);
-    Ok(format!("blake3:{}", h.finalize().to_hex()))
 }
 
 /// Length-prefixed, so that no two different inputs hash the same bytes.
@@ -139,36 +193,19 @@ fn hash_templates(h: &mut blake3::Hasher, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The manifest of the build in OUT, when written by this kbc version.
-fn manifest(out: &Path) -> Option<Manifest> {
-    let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.join(CACHE_FILE)).ok()?).ok()?;
-    (manifest.generator == GENERATOR).then_some(manifest)
-}
-
-/// The page keys of the build in OUT (none when unknown).
-pub(crate) fn previous_pages(out: &Path) -> BTreeMap<String, String> {
-    manifest(out).map(|m| m.pages).unwrap_or_default()
-}
-
-/// The report of the build already in OUT, when that build had this key.
-pub(crate) fn up_to_date(out: &Path, key: &str) -> Option<BuildReport> {
-    if manifest(out)?.key != key {
-        return None;
-    }
-    serde_json::from_slice(&std::fs::read(out.join(super::output::REPORT_FILE)).ok()?).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn manifest_of_another_kbc_version_is_not_up_to_date() {
+    fn a_manifest_of_another_kbc_version_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
-        let stale = Manifest { generator: "kbc 0.0.0".into(), key: "blake3:k".into(), pages: BTreeMap::new() };
+        let stale = Manifest { generator: "kbc 0.0.0".into(), input_key: "blake3:k".into(), ..Manifest::default() };
         std::fs::write(dir.path().join(CACHE_FILE), stale.to_json().unwrap()).unwrap();
-        std::fs::write(dir.path().join(super::super::output::REPORT_FILE), b"{}").unwrap();
-        assert!(up_to_date(dir.path(), "blake3:k").is_none());
+        assert!(Manifest::read(dir.path()).is_none());
+        let ours = Manifest { generator: GENERATOR.into(), ..stale };
+        std::fs::write(dir.path().join(CACHE_FILE), ours.to_json().unwrap()).unwrap();
+        assert_eq!(Manifest::read(dir.path()), Some(ours));
     }
 
     #[test]

@@ -12,9 +12,11 @@
 pub(crate) mod bundle;
 pub(crate) mod cache;
 pub(crate) mod clouds;
+pub(crate) mod commit;
 pub(crate) mod data;
 pub(crate) mod includes;
 pub(crate) mod markdown;
+pub(crate) mod memo;
 pub(crate) mod output;
 pub mod report;
 pub(crate) mod search;
@@ -55,6 +57,8 @@ pub struct BuildInput<'a> {
     /// The clouds whose outputs are built.
     pub clouds: Vec<Cloud>,
     pub out: std::path::PathBuf,
+    /// The build's input key (see `cache`), recorded for the next build.
+    pub input_key: String,
 }
 
 /// Everything the steps share.
@@ -69,13 +73,13 @@ struct Ctx<'a> {
     variants: Vec<(Cloud, Rewrites, Sanitizer)>,
     /// What every page key starts from (see `cache`).
     pages_key: blake3::Hash,
-    /// The previous build's page keys by URL: pages to reuse from OUT.
-    previous: std::collections::BTreeMap<String, String>,
+    /// The previous build's manifest (empty when there is none to trust).
+    previous: cache::Manifest,
 }
 
 /// One article after the pages step: what later steps need, with its
 /// bundle entry and search document already serialized.
-struct Rendered {
+pub(crate) struct Rendered {
     entry: Entry,
     json: Vec<u8>,
     search: Vec<u8>,
@@ -84,6 +88,8 @@ struct Rendered {
     variants: Vec<(Cloud, Option<Vec<u8>>)>,
     /// The page's cache key.
     page_key: String,
+    /// Whether the page key is the previous build's.
+    unchanged: bool,
 }
 
 impl Rendered {
@@ -92,16 +98,13 @@ impl Rendered {
     }
 }
 
-/// Builds everything into a staging folder and swaps it in as OUT. On any
-/// error OUT is left untouched.
+/// Builds everything into a staging folder and moves it into OUT (see
+/// [`output::Mode`]). On any error OUT is left untouched.
 pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
     output::check_out(&input.out, &input.config.root, &input.config.source_dir())?;
-    let (key, pages_key) = timings.time("cache", || cache::keys(input))?;
-    if let Some(report) = cache::up_to_date(&input.out, &key) {
-        return Ok(report);
-    }
-    let ctx = timings.time("prepare", || prepare(input, pages_key))?;
-    let rendered = timings.time("pages", || render_articles(&ctx))?;
+    let pages_key = timings.time("cache", || cache::pages_key(input))?;
+    let (ctx, memos) = timings.time("prepare", || prepare(input, pages_key))?;
+    let rendered = timings.time("pages", || render_articles(&ctx, memos))?;
     let order = bundle_order(&rendered);
     timings.time("bundle", || write_bundle(&ctx, None, &rendered, &order))?;
     timings.time("site", || write_site(&ctx, None, &rendered, &(0..rendered.len()).collect::<Vec<_>>()))?;
@@ -113,14 +116,32 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     timings.time("schema", || write_schema(&ctx))?;
     let report = report(&ctx, counts, timings);
     ctx.staging.write(output::REPORT_FILE, json(&report)?)?;
-    let mut manifest = cache::Manifest::new(key);
-    manifest.pages = ctx.plan.urls.iter().cloned().zip(rendered.into_iter().map(|r| r.page_key)).collect();
-    ctx.staging.write(cache::CACHE_FILE, manifest.to_json()?)?;
-    ctx.staging.commit()?;
+    write_caches(&ctx, &rendered, pages_key)?;
+    let Ctx { staging, previous, .. } = ctx;
+    timings.time("commit", || staging.commit(&previous.files, cache::CACHE_FILE))?;
     Ok(report)
 }
 
-fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<Ctx<'a>> {
+/// What the next build starts from: the diagnostics, each article's
+/// products, and last the manifest (which lists every file, these too).
+fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -> Result<()> {
+    let input = ctx.input;
+    ctx.staging.write(cache::DIAGNOSTICS_FILE, crate::diagnostic::store::encode(input.diagnostics)?)?;
+    ctx.staging.write_with(memo::MEMO_FILE, |out| Ok(memo::write(out, &ctx.plan.urls, rendered)?))?;
+    let manifest = cache::Manifest {
+        generator: GENERATOR.to_string(),
+        input_key: input.input_key.clone(),
+        probes: input.corpus.probes.snapshot(),
+        pages_key: pages_key.to_hex().to_string(),
+        pages: ctx.plan.urls.iter().cloned().zip(rendered.iter().map(|r| r.page_key.clone())).collect(),
+        files: ctx.staging.produced(),
+    };
+    ctx.staging.write(cache::CACHE_FILE, manifest.to_json()?)
+}
+
+/// The context of every step, and the previous build's products of each
+/// article (in page order) when OUT is patched.
+fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
     let theme = Theme::load(&input.config.root)?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
     let plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
@@ -137,21 +158,53 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<Ctx
         .filter(|(_, r)| !r.is_empty())
         .map(|(c, r)| (c, r.clone(), Sanitizer::new(r)))
         .collect();
-    let staging = Staging::create(&input.out)?;
-    let previous = cache::previous_pages(&input.out);
+    let previous = cache::Manifest::read(&input.out).unwrap_or_default();
+    // The same shared page key means the same URLs and links: only pages of
+    // changed articles differ, so OUT is patched rather than replaced.
+    let mode = match previous.pages_key == pages_key.to_hex().as_str() {
+        true => output::Mode::Patch,
+        false => output::Mode::Swap,
+    };
+    let memos = match mode {
+        output::Mode::Patch => memos(&input.out, &plan.urls),
+        output::Mode::Swap => Vec::new(),
+    };
+    let staging = Staging::create(&input.out, mode)?;
     let sanitizer = Sanitizer::new(Rewrites::default());
-    Ok(Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous })
+    Ok((Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous }, memos))
+}
+
+/// The memo in OUT, one entry per page URL of `urls`, or none at all when
+/// it is missing or was written for other pages.
+fn memos(out: &std::path::Path, urls: &[String]) -> Vec<Option<Rendered>> {
+    let file = std::fs::File::open(out.join(memo::MEMO_FILE));
+    match file.ok().and_then(memo::read) {
+        Some(memos) if memos.len() == urls.len() && memos.iter().zip(urls).all(|(m, u)| m.url == *u) => {
+            memos.into_iter().map(|m| Some(m.rendered)).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The pages step, in parallel: each article's Markdown is parsed once and
 /// used for its bundle entry, its page and any per-cloud rewritten page.
-fn render_articles(ctx: &Ctx<'_>) -> Result<Vec<Rendered>> {
-    ctx.input.published.par_iter().enumerate().map(|(i, a)| render_article(ctx, i, a)).collect()
+/// Articles whose page key is the previous build's take their products
+/// from `memos` and keep their pages, without being parsed again.
+fn render_articles(ctx: &Ctx<'_>, mut memos: Vec<Option<Rendered>>) -> Result<Vec<Rendered>> {
+    memos.resize_with(ctx.input.published.len(), || None);
+    ctx.input.published.par_iter().zip(memos).enumerate().map(|(i, (a, m))| render_article(ctx, i, a, m)).collect()
 }
 
-fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
+fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) -> Result<Rendered> {
     let resolver = Resolver { root: &ctx.input.config.root, corpus: ctx.input.corpus };
-    let expanded = includes::expand(&resolver, a).map(|text| {
+    let expanded = includes::expand(&resolver, a);
+    let url = &ctx.plan.urls[i];
+    let page_key = cache::page_key(&ctx.pages_key, url, a.text(), expanded.as_deref());
+    let unchanged = ctx.previous.pages.get(url) == Some(&page_key);
+    if let Some(m) = memo.filter(|m| unchanged && m.page_key == page_key && keep_pages(ctx, url, m)) {
+        return Ok(m);
+    }
+    let expanded = expanded.map(|text| {
         let body = crate::parse::body::parse(&text, a.body.start);
         (text, body)
     });
@@ -159,13 +212,10 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
     let events = outline::body_events(text, body);
     let full = bundle::article(a, text, body, outline::extract(&events));
     let entry = Entry::new(&full);
-    let url = &ctx.plan.urls[i];
-    let page_key = cache::page_key(&ctx.pages_key, url, a.text(), expanded.as_ref().map(|(t, _)| t.as_str()));
-    let unchanged = ctx.previous.get(url) == Some(&page_key);
     let link = |target: &str| ctx.plan.link(i, a.path(), target);
     // A page whose key matches the previous build's is that build's file.
     let put = |rel: String, sanitizer: &Sanitizer| -> Result<()> {
-        if unchanged && ctx.staging.reuse(&ctx.input.out.join(&rel), &rel) {
+        if unchanged && ctx.staging.reuse(&rel) {
             return Ok(());
         }
         let html = markdown::render(&events, &link, sanitizer);
@@ -183,7 +233,16 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article) -> Result<Rendered> {
     }
     let json = bundle::entry_json(&full)?;
     let search = search::doc_json(&full, &entry.title, url)?;
-    Ok(Rendered { entry, json, search, variants, page_key })
+    Ok(Rendered { entry, json, search, variants, page_key, unchanged })
+}
+
+/// Keeps an unchanged article's pages (its main page and each rewritten
+/// cloud page), when OUT still has every one of them.
+fn keep_pages(ctx: &Ctx<'_>, url: &str, m: &Rendered) -> bool {
+    let rels: Vec<String> = std::iter::once(format!("site/{url}"))
+        .chain(m.variants.iter().map(|(c, _)| format!("clouds/{c}/site/{url}")))
+        .collect();
+    rels.iter().all(|rel| ctx.input.out.join(rel).is_file()) && rels.iter().all(|rel| ctx.staging.reuse(rel))
 }
 
 /// Indices of the rendered articles in bundle order.
@@ -226,7 +285,7 @@ fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], member
     for (name, bytes) in ctx.theme.assets() {
         match cloud {
             None => ctx.staging.write(&format!("site/assets/{name}"), bytes)?,
-            Some(_) => ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"))?,
+            Some(_) => ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"), false)?,
         }
     }
     Ok(())
@@ -238,7 +297,7 @@ fn write_cloud(ctx: &Ctx<'_>, cloud: Cloud, rendered: &[Rendered], order: &[usiz
     let members: Vec<usize> = (0..rendered.len()).filter(|&i| rendered[i].entry.in_cloud(cloud)).collect();
     members.par_iter().filter(|&&i| rendered[i].variant(cloud).is_none()).try_for_each(|&i| {
         let url = &ctx.plan.urls[i];
-        ctx.staging.link(&format!("site/{url}"), &format!("clouds/{cloud}/site/{url}"))
+        ctx.staging.link(&format!("site/{url}"), &format!("clouds/{cloud}/site/{url}"), rendered[i].unchanged)
     })?;
     write_bundle(ctx, Some(cloud), rendered, order)?;
     write_site(ctx, Some(cloud), rendered, &members)?;

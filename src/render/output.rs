@@ -1,6 +1,8 @@
 //! The only writer to OUT. Everything is written into a fresh staging folder
-//! beside OUT and swapped in only when complete; on any failure the staging
-//! folder is removed and an existing OUT is left exactly as it was.
+//! beside OUT and moved in only when complete; on any failure the staging
+//! folder is removed and an existing OUT is left exactly as it was. A full
+//! build swaps the whole folder in; an incremental one ([`Mode::Patch`])
+//! stages only what changed and moves those files in (see `commit`).
 
 use anyhow::{Context as _, Result, bail};
 use std::io::Write;
@@ -69,18 +71,32 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// The folder a build writes into before it becomes OUT.
+/// How a build's files reach OUT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Everything is written into the staging folder, which replaces OUT.
+    Swap,
+    /// OUT is kept; only new and changed files are staged, then moved into
+    /// OUT one by one with a journal that can undo them (see `commit`).
+    Patch,
+}
+
+/// The folder a build writes into before it becomes OUT (or, in
+/// [`Mode::Patch`], before its files are moved into OUT).
 pub(crate) struct Staging {
     dir: PathBuf,
     out: PathBuf,
+    mode: Mode,
     committed: bool,
+    /// Every file of the output, staged or kept, by path relative to OUT.
+    produced: std::sync::Mutex<Vec<String>>,
     written: AtomicUsize,
     linked: AtomicUsize,
     reused: AtomicUsize,
 }
 
 impl Staging {
-    pub(crate) fn create(out: &Path) -> Result<Staging> {
+    pub(crate) fn create(out: &Path, mode: Mode) -> Result<Staging> {
         let out = std::path::absolute(out).with_context(|| format!("cannot resolve {}", out.display()))?;
         let parent = out.parent().context("the output folder has no parent folder")?;
         crate::fs::create_dir_all(parent)?;
@@ -92,7 +108,9 @@ impl Staging {
         Ok(Staging {
             dir,
             out,
+            mode,
             committed: false,
+            produced: std::sync::Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
@@ -103,12 +121,28 @@ impl Staging {
         self.dir.join(rel)
     }
 
+    fn produce(&self, rel: &str) {
+        self.produced.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+    }
+
+    /// Every file of the output so far, sorted.
+    pub(crate) fn produced(&self) -> Vec<String> {
+        let mut files = self.produced.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        files.sort_unstable();
+        files
+    }
+
+    /// Writes a file. In [`Mode::Patch`], a file OUT already has with these
+    /// very bytes is left alone.
     pub(crate) fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
+        self.produce(rel);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        if self.mode == Mode::Patch && same_bytes(&self.out.join(rel), bytes.as_ref()) {
+            return Ok(());
+        }
         let path = self.path(rel);
         with_parent(&path, || std::fs::write(&path, bytes.as_ref()))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Streams a file: `fill` writes into a buffered writer on `rel`.
@@ -117,6 +151,7 @@ impl Staging {
         rel: &str,
         fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
     ) -> Result<()> {
+        self.produce(rel);
         let path = self.path(rel);
         if let Some(parent) = path.parent() {
             crate::fs::create_dir_all(parent)?;
@@ -139,21 +174,39 @@ impl Staging {
 
     /// Makes `to` the same file as `from` (a hard link; a copy where the file
     /// system has none), so pages shared by several sites are written once.
-    pub(crate) fn link(&self, from: &str, to: &str) -> Result<()> {
-        let (from, to) = (self.path(from), self.path(to));
+    /// In [`Mode::Patch`], `unchanged` says both are already so in OUT.
+    pub(crate) fn link(&self, from: &str, to: &str, unchanged: bool) -> Result<()> {
+        self.produce(to);
         self.linked.fetch_add(1, Ordering::Relaxed);
+        let staged = self.path(from);
+        let from = match self.mode {
+            Mode::Patch if unchanged || (!staged.exists() && same_file(&self.out.join(from), &self.out.join(to))) => {
+                return Ok(());
+            }
+            Mode::Patch if !staged.exists() => self.out.join(from),
+            _ => staged,
+        };
+        let to = self.path(to);
         if with_parent(&to, || std::fs::hard_link(&from, &to)).is_err() {
             std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
         }
         Ok(())
     }
 
-    /// Hard-links `from`, a page of the previous output, as `rel`, counted
-    /// as a file of the output. False (and nothing created) when it cannot.
-    pub(crate) fn reuse(&self, from: &Path, rel: &str) -> bool {
-        let to = self.path(rel);
-        let ok = with_parent(&to, || std::fs::hard_link(from, &to)).is_ok();
+    /// Takes `rel`, a page of the previous output whose inputs did not
+    /// change, into this output: in [`Mode::Swap`] a hard link to it, in
+    /// [`Mode::Patch`] nothing to do. False (and nothing done) when it cannot.
+    pub(crate) fn reuse(&self, rel: &str) -> bool {
+        let from = self.out.join(rel);
+        let ok = match self.mode {
+            Mode::Patch => from.is_file(),
+            Mode::Swap => {
+                let to = self.path(rel);
+                with_parent(&to, || std::fs::hard_link(&from, &to)).is_ok()
+            }
+        };
         if ok {
+            self.produce(rel);
             self.written.fetch_add(1, Ordering::Relaxed);
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
@@ -164,9 +217,20 @@ impl Staging {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Swaps the staging folder in as OUT. The old OUT is moved aside first
-    /// and put back if the swap fails, then deleted.
-    pub(crate) fn commit(mut self) -> Result<()> {
+    /// Makes the staged output OUT. [`Mode::Swap`]: the old OUT is moved
+    /// aside, put back if the swap fails, then deleted. [`Mode::Patch`]: the
+    /// staged files replace their counterparts in OUT and the files of
+    /// `previous` this build did not produce are removed, all undone if any
+    /// step fails; `last` (the cache manifest) goes in after everything else.
+    pub(crate) fn commit(mut self, previous: &[String], last: &str) -> Result<()> {
+        match self.mode {
+            Mode::Swap => self.swap(),
+            // The emptied staging folder goes with `self`.
+            Mode::Patch => super::commit::patch(&self.dir, &self.out, &removed(previous, &self.produced(), last), last),
+        }
+    }
+
+    fn swap(&mut self) -> Result<()> {
         let old = sibling(&self.out, "old");
         let had_old = self.out.exists();
         if had_old {
@@ -186,6 +250,36 @@ impl Staging {
             remove_tree(&old).with_context(|| format!("cannot remove the previous output {}", old.display()))?;
         }
         Ok(())
+    }
+}
+
+/// Files of the previous output (sorted) that this one (sorted) lacks.
+fn removed(previous: &[String], produced: &[String], keep: &str) -> Vec<String> {
+    previous.iter().filter(|p| *p != keep && produced.binary_search(p).is_err()).cloned().collect()
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|b| b == bytes)
+}
+
+/// Whether two paths are one file (hard links to the same inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::read(a), std::fs::read(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
     }
 }
 
@@ -233,7 +327,7 @@ fn with_parent(path: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Re
 
 /// `.OUTNAME.kbc-<what>-<pid>` beside OUT (hidden, so static hosts and
 /// globbing tools skip it).
-fn sibling(out: &Path, what: &str) -> PathBuf {
+pub(crate) fn sibling(out: &Path, what: &str) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     out.with_file_name(format!(".{name}.kbc-{what}-{}", std::process::id()))
 }
@@ -269,13 +363,13 @@ mod tests {
         let out = dir.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("old.txt"), "old").unwrap();
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Mode::Swap).unwrap();
         s.write("a/new.txt", "new").unwrap();
-        s.link("a/new.txt", "b/same.txt").unwrap();
-        s.commit().unwrap();
+        s.link("a/new.txt", "b/same.txt", false).unwrap();
+        s.commit(&[], "none").unwrap();
         assert!(!out.join("old.txt").exists());
         assert_eq!(std::fs::read_to_string(out.join("b/same.txt")).unwrap(), "new");
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Mode::Swap).unwrap();
         s.write("x.txt", "x").unwrap();
         drop(s);
         assert!(!out.join("x.txt").exists());

@@ -70,7 +70,7 @@ impl Rule for BrokenInternalLink {
 
 /// An article of the corpus, or any other file on disk under the root.
 pub(crate) fn exists(cx: &Context<'_>, path: &str) -> bool {
-    cx.corpus.by_path(path).is_some() || (!path.is_empty() && cx.config.root.join(path).is_file())
+    cx.corpus.by_path(path).is_some() || (!path.is_empty() && cx.corpus.probes.is_file(&cx.config.root, path))
 }
 
 fn looks_like_web_address(path: &str) -> bool {

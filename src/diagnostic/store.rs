@@ -1,0 +1,96 @@
+//! Diagnostics kept between runs: a build stores what checking found, so that
+//! a later build over unchanged input can show the same findings without
+//! checking again (as cargo replays a crate's warnings). Spans are stored as
+//! byte ranges; rule names come back from the registry by code.
+
+use super::{Diagnostic, Fix, Label, Level};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+#[derive(Serialize, Deserialize)]
+struct Stored<'a> {
+    #[serde(borrow)]
+    code: Cow<'a, str>,
+    level: Level,
+    #[serde(borrow)]
+    path: Cow<'a, str>,
+    span: (usize, usize),
+    #[serde(borrow)]
+    message: Cow<'a, str>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    help: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<(String, (usize, usize), String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fix: Option<((usize, usize), String)>,
+}
+
+/// JSON for `diags`, in their order.
+pub fn encode(diags: &[Diagnostic]) -> serde_json::Result<Vec<u8>> {
+    let stored: Vec<Stored<'_>> = diags
+        .iter()
+        .map(|d| Stored {
+            code: Cow::Borrowed(d.code),
+            level: d.level,
+            path: Cow::Borrowed(&d.path),
+            span: (d.span.start, d.span.end),
+            message: Cow::Borrowed(&d.message),
+            help: d.help.as_deref().map(Cow::Borrowed),
+            labels: d.labels.iter().map(|l| (l.path.clone(), (l.span.start, l.span.end), l.message.clone())).collect(),
+            fix: d.fix.as_ref().map(|f| ((f.span.start, f.span.end), f.replacement.clone())),
+        })
+        .collect();
+    serde_json::to_vec(&stored)
+}
+
+/// The diagnostics [`encode`] wrote; `None` when the bytes are not such a
+/// list or name a rule this kbc does not have.
+pub fn decode(bytes: &[u8]) -> Option<Vec<Diagnostic>> {
+    let stored: Vec<Stored<'_>> = serde_json::from_slice(bytes).ok()?;
+    stored
+        .into_iter()
+        .map(|s| {
+            let meta = crate::lint::registry::find(&s.code)?.meta();
+            Some(Diagnostic {
+                code: meta.code,
+                name: meta.name,
+                level: s.level,
+                path: s.path.into_owned(),
+                span: s.span.0..s.span.1,
+                message: s.message.into_owned(),
+                help: s.help.map(Cow::into_owned),
+                labels: s
+                    .labels
+                    .into_iter()
+                    .map(|(path, (a, b), message)| Label { path, span: a..b, message })
+                    .collect(),
+                fix: s.fix.map(|((a, b), replacement)| Fix { span: a..b, replacement }),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_come_back_as_they_were_stored() {
+        let meta = crate::lint::registry::find("KB012").unwrap().meta();
+        let mut d = Diagnostic::new(meta, 3..9, "a \"quoted\" message")
+            .with_help("a help")
+            .with_label("other.md", 1..2, "here too")
+            .with_fix(3..9, "new");
+        d.path = "articles/a.md".into();
+        d.level = Level::Warning;
+        let plain = Diagnostic { path: "b.md".into(), ..Diagnostic::new(meta, 0..0, "plain") };
+        let diags = vec![d, plain];
+        assert_eq!(decode(&encode(&diags).unwrap()).unwrap(), diags);
+    }
+
+    #[test]
+    fn an_unknown_rule_code_is_not_decoded() {
+        assert!(decode(br#"[{"code":"KB999","level":"error","path":"a.md","span":[0,1],"message":"m"}]"#).is_none());
+        assert!(decode(b"not json").is_none());
+    }
+}

@@ -1,0 +1,189 @@
+//! What rendering each article produced besides its pages (its index entry,
+//! bundle entry, search document and per-cloud bundle entries), kept in OUT
+//! for the next build. An incremental build takes an unchanged article's
+//! products from here instead of parsing its Markdown again.
+//!
+//! A flat binary file: the format's magic line, then per article its URL,
+//! page key, entry fields and byte strings, each length-prefixed. Reading
+//! it costs a fraction of rendering; anything malformed reads as no memo.
+
+use super::Rendered;
+use super::bundle::Entry;
+use crate::article::vocab::Cloud;
+use std::io::{Read, Write};
+
+/// The memo file, relative to OUT.
+pub(crate) const MEMO_FILE: &str = ".kbc-memo.bin";
+
+const MAGIC: &[u8] = b"kbc-memo 1\n";
+
+/// Writes the products of `rendered` (in page URL order, `urls`).
+pub(crate) fn write(out: &mut impl Write, urls: &[String], rendered: &[Rendered]) -> std::io::Result<()> {
+    out.write_all(MAGIC)?;
+    out.write_all(&(rendered.len() as u64).to_le_bytes())?;
+    for (url, r) in urls.iter().zip(rendered) {
+        let e = &r.entry;
+        for s in [url, &r.page_key, &e.article_id, &e.path, &e.title, &e.description, &e.service] {
+            bytes(out, s.as_bytes())?;
+        }
+        option(out, e.self_help_type.as_deref().map(str::as_bytes))?;
+        for list in [&e.clouds, &e.support_topic_ids, &e.product_pes_ids] {
+            out.write_all(&(list.len() as u64).to_le_bytes())?;
+            for s in list {
+                bytes(out, s.as_bytes())?;
+            }
+        }
+        bytes(out, &r.json)?;
+        bytes(out, &r.search)?;
+        out.write_all(&(r.variants.len() as u64).to_le_bytes())?;
+        for (cloud, json) in &r.variants {
+            bytes(out, cloud.as_str().as_bytes())?;
+            option(out, json.as_deref())?;
+        }
+    }
+    Ok(())
+}
+
+fn bytes(out: &mut impl Write, b: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(b.len() as u64).to_le_bytes())?;
+    out.write_all(b)
+}
+
+fn option(out: &mut impl Write, b: Option<&[u8]>) -> std::io::Result<()> {
+    match b {
+        None => out.write_all(&[0]),
+        Some(b) => {
+            out.write_all(&[1])?;
+            bytes(out, b)
+        }
+    }
+}
+
+/// One article's products as read back, with the URL and key they are for.
+pub(crate) struct Memo {
+    pub(crate) url: String,
+    pub(crate) rendered: Rendered,
+}
+
+/// The memo `input` holds, in the order written; `None` if it is not one.
+/// Streamed, so that the file is never held whole beside what it decodes to.
+pub(crate) fn read(input: impl Read) -> Option<Vec<Memo>> {
+    let mut r = Reader { input: std::io::BufReader::with_capacity(1 << 16, input) };
+    let mut magic = [0; MAGIC.len()];
+    r.input.read_exact(&mut magic).ok()?;
+    if magic != MAGIC {
+        return None;
+    }
+    let n = r.len()?;
+    let mut memos = Vec::new();
+    for _ in 0..n {
+        memos.push(r.memo()?);
+    }
+    let at_end = r.input.read(&mut [0]).ok()? == 0;
+    at_end.then_some(memos)
+}
+
+struct Reader<R> {
+    input: std::io::BufReader<R>,
+}
+
+impl<R: Read> Reader<R> {
+    fn memo(&mut self) -> Option<Memo> {
+        let url = self.string()?;
+        let page_key = self.string()?;
+        let entry = Entry {
+            article_id: self.string()?,
+            path: self.string()?,
+            title: self.string()?,
+            description: self.string()?,
+            service: self.string()?,
+            self_help_type: self.option()?.map(String::from_utf8).transpose().ok()?,
+            clouds: self.strings()?,
+            support_topic_ids: self.strings()?,
+            product_pes_ids: self.strings()?,
+        };
+        let (json, search) = (self.bytes()?, self.bytes()?);
+        let variants = (0..self.len()?)
+            .map(|_| Some((Cloud::parse(&self.string()?)?, self.option()?)))
+            .collect::<Option<Vec<_>>>()?;
+        let rendered = Rendered { entry, json, search, variants, page_key, unchanged: true };
+        Some(Memo { url, rendered })
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        let mut n = [0; 8];
+        self.input.read_exact(&mut n).ok()?;
+        usize::try_from(u64::from_le_bytes(n)).ok()
+    }
+
+    fn bytes(&mut self) -> Option<Vec<u8>> {
+        let n = self.len()?;
+        let mut b = Vec::new();
+        // `take` bounds a damaged length by what the file really holds.
+        (&mut self.input).take(n as u64).read_to_end(&mut b).ok()?;
+        (b.len() == n).then_some(b)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?).ok()
+    }
+
+    fn strings(&mut self) -> Option<Vec<String>> {
+        (0..self.len()?).map(|_| self.string()).collect()
+    }
+
+    fn option(&mut self) -> Option<Option<Vec<u8>>> {
+        let mut tag = [0];
+        self.input.read_exact(&mut tag).ok()?;
+        match tag[0] {
+            0 => Some(None),
+            1 => Some(Some(self.bytes()?)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Rendered {
+        let entry = Entry {
+            article_id: "id-1".into(),
+            path: "articles/a.md".into(),
+            title: "Title".into(),
+            description: "Desc".into(),
+            service: "microsoft.storage".into(),
+            self_help_type: Some("generic".into()),
+            clouds: vec!["public".into(), "fairfax".into()],
+            support_topic_ids: vec!["1".into()],
+            product_pes_ids: Vec::new(),
+        };
+        let variants = vec![(Cloud::Fairfax, Some(b"{\"v\":1}".to_vec())), (Cloud::Mooncake, None)];
+        Rendered {
+            entry,
+            json: b"{}".to_vec(),
+            search: b"[1]".to_vec(),
+            variants,
+            page_key: "k".into(),
+            unchanged: false,
+        }
+    }
+
+    #[test]
+    fn products_come_back_as_written_and_damage_reads_as_none() {
+        let mut out = Vec::new();
+        write(&mut out, &["articles/a.html".to_string()], &[sample()]).unwrap();
+        let memos = read(out.as_slice()).unwrap();
+        let (m, s) = (&memos[0], sample());
+        assert_eq!(m.url, "articles/a.html");
+        assert_eq!((&m.rendered.page_key, &m.rendered.json, &m.rendered.search), (&s.page_key, &s.json, &s.search));
+        assert_eq!(m.rendered.variants, s.variants);
+        assert_eq!(format!("{:?}", m.rendered.entry), format!("{:?}", s.entry));
+        assert!(read(&out[..out.len() - 1]).is_none(), "a truncated memo");
+        assert!(read(&b"something else"[..]).is_none());
+        let mut longer = out.clone();
+        longer.push(0);
+        assert!(read(longer.as_slice()).is_none(), "trailing bytes");
+    }
+}
