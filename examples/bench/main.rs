@@ -27,13 +27,12 @@
 //! cloud sites are hard links to them) and about 350 MB on disk on the 11,000
 //! article corpus, plus a floor output, per round: about 2.5 GB for `--runs 5`.
 //!
-//! What the protocol cannot remove: a `kbc build` after an edit frees the old
-//! output's directories and unreused files (about 3,000 inodes here) inside the
-//! round, a buffer that gets written again counts as dirty (the five-minute
-//! window), and other processes on the same file system delete files too. So
-//! the writing rows stay noisy (read their min as well), and two bench runs
-//! should be a few minutes apart: the first one's trash deletion would slow
-//! the second one's file creation.
+//! What the protocol cannot remove: deletions by other processes on the same
+//! file system, the few files a `kbc build` after an edit replaces (16 inodes
+//! here), and the window stretching to five minutes for an inode table block
+//! that new files dirty again. So the writing rows stay noisy (read their min
+//! as well), and two bench runs should be a few minutes apart: the first one's
+//! trash deletion would slow the second one's file creation.
 //!
 //! After the rounds, `kbc match` is timed in process on the bundle the last
 //! build wrote ([`matching`]): load and index once per round, then a fixed set
