@@ -25,11 +25,14 @@ struct Stored<'a> {
     fix: Option<((usize, usize), String)>,
 }
 
-/// JSON for `diags`, in their order.
-pub fn encode(diags: &[Diagnostic]) -> serde_json::Result<Vec<u8>> {
-    let stored: Vec<Stored<'_>> = diags
-        .iter()
-        .map(|d| Stored {
+/// Writes `diags` as JSON, in their order, one at a time.
+pub fn encode(out: &mut impl std::io::Write, diags: &[Diagnostic]) -> serde_json::Result<()> {
+    out.write_all(b"[").map_err(serde_json::Error::io)?;
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",").map_err(serde_json::Error::io)?;
+        }
+        let stored = Stored {
             code: Cow::Borrowed(d.code),
             level: d.level,
             path: Cow::Borrowed(&d.path),
@@ -38,9 +41,10 @@ pub fn encode(diags: &[Diagnostic]) -> serde_json::Result<Vec<u8>> {
             help: d.help.as_deref().map(Cow::Borrowed),
             labels: d.labels.iter().map(|l| (l.path.clone(), (l.span.start, l.span.end), l.message.clone())).collect(),
             fix: d.fix.as_ref().map(|f| ((f.span.start, f.span.end), f.replacement.clone())),
-        })
-        .collect();
-    serde_json::to_vec(&stored)
+        };
+        serde_json::to_writer(&mut *out, &stored)?;
+    }
+    out.write_all(b"]").map_err(serde_json::Error::io)
 }
 
 /// The diagnostics [`encode`] wrote; `None` when the bytes are not such a
@@ -85,7 +89,9 @@ mod tests {
         d.level = Level::Warning;
         let plain = Diagnostic { path: "b.md".into(), ..Diagnostic::new(meta, 0..0, "plain") };
         let diags = vec![d, plain];
-        assert_eq!(decode(&encode(&diags).unwrap()).unwrap(), diags);
+        let mut bytes = Vec::new();
+        encode(&mut bytes, &diags).unwrap();
+        assert_eq!(decode(&bytes).unwrap(), diags);
     }
 
     #[test]

@@ -63,10 +63,10 @@ pub(crate) struct Manifest {
 }
 
 impl Manifest {
-    pub(crate) fn to_json(&self) -> Result<Vec<u8>> {
-        let mut out = serde_json::to_vec(self)?;
-        out.push(b'\n');
-        Ok(out)
+    pub(crate) fn write(&self, out: &mut impl std::io::Write) -> Result<()> {
+        serde_json::to_writer(&mut *out, self)?;
+        out.write_all(b"\n")?;
+        Ok(())
     }
 
     /// The manifest of the build in OUT, when written by this kbc version.
@@ -201,10 +201,15 @@ mod tests {
     fn a_manifest_of_another_kbc_version_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let stale = Manifest { generator: "kbc 0.0.0".into(), input_key: "blake3:k".into(), ..Manifest::default() };
-        std::fs::write(dir.path().join(CACHE_FILE), stale.to_json().unwrap()).unwrap();
+        let json = |m: &Manifest| {
+            let mut out = Vec::new();
+            m.write(&mut out).unwrap();
+            out
+        };
+        std::fs::write(dir.path().join(CACHE_FILE), json(&stale)).unwrap();
         assert!(Manifest::read(dir.path()).is_none());
         let ours = Manifest { generator: GENERATOR.into(), ..stale };
-        std::fs::write(dir.path().join(CACHE_FILE), ours.to_json().unwrap()).unwrap();
+        std::fs::write(dir.path().join(CACHE_FILE), json(&ours)).unwrap();
         assert_eq!(Manifest::read(dir.path()), Some(ours));
     }
 

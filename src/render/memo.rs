@@ -118,8 +118,9 @@ impl<R: Read> Reader<R> {
 
     fn bytes(&mut self) -> Option<Vec<u8>> {
         let n = self.len()?;
-        let mut b = Vec::new();
-        // `take` bounds a damaged length by what the file really holds.
+        // Exact capacity (these are most of a build's memory), bounded for a
+        // damaged length, which `take` bounds by what the file really holds.
+        let mut b = Vec::with_capacity(n.min(1 << 24));
         (&mut self.input).take(n as u64).read_to_end(&mut b).ok()?;
         (b.len() == n).then_some(b)
     }

@@ -126,7 +126,8 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
 /// products, and last the manifest (which lists every file, these too).
 fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -> Result<()> {
     let input = ctx.input;
-    ctx.staging.write(cache::DIAGNOSTICS_FILE, crate::diagnostic::store::encode(input.diagnostics)?)?;
+    ctx.staging
+        .write_with(cache::DIAGNOSTICS_FILE, |out| Ok(crate::diagnostic::store::encode(out, input.diagnostics)?))?;
     ctx.staging.write_with(memo::MEMO_FILE, |out| Ok(memo::write(out, &ctx.plan.urls, rendered)?))?;
     let manifest = cache::Manifest {
         generator: GENERATOR.to_string(),
@@ -136,7 +137,7 @@ fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -
         pages: ctx.plan.urls.iter().cloned().zip(rendered.iter().map(|r| r.page_key.clone())).collect(),
         files: ctx.staging.produced(),
     };
-    ctx.staging.write(cache::CACHE_FILE, manifest.to_json()?)
+    ctx.staging.write_with(cache::CACHE_FILE, |out| manifest.write(out))
 }
 
 /// The context of every step, and the previous build's products of each
