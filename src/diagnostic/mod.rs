@@ -105,7 +105,9 @@ impl Diagnostic {
 
 /// The canonical output order: path, position, code. Independent of thread timing.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
+    use rayon::slice::ParallelSliceMut;
+    // Stable, like `sort_by`: equal keys keep their order whatever the threads.
+    diags.par_sort_by(|a, b| {
         (a.path.as_str(), a.span.start, a.code, a.span.end, &a.message).cmp(&(
             b.path.as_str(),
             b.span.start,

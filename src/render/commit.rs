@@ -1,10 +1,11 @@
 //! Moving an incremental build's staged files into OUT, all or nothing.
 //!
-//! Every step is a rename within one file system, recorded in a journal:
-//! a file OUT already has is first moved into a backup folder beside OUT,
-//! then the staged file takes its place; a file to remove is moved into the
-//! backup folder too. If a step fails, the journal is undone in reverse and
-//! OUT is as it was. The cache manifest is taken out of OUT first and put
+//! Every step is a link or rename within one file system, recorded in a
+//! journal: a file OUT already has is first hard-linked into a backup folder
+//! beside OUT, then the staged file is renamed over it (so the path never
+//! goes missing, even for a reader of OUT during the build); a file to remove
+//! is moved into the backup folder. If a step fails, the journal is undone
+//! in reverse and OUT is as it was. The cache manifest is taken out of OUT first and put
 //! in last, so that even a crash part-way (when nothing can be undone)
 //! leaves an OUT the next build does not trust and rebuilds in full.
 
@@ -15,8 +16,11 @@ use std::path::{Path, PathBuf};
 enum Step {
     /// A new file was moved in: undo by moving it back to staging.
     Added(String),
+    /// OUT's file was linked into the backup folder: undo by moving the
+    /// backup over whatever is there now.
+    Linked(String),
     /// OUT's file was moved to the backup folder: undo by moving it back.
-    Backed(String),
+    Moved(String),
 }
 
 struct Journal<'a> {
@@ -48,31 +52,36 @@ pub(crate) fn patch(staging: &Path, out: &Path, removed: &[String], last: &str) 
 
 impl Journal<'_> {
     fn apply(&mut self, staged: &[String], removed: &[String], last: &str) -> Result<()> {
-        self.back_up(last)?;
+        self.move_aside(last)?;
         for rel in staged {
             self.put(rel)?;
         }
         for rel in removed {
-            self.back_up(rel)?;
+            self.move_aside(rel)?;
         }
         self.put(last)
     }
 
     /// Moves OUT's `rel`, if there is one, into the backup folder.
-    fn back_up(&mut self, rel: &str) -> Result<()> {
+    fn move_aside(&mut self, rel: &str) -> Result<()> {
         let (from, to) = (self.out.join(rel), self.backup.join(rel));
         if std::fs::symlink_metadata(&from).is_err() {
             return Ok(());
         }
         rename(&from, &to)?;
-        self.steps.push(Step::Backed(rel.to_string()));
+        self.steps.push(Step::Moved(rel.to_string()));
         Ok(())
     }
 
-    /// Moves the staged `rel` into OUT, backing up what it replaces.
+    /// Moves the staged `rel` into OUT over what is there, which is linked
+    /// into the backup folder first.
     fn put(&mut self, rel: &str) -> Result<()> {
-        self.back_up(rel)?;
-        rename(&self.staging.join(rel), &self.out.join(rel))?;
+        let (target, backup) = (self.out.join(rel), self.backup.join(rel));
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+            link(&target, &backup)?;
+            self.steps.push(Step::Linked(rel.to_string()));
+        }
+        rename(&self.staging.join(rel), &target)?;
         self.steps.push(Step::Added(rel.to_string()));
         Ok(())
     }
@@ -83,7 +92,7 @@ impl Journal<'_> {
         while let Some(step) = self.steps.pop() {
             let _ = match step {
                 Step::Added(rel) => rename(&self.out.join(&rel), &self.staging.join(&rel)),
-                Step::Backed(rel) => rename(&self.backup.join(&rel), &self.out.join(&rel)),
+                Step::Linked(rel) | Step::Moved(rel) => rename(&self.backup.join(&rel), &self.out.join(&rel)),
             };
         }
     }
@@ -91,14 +100,24 @@ impl Journal<'_> {
 
 /// A rename that makes the destination's folders when they are missing.
 fn rename(from: &Path, to: &Path) -> Result<()> {
-    let op = || std::fs::rename(from, to);
-    let done = match op() {
+    with_folders(from, to, || std::fs::rename(from, to))
+        .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
+}
+
+/// A hard link (a copy where the file system has none), making folders.
+fn link(from: &Path, to: &Path) -> Result<()> {
+    with_folders(from, to, || std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(drop)))
+        .with_context(|| format!("cannot keep a copy of {} in {}", from.display(), to.display()))
+}
+
+fn with_folders(from: &Path, to: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
+    match op() {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && from.exists() => {
-            std::fs::create_dir_all(to.parent().unwrap_or(to)).and_then(|()| op())
+            std::fs::create_dir_all(to.parent().unwrap_or(to))?;
+            op()
         }
         other => other,
-    };
-    done.with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
+    }
 }
 
 /// The files under `staging`, relative and sorted, without `last`.

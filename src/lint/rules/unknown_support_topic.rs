@@ -1,7 +1,8 @@
-use crate::article::Corpus;
+use crate::article::{Article, Corpus};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::json::Node;
 use crate::lint::{Context, Rule, RuleMeta, json};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub struct UnknownSupportTopic;
@@ -60,30 +61,41 @@ impl Rule for UnknownSupportTopic {
         if defined.is_empty() {
             return;
         }
-        for a in cx.corpus.articles.iter().filter(|a| a.self_help_type() != Some("supporttopicdescription")) {
-            let products: Vec<String> =
-                a.props.list(a.text(), "productPesIds").iter().map(|p| p.text.to_ascii_lowercase()).collect();
-            let known: BTreeSet<&String> = products.iter().filter_map(|p| defined.get(p)).flatten().collect();
-            if known.is_empty() {
-                continue;
-            }
-            for topic in a.props.list(a.text(), "supportTopicIds") {
-                if !known.contains(&topic.text.to_ascii_lowercase()) {
-                    let msg = format!("support topic \"{}\" is not defined for this article's products", topic.text);
-                    let d = Diagnostic::new(&META, topic.span.clone(), msg).with_path(a.path());
-                    out.push(d.with_help("use an id from the product's supportTopicDescription article"));
-                }
-            }
+        let articles = cx.corpus.articles.par_iter().filter(|a| a.self_help_type() != Some("supporttopicdescription"));
+        let found: Vec<Vec<Diagnostic>> = articles.map(|a| undefined_topics(a, &defined)).collect();
+        out.extend(found.into_iter().flatten());
+    }
+}
+
+fn undefined_topics(a: &Article, defined: &BTreeMap<String, BTreeSet<String>>) -> Vec<Diagnostic> {
+    let products: Vec<String> =
+        a.props.list(a.text(), "productPesIds").iter().map(|p| p.text.to_ascii_lowercase()).collect();
+    let known: BTreeSet<&String> = products.iter().filter_map(|p| defined.get(p)).flatten().collect();
+    if known.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for topic in a.props.list(a.text(), "supportTopicIds") {
+        if !known.contains(&topic.text.to_ascii_lowercase()) {
+            let msg = format!("support topic \"{}\" is not defined for this article's products", topic.text);
+            let d = Diagnostic::new(&META, topic.span.clone(), msg).with_path(a.path());
+            out.push(d.with_help("use an id from the product's supportTopicDescription article"));
         }
     }
+    out
 }
 
 /// Product id (lowercase) to the topic ids (lowercase) its descriptions define.
 fn defined_topics(corpus: &Corpus) -> BTreeMap<String, BTreeSet<String>> {
+    let descriptions = corpus.articles.par_iter().filter(|a| a.self_help_type() == Some("supporttopicdescription"));
+    let found: Vec<(&Article, Vec<String>)> = descriptions
+        .filter_map(|a| match json::parse(a) {
+            Some(Ok(root)) => Some((a, topic_ids(&root).collect())),
+            _ => None,
+        })
+        .collect();
     let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for a in corpus.articles.iter().filter(|a| a.self_help_type() == Some("supporttopicdescription")) {
-        let Some(Ok(root)) = json::parse(a) else { continue };
-        let ids: Vec<String> = topic_ids(&root).collect();
+    for (a, ids) in found {
         for product in a.props.list(a.text(), "productPesIds") {
             map.entry(product.text.to_ascii_lowercase()).or_default().extend(ids.iter().cloned());
         }
