@@ -65,6 +65,9 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     };
     let report = render::build(&input, &mut timings)?;
     say_built(args, &report, &input.out, start, "");
+    // The process ends next: freeing every article one by one cost 2% of a build.
+    std::mem::forget(input);
+    std::mem::forget(checked);
     Ok(ExitStatus::Success)
 }
 
