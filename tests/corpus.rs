@@ -50,5 +50,22 @@ fn checks_the_whole_corpus_without_losing_a_file() {
     assert!(strays.is_empty(), "diagnostics for files that are not articles: {strays:?}");
 
     common::positions::assert_within_files(&checked);
+    renders_simple_findings_as_annotate_snippets_does(&checked);
     eprintln!("corpus: {} in {:.2?} ({} diagnostics)", checked.summary().line(), elapsed, checked.diagnostics.len());
+}
+
+/// The human format's fast path gives annotate-snippets' very bytes for
+/// every finding of the corpus it takes.
+fn renders_simple_findings_as_annotate_snippets_does(checked: &kbc::commands::check::Checked) {
+    use kbc::diagnostic::format::human;
+    let files = checked.files();
+    let renderer = annotate_snippets::Renderer::plain();
+    let mut taken = 0;
+    for d in &checked.diagnostics {
+        if let Some(fast) = human::simple(d, &files) {
+            assert_eq!(fast, human::render(&renderer, d, &files), "{}: {}", d.path, d.message);
+            taken += 1;
+        }
+    }
+    assert!(taken * 2 > checked.diagnostics.len(), "the fast path took only {taken}");
 }
