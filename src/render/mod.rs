@@ -1,7 +1,9 @@
 //! `kbc build`'s back half: a checked corpus to OUT. [`build`] is the list of
 //! steps in order: pages (each article parsed once, rendered, and its
-//! bundle entry extracted), the bundle, the site's index pages, each cloud's
-//! outputs, the schema, the report, then the atomic swap into OUT.
+//! bundle entry extracted, or all of that taken from the memo when the
+//! article did not change), the indexes (the main bundle and site and each
+//! cloud's, in parallel), the schema, the report and the caches, then the
+//! move into OUT (a swap, or a journaled patch: see `output`).
 //!
 //! Output layout (a contract): `rules.json`, `rules.schema.json`,
 //! `build-report.json`, `site/`, `clouds/<cloud>/{rules.json,site/}`.
@@ -106,10 +108,16 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     let (ctx, memos) = timings.time("prepare", || prepare(input, pages_key))?;
     let rendered = timings.time("pages", || render_articles(&ctx, memos))?;
     let order = bundle_order(&rendered);
-    timings.time("bundle", || write_bundle(&ctx, None, &rendered, &order))?;
-    timings.time("site", || write_site(&ctx, None, &rendered, &(0..rendered.len()).collect::<Vec<_>>()))?;
-    let per_cloud = timings.time("clouds", || {
-        input.clouds.par_iter().map(|&c| write_cloud(&ctx, c, &rendered, &order)).collect::<Result<Vec<_>>>()
+    // The main outputs and each cloud's are independent once the pages and
+    // the main site's assets exist: one parallel step keeps both threads busy.
+    let per_cloud = timings.time("indexes", || {
+        write_assets(&ctx)?;
+        let sites: Vec<Option<Cloud>> = std::iter::once(None).chain(input.clouds.iter().copied().map(Some)).collect();
+        let counts = sites.par_iter().map(|&site| match site {
+            None => write_main(&ctx, &rendered, &order).map(|()| None),
+            Some(c) => write_cloud(&ctx, c, &rendered, &order).map(Some),
+        });
+        Ok::<_, anyhow::Error>(counts.collect::<Result<Vec<_>>>()?.into_iter().flatten().collect::<Vec<_>>())
     })?;
     let counts =
         Counts { clouds: input.clouds.iter().map(|c| c.to_string()).zip(per_cloud).collect(), ..Counts::default() };
@@ -272,6 +280,20 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
     ctx.staging.write_with(&rel, |out| bundle::assemble(out, cloud, &entries))
 }
 
+/// The main bundle and site.
+fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize]) -> Result<()> {
+    write_bundle(ctx, None, rendered, order)?;
+    write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>())
+}
+
+/// The theme's assets, in the main site (cloud sites link to them).
+fn write_assets(ctx: &Ctx<'_>) -> Result<()> {
+    for (name, bytes) in ctx.theme.assets() {
+        ctx.staging.write(&format!("site/assets/{name}"), bytes)?;
+    }
+    Ok(())
+}
+
 /// A site's home and index pages, search index and assets, for the
 /// `members` (indices in path order) of `cloud`'s site, or the main site.
 fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], members: &[usize]) -> Result<()> {
@@ -283,10 +305,9 @@ fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], member
     }
     let docs = members.iter().map(|&i| rendered[i].search.as_slice());
     ctx.staging.write_with(&format!("{prefix}/search-index.js"), |out| search::index_script(out, docs))?;
-    for (name, bytes) in ctx.theme.assets() {
-        match cloud {
-            None => ctx.staging.write(&format!("site/assets/{name}"), bytes)?,
-            Some(_) => ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"), false)?,
+    if cloud.is_some() {
+        for (name, _) in ctx.theme.assets() {
+            ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"), false)?;
         }
     }
     Ok(())
