@@ -151,6 +151,24 @@ fn an_incremental_build_takes_unchanged_articles_from_the_memo() {
     assert!(bundle.contains("AuthorizationFAILURE"), "the unchanged article came from the memo");
 }
 
+/// Index pages that do not list an edited article are not rendered again:
+/// doctored, they stay so; the pages that list it are rendered afresh.
+#[test]
+fn an_incremental_build_renders_only_the_index_pages_listing_the_edit() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out");
+    let mark = "<!-- doctored -->";
+    for page in ["site/types/rca.html", "site/types/generic.html"] {
+        edit(&kb, &format!("out/{page}"), |t| t + mark);
+    }
+    // A new title: the lists that show the article change.
+    edit(&kb, "articles/storage/blob-403.md", |t| t.replace("fail with 403", "fail with HTTP 403"));
+    let rebuilt = build(&kb, "out");
+    let text = |p: &str| String::from_utf8_lossy(&rebuilt[p]).into_owned();
+    assert!(text("site/types/rca.html").ends_with(mark), "the RCA list does not list the edited article");
+    assert!(!text("site/types/generic.html").contains(mark), "the generic list lists it");
+}
+
 #[test]
 fn rebuild_by_another_kbc_version_equals_a_clean_build() {
     let kb = Kb::fixture("build-sample");
@@ -185,6 +203,7 @@ fn rebuild_after_one_article_changed_reuses_the_other_pages_and_equals_a_clean_b
     assert!(pages.iter().any(|p| p.starts_with("clouds/fairfax/")), "{pages:?}");
     let before: Vec<(String, u64)> =
         pages.iter().map(|p| (p.to_string(), inode(&kb.path(&format!("out/{p}"))))).collect();
+
     // Hold the old files so their inodes cannot be recycled by the rebuild.
     for (i, (p, _)) in before.iter().enumerate() {
         std::fs::hard_link(kb.path(&format!("out/{p}")), kb.path(&format!("held-{i}"))).unwrap();

@@ -57,6 +57,9 @@ pub(crate) struct Manifest {
     /// Page key by article page URL (see the module docs).
     #[serde(default)]
     pub(crate) pages: BTreeMap<String, String>,
+    /// Index page key by path in OUT: a key over everything the page shows.
+    #[serde(default)]
+    pub(crate) indexes: BTreeMap<String, String>,
     /// Every file of the output, sorted, but for this manifest.
     #[serde(default)]
     pub(crate) files: Vec<String>,

@@ -77,6 +77,8 @@ struct Ctx<'a> {
     pages_key: blake3::Hash,
     /// The previous build's manifest (empty when there is none to trust).
     previous: cache::Manifest,
+    /// This build's index page keys, by path in OUT.
+    indexes: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
 }
 
 /// One article after the pages step: what later steps need, with its
@@ -143,6 +145,7 @@ fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -
         probes: input.corpus.probes.snapshot(),
         pages_key: pages_key.to_hex().to_string(),
         pages: ctx.plan.urls.iter().cloned().zip(rendered.iter().map(|r| r.page_key.clone())).collect(),
+        indexes: std::mem::take(&mut *ctx.indexes.lock().unwrap_or_else(|e| e.into_inner())),
         files: ctx.staging.produced(),
     };
     ctx.staging.write_with(cache::CACHE_FILE, |out| manifest.write(out))
@@ -180,7 +183,8 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ct
     };
     let staging = Staging::create(&input.out, mode)?;
     let sanitizer = Sanitizer::new(Rewrites::default());
-    Ok((Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous }, memos))
+    let indexes = Default::default();
+    Ok((Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous, indexes }, memos))
 }
 
 /// The memo in OUT, one entry per page URL of `urls`, or none at all when
@@ -300,8 +304,17 @@ fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], member
     let prefix = cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"));
     let site = SiteView { cloud: cloud.map(Cloud::as_str), ..ctx.site.clone() };
     let items: Vec<(&Entry, &str)> = members.iter().map(|&i| (&rendered[i].entry, ctx.plan.urls[i].as_str())).collect();
-    for (url, html) in site::index_pages(&ctx.theme, &site, &items)? {
-        ctx.staging.write(&format!("{prefix}/{url}"), html)?;
+    // An index page whose key is the previous build's is left as it is.
+    let keep = |url: &str, key: &str| {
+        let rel = format!("{prefix}/{url}");
+        ctx.previous.indexes.get(&rel).is_some_and(|k| k == key) && ctx.staging.keep(&rel)
+    };
+    for page in site::index_pages(&ctx.theme, &site, &items, &keep)? {
+        let rel = format!("{prefix}/{}", page.url);
+        if let Some(html) = page.html {
+            ctx.staging.write(&rel, html)?;
+        }
+        ctx.indexes.lock().unwrap_or_else(|e| e.into_inner()).insert(rel, page.key);
     }
     let docs = members.iter().map(|&i| rendered[i].search.as_slice());
     ctx.staging.write_with(&format!("{prefix}/search-index.js"), |out| search::index_script(out, docs))?;

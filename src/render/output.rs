@@ -213,6 +213,17 @@ impl Staging {
         ok
     }
 
+    /// In [`Mode::Patch`], takes OUT's `rel`, whose inputs did not change,
+    /// into this output as it is. False (and nothing done) otherwise.
+    pub(crate) fn keep(&self, rel: &str) -> bool {
+        let ok = self.mode == Mode::Patch && self.out.join(rel).is_file();
+        if ok {
+            self.produce(rel);
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
+    }
+
     pub(crate) fn files_reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }

@@ -139,12 +139,24 @@ fn link<'a>(a: &'a Entry, url: &'a str) -> ArticleLink<'a> {
     }
 }
 
-/// The home page and every index page of one site, as `(url, html)`.
+/// One index page of a site: its URL, a key over everything it shows, and
+/// its HTML, unless the caller's `keep` let the page with that key stand.
+pub(crate) struct IndexPage {
+    pub(crate) url: String,
+    pub(crate) key: String,
+    pub(crate) html: Option<String>,
+}
+
+/// Decides, from an index page's URL and key, that OUT's page can stay.
+pub(crate) type Keep<'k> = dyn Fn(&str, &str) -> bool + Sync + 'k;
+
+/// The home page and every index page of one site.
 pub(crate) fn index_pages(
     theme: &Theme,
     site: &SiteView<'_>,
     items: &[(&Entry, &str)],
-) -> Result<Vec<(String, String)>> {
+    keep: &Keep<'_>,
+) -> Result<Vec<IndexPage>> {
     let mut by_service: Groups<'_> = BTreeMap::new();
     let mut by_type: Groups<'_> = BTreeMap::new();
     for (a, url) in items {
@@ -154,11 +166,27 @@ pub(crate) fn index_pages(
         by_type.entry(t.to_string()).or_insert_with(|| (t, Vec::new())).1.push(link(a, url));
     }
     let mut pages = Vec::new();
-    let services = groups(theme, site, "Service", by_service, service_url, &mut pages)?;
-    let types = groups(theme, site, "Self-help type", by_type, type_url, &mut pages)?;
+    let services = groups(theme, site, "Service", by_service, service_url, keep, &mut pages)?;
+    let types = groups(theme, site, "Self-help type", by_type, type_url, keep, &mut pages)?;
     let home = HomeView { site, root: "", article_count: items.len(), services, types };
-    pages.insert(0, ("index.html".to_string(), theme.render("index.html", &home)?));
+    pages.insert(0, page(theme, "index.html", "index.html".to_string(), &home, keep)?);
     Ok(pages)
+}
+
+/// Renders `view` with `template` as the page at `url`, unless `keep` lets
+/// the page already there (with the same key) stand.
+fn page(
+    theme: &Theme,
+    template: &str,
+    url: String,
+    view: &impl serde::Serialize,
+    keep: &Keep<'_>,
+) -> Result<IndexPage> {
+    let mut h = blake3::Hasher::new();
+    serde_json::to_writer(&mut h, view)?;
+    let key = h.finalize().to_hex().to_string();
+    let html = if keep(&url, &key) { None } else { Some(theme.render(template, view)?) };
+    Ok(IndexPage { url, key, html })
 }
 
 /// Articles by group key (lowercase), with the name shown for the group
@@ -173,9 +201,10 @@ fn groups<'a>(
     kind: &str,
     groups: Groups<'a>,
     url_of: fn(&str) -> String,
-    pages: &mut Vec<(String, String)>,
+    keep: &Keep<'_>,
+    pages: &mut Vec<IndexPage>,
 ) -> Result<Vec<GroupLink>> {
-    let rendered: Vec<(GroupLink, (String, String))> = groups
+    let rendered: Vec<(GroupLink, IndexPage)> = groups
         .into_iter()
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -185,7 +214,7 @@ fn groups<'a>(
             let shown = if name.is_empty() { "(no service)" } else { name };
             let view = ListView { site, root: "../", kind, name: shown, articles };
             let link = GroupLink { name: shown.to_string(), url: url.clone(), count: view.articles.len() };
-            Ok((link, (url, theme.render("list.html", &view)?)))
+            Ok((link, page(theme, "list.html", url, &view, keep)?))
         })
         .collect::<Result<_>>()?;
     let (links, list_pages): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
@@ -213,10 +242,16 @@ mod tests {
         let (a, b) = (entry("Microsoft.Storage", "Alpha"), entry("microsoft.storage", "Beta"));
         let theme = Theme::load(tempfile::tempdir().unwrap().path()).unwrap();
         let site = SiteView { title: "T", description: "", cloud: None, generator: "kbc" };
-        let pages = index_pages(&theme, &site, &[(&a, "articles/a.html"), (&b, "articles/b.html")]).unwrap();
-        let urls: Vec<&str> = pages.iter().map(|(u, _)| u.as_str()).collect();
+        let items = [(&a, "articles/a.html"), (&b, "articles/b.html")];
+        let pages = index_pages(&theme, &site, &items, &|_, _| false).unwrap();
+        let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         assert_eq!(urls, ["index.html", "services/microsoft.storage.html", "types/generic.html"]);
-        assert!(pages[1].1.contains(">Alpha</a>") && pages[1].1.contains(">Beta</a>"), "{}", pages[1].1);
+        let html = pages[1].html.as_deref().unwrap();
+        assert!(html.contains(">Alpha</a>") && html.contains(">Beta</a>"), "{html}");
+        // A page the caller keeps is not rendered; its key stays the same.
+        let kept = index_pages(&theme, &site, &items, &|url, _| url.starts_with("types/")).unwrap();
+        assert!(kept[2].html.is_none() && kept[1].html.is_some());
+        assert_eq!(kept[2].key, pages[2].key);
         assert_eq!(service_url("Microsoft.Storage"), "services/microsoft.storage.html");
     }
 

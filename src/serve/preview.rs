@@ -291,8 +291,10 @@ impl Preview {
     fn write_list_pages(&self) -> Result<()> {
         let items: Vec<(&Entry, &str)> =
             self.pages.iter().zip(&self.plan.urls).map(|(p, u)| (&p.0, u.as_str())).collect();
-        for (url, html) in site::index_pages(&self.theme, &self.site_view(), &items)? {
-            crate::fs::write(&self.site_dir.join(url), html)?;
+        for page in site::index_pages(&self.theme, &self.site_view(), &items, &|_, _| false)? {
+            if let Some(html) = page.html {
+                crate::fs::write(&self.site_dir.join(page.url), html)?;
+            }
         }
         Ok(())
     }
