@@ -22,7 +22,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let mut timings = Timings::default();
     let read = timings.time("read", || check::read(&args.common.root))?;
     let out = args.out.clone().unwrap_or_else(|| read.config.output_dir());
-    let input_key = input_key(&read, &clouds, args)?;
+    let input_key = timings.time("key", || input_key(&read, &clouds, args))?;
     if let Some(replay) = cache::replay(&out, &input_key, &read.config.root) {
         let summary = Summary::new(read.count(), &replay.diagnostics);
         check::write_report(&read.config.root, &replay.diagnostics, &read.files(), &summary, &args.common)?;

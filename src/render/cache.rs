@@ -161,7 +161,13 @@ fn field(h: &mut blake3::Hasher, name: &str, bytes: &[u8]) {
 
 /// The running kbc's own bytes: a rebuilt kbc may render differently even at
 /// the same version. Unreadable, it gets a key no later build can match.
-fn executable_hash() -> String {
+/// Hashed once per run.
+fn executable_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(hash_executable)
+}
+
+fn hash_executable() -> String {
     let hash = std::env::current_exe().and_then(std::fs::File::open).and_then(|mut f| {
         let mut h = blake3::Hasher::new();
         let mut buf = vec![0; 1 << 16];

@@ -124,21 +124,27 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     let counts =
         Counts { clouds: input.clouds.iter().map(|c| c.to_string()).zip(per_cloud).collect(), ..Counts::default() };
     timings.time("schema", || write_schema(&ctx))?;
-    let report = report(&ctx, counts, timings);
+    // Counted before the caches are written: they are not part of the output.
+    let mut report = report(&ctx, counts, timings);
+    timings.time("caches", || write_caches(&ctx, &rendered))?;
+    report.timings_ms = timings.phases.clone();
     ctx.staging.write(output::REPORT_FILE, json(&report)?)?;
-    write_caches(&ctx, &rendered, pages_key)?;
+    write_manifest(&ctx, &rendered, pages_key)?;
     let Ctx { staging, previous, .. } = ctx;
     timings.time("commit", || staging.commit(&previous.files, cache::CACHE_FILE))?;
     Ok(report)
 }
 
-/// What the next build starts from: the diagnostics, each article's
-/// products, and last the manifest (which lists every file, these too).
-fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -> Result<()> {
+/// What the next build starts from: the diagnostics and each article's products.
+fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
+    let diagnostics = ctx.input.diagnostics;
+    ctx.staging.write_with(cache::DIAGNOSTICS_FILE, |out| Ok(crate::diagnostic::store::encode(out, diagnostics)?))?;
+    ctx.staging.write_with(memo::MEMO_FILE, |out| Ok(memo::write(out, &ctx.plan.urls, rendered)?))
+}
+
+/// The manifest, written last: it lists every file of the output.
+fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -> Result<()> {
     let input = ctx.input;
-    ctx.staging
-        .write_with(cache::DIAGNOSTICS_FILE, |out| Ok(crate::diagnostic::store::encode(out, input.diagnostics)?))?;
-    ctx.staging.write_with(memo::MEMO_FILE, |out| Ok(memo::write(out, &ctx.plan.urls, rendered)?))?;
     let manifest = cache::Manifest {
         generator: GENERATOR.to_string(),
         input_key: input.input_key.clone(),

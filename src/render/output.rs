@@ -35,7 +35,10 @@ pub(crate) fn check_out(out: &Path, root: &Path, src: &Path) -> Result<()> {
             bail!("output path {} exists and is not a folder", out.display());
         }
         let empty = std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
-        if !empty && !out.join(REPORT_FILE).is_file() {
+        // A patch moves each of these aside for a moment, never two at once,
+        // so an OUT left by a crash part-way still shows one of them.
+        let markers = [REPORT_FILE, super::memo::MEMO_FILE, super::cache::DIAGNOSTICS_FILE];
+        if !empty && !markers.iter().any(|m| out.join(m).is_file()) {
             bail!(
                 "output folder {} is not empty and was not written by kbc (no {REPORT_FILE}); refusing to replace it",
                 out.display()
@@ -356,6 +359,15 @@ mod tests {
         assert!(err.contains("inside the source folder"), "{err}");
         assert!(check_out(kb.path(), kb.path(), &src).is_err());
         assert!(check_out(&kb.path().join("articles/../out"), kb.path(), &src).is_ok());
+    }
+
+    #[test]
+    fn accepts_an_output_whose_report_a_crash_left_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(super::super::memo::MEMO_FILE), "memo").unwrap();
+        check_out(&out, &dir.path().join("kb"), &dir.path().join("kb/articles")).unwrap();
     }
 
     #[test]
