@@ -197,6 +197,9 @@ fn first_markdown(dir: &Path) -> Option<PathBuf> {
 struct Sample {
     wall: Duration,
     max_rss_kb: u64,
+    /// For builds: the seconds build-report.json gives to rewriting the
+    /// indexes (bundles, search indexes, index pages) and the build caches.
+    indexes: Option<f64>,
 }
 
 /// Runs one case: settle the disk, then spawn and wait with `wait4` for the
@@ -216,7 +219,20 @@ fn measure(case: Case, env: &Env) -> Sample {
         let msg = std::fs::read_to_string(&stderr).unwrap_or_default();
         panic!("{} exited with {status}:\n{msg}", case.label());
     }
-    Sample { wall, max_rss_kb: rss }
+    let indexes = case.is_build().then(|| index_seconds(&env.work.join("out"))).flatten();
+    Sample { wall, max_rss_kb: rss, indexes }
+}
+
+/// The `indexes` and `caches` phases of the build report in `out`.
+fn index_seconds(out: &Path) -> Option<f64> {
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("build-report.json")).ok()?).ok()?;
+    let phases = report.get("timingsMs")?.as_array()?;
+    let ms = phases
+        .iter()
+        .filter(|p| matches!(p.get("phase").and_then(|n| n.as_str()), Some("indexes" | "caches")))
+        .filter_map(|p| p.get("ms")?.as_f64())
+        .sum::<f64>();
+    Some(ms / 1000.0)
 }
 
 fn settle() {
@@ -346,6 +362,15 @@ fn print_table(opts: &Opts, env: &Env, cases: &[Case], samples: &[Vec<Sample>]) 
         });
         let rss = format!("{:.0} MB", rss as f64 / 1024.0);
         println!("{:<33} {:>8.3}s {:>8.3}s {:>8.3}s {rss:>10}  {ratio}", case.label(), secs(case), min, max);
+    }
+    let one = &samples[Case::BuildOneChanged as usize];
+    if let Some(indexes) = one.iter().map(|s| s.indexes).collect::<Option<Vec<f64>>>().filter(|v| !v.is_empty()) {
+        let rest = median(one.iter().zip(&indexes).map(|(s, i)| s.wall.as_secs_f64() - i).collect());
+        let verdict = if rest <= 0.1 { "ok" } else { "OVER" };
+        println!(
+            "  of which rewriting the indexes {:>8.3}s; the rest {rest:.3}s (<= 0.1 s) {verdict}",
+            median(indexes)
+        );
     }
     if !env.has_build {
         println!("(`kbc build` is not available in this kbc; build rows skipped)");
