@@ -67,13 +67,13 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
 }
 
 /// The plain rendering of the most common shape of finding (one short line
-/// of ASCII text with the span inside it, no labels, no line breaks in the
+/// of ASCII text or tabs with the span inside it, no labels, no line breaks in the
 /// messages) written out directly: the same bytes annotate-snippets gives
 /// (tested on every finding of the corpus), at a fraction of its cost.
 /// `None` for any other shape.
 pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     use std::fmt::Write as _;
-    let plain = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b));
+    let plain = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t');
     let one_line = |s: &str| !s.contains(['\n', '\r', '\t']);
     if !d.labels.is_empty()
         || d.code == crate::lint::rules::secret_in_content::META.code
@@ -97,8 +97,11 @@ pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     let _ = writeln!(out, "{level}[{}]: {}", d.code, d.message);
     let _ = writeln!(out, "{pad}--> {}:{line}:{col}", d.path);
     let _ = writeln!(out, "{pad} |");
-    let _ = writeln!(out, "{line} | {source}");
-    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(at), "^".repeat(width));
+    // Tabs show as four spaces, as annotate-snippets writes them.
+    let columns = |s: &str| s.bytes().map(|b| if b == b'\t' { 4 } else { 1 }).sum::<usize>();
+    let _ = writeln!(out, "{line} | {}", source.replace('\t', "    "));
+    let (before, under) = (columns(&source[..at]), columns(&source[at..at + width]));
+    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(before), "^".repeat(under));
     let _ = writeln!(out, "{pad} |");
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{pad} = help: {help}");
@@ -171,7 +174,7 @@ mod tests {
     #[test]
     fn simple_rendering_is_what_annotate_snippets_gives() {
         let meta = &crate::lint::rules::noncanonical_attribute_case::META;
-        let mut text = "<properties\n  pagetitle=\"A title\"  \n\tx=1\n/>\n\nbody line  with  spaces\n".to_string();
+        let mut text = "<properties\n  pagetitle=\"A title\"\t \n\tx=1\t\ty=2\n/>\n\nbody line  with  spaces\n".to_string();
         text += &"filler\n".repeat(6);
         text += &format!("  line ten{}end\n\n   \n{}\r\nlast", " ".repeat(80), "x".repeat(20));
         let text = text.as_str();
