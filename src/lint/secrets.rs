@@ -67,10 +67,17 @@ static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
 });
 
 /// Every credential in `text`, in order, placeholders excluded.
+/// Each detector's hints as searchers built once (`str::contains` builds
+/// one per call, and this runs for every hint of every article).
+static HINT_FINDERS: LazyLock<Vec<Vec<memchr::memmem::Finder<'static>>>> =
+    LazyLock::new(|| DETECTORS.iter().map(|d| d.hints.iter().map(memchr::memmem::Finder::new).collect()).collect());
+
 pub(crate) fn find(text: &str) -> Vec<Secret> {
     let mut out: Vec<Secret> = Vec::new();
     let lower = text.to_ascii_lowercase();
-    for d in DETECTORS.iter().filter(|d| d.hints.iter().any(|h| lower.contains(h))) {
+    let finders = &*HINT_FINDERS;
+    let present = |i: usize| finders[i].iter().any(|f| f.find(lower.as_bytes()).is_some());
+    for (_, d) in DETECTORS.iter().enumerate().filter(|(i, _)| present(*i)) {
         for c in d.regex.captures_iter(text) {
             let m = c.get(1).expect("secret group");
             let value = m.as_str();

@@ -174,7 +174,8 @@ mod tests {
     #[test]
     fn simple_rendering_is_what_annotate_snippets_gives() {
         let meta = &crate::lint::rules::noncanonical_attribute_case::META;
-        let mut text = "<properties\n  pagetitle=\"A title\"\t \n\tx=1\t\ty=2\n/>\n\nbody line  with  spaces\n".to_string();
+        let mut text =
+            "<properties\n  pagetitle=\"A title\"\t \n\tx=1\t\ty=2\n/>\n\nbody line  with  spaces\n".to_string();
         text += &"filler\n".repeat(6);
         text += &format!("  line ten{}end\n\n   \n{}\r\nlast", " ".repeat(80), "x".repeat(20));
         let text = text.as_str();
