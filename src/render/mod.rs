@@ -109,18 +109,7 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     let pages_key = timings.time("cache", || cache::pages_key(input))?;
     let (ctx, memos) = timings.time("prepare", || prepare(input, pages_key))?;
     let rendered = timings.time("pages", || render_articles(&ctx, memos))?;
-    let order = bundle_order(&rendered);
-    // The main outputs and each cloud's are independent once the pages and
-    // the main site's assets exist: one parallel step keeps both threads busy.
-    let per_cloud = timings.time("indexes", || {
-        write_assets(&ctx)?;
-        let sites: Vec<Option<Cloud>> = std::iter::once(None).chain(input.clouds.iter().copied().map(Some)).collect();
-        let counts = sites.par_iter().map(|&site| match site {
-            None => write_main(&ctx, &rendered, &order).map(|()| None),
-            Some(c) => write_cloud(&ctx, c, &rendered, &order).map(Some),
-        });
-        Ok::<_, anyhow::Error>(counts.collect::<Result<Vec<_>>>()?.into_iter().flatten().collect::<Vec<_>>())
-    })?;
+    let per_cloud = timings.time("indexes", || write_indexes(&ctx, &rendered))?;
     let counts =
         Counts { clouds: input.clouds.iter().map(|c| c.to_string()).zip(per_cloud).collect(), ..Counts::default() };
     timings.time("schema", || write_schema(&ctx))?;
@@ -133,6 +122,21 @@ pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildRepor
     let Ctx { staging, previous, .. } = ctx;
     timings.time("commit", || staging.commit(&previous.files, cache::CACHE_FILE))?;
     Ok(report)
+}
+
+/// The bundles, index pages, search indexes and assets of the main site and
+/// every cloud; returns how many articles each cloud publishes. The main
+/// outputs and each cloud's are independent once the pages and the main
+/// site's assets exist: one parallel step keeps both threads busy.
+fn write_indexes(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<Vec<usize>> {
+    let order = bundle_order(rendered);
+    write_assets(ctx)?;
+    let sites: Vec<Option<Cloud>> = std::iter::once(None).chain(ctx.input.clouds.iter().copied().map(Some)).collect();
+    let counts = sites.par_iter().map(|&site| match site {
+        None => write_main(ctx, rendered, &order).map(|()| None),
+        Some(c) => write_cloud(ctx, c, rendered, &order).map(Some),
+    });
+    Ok(counts.collect::<Result<Vec<_>>>()?.into_iter().flatten().collect())
 }
 
 /// What the next build starts from: the diagnostics and each article's products.
