@@ -164,7 +164,11 @@ fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash)
 /// The context of every step, and the previous build's products of each
 /// article (in page order) when OUT is patched.
 fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
-    let theme = Theme::load(&input.config.root)?;
+    // The memo is read beside the rest (it is only used if OUT is patched).
+    let read_memo = || std::fs::File::open(input.out.join(memo::MEMO_FILE)).ok().and_then(memo::read);
+    let read_rest = || (Theme::load(&input.config.root), cache::Manifest::read(&input.out).unwrap_or_default());
+    let ((theme, previous), memo) = rayon::join(read_rest, read_memo);
+    let theme = theme?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
     let plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
     let site = SiteView {
@@ -180,7 +184,6 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ct
         .filter(|(_, r)| !r.is_empty())
         .map(|(c, r)| (c, r.clone(), Sanitizer::new(r)))
         .collect();
-    let previous = cache::Manifest::read(&input.out).unwrap_or_default();
     // The same shared page key means the same URLs and links: only pages of
     // changed articles differ, so OUT is patched rather than replaced.
     let mode = match previous.pages_key == pages_key.to_hex().as_str() {
@@ -188,7 +191,7 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ct
         false => output::Mode::Swap,
     };
     let memos = match mode {
-        output::Mode::Patch => memos(&input.out, &plan.urls),
+        output::Mode::Patch => memos(memo, &plan.urls),
         output::Mode::Swap => Vec::new(),
     };
     let staging = Staging::create(&input.out, mode)?;
@@ -197,11 +200,10 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ct
     Ok((Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous, indexes }, memos))
 }
 
-/// The memo in OUT, one entry per page URL of `urls`, or none at all when
-/// it is missing or was written for other pages.
-fn memos(out: &std::path::Path, urls: &[String]) -> Vec<Option<Rendered>> {
-    let file = std::fs::File::open(out.join(memo::MEMO_FILE));
-    match file.ok().and_then(memo::read) {
+/// The memo read from OUT, one entry per page URL of `urls`, or none at all
+/// when it is missing or was written for other pages.
+fn memos(memo: Option<Vec<memo::Memo>>, urls: &[String]) -> Vec<Option<Rendered>> {
+    match memo {
         Some(memos) if memos.len() == urls.len() && memos.iter().zip(urls).all(|(m, u)| m.url == *u) => {
             memos.into_iter().map(|m| Some(m.rendered)).collect()
         }
