@@ -54,7 +54,7 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Diagnostic>> {
     stored
         .into_iter()
         .map(|s| {
-            let meta = crate::lint::registry::find(&s.code)?.meta();
+            let meta = crate::lint::registry::by_code(&s.code)?.meta();
             Some(Diagnostic {
                 code: meta.code,
                 name: meta.name,
