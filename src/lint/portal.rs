@@ -27,6 +27,11 @@ static MARKER: LazyLock<Regex> =
 pub(crate) fn markers(article: &Article) -> Vec<Marker> {
     let text = article.text();
     let from = article.body.start;
+    // Four rules ask for every article, and four in five have no comment at
+    // all: a SIMD search for `<!--` spares them the regex.
+    if memchr::memmem::find(&text.as_bytes()[from..], b"<!--").is_none() {
+        return Vec::new();
+    }
     MARKER
         .captures_iter(&text[from..])
         .map(|c| {
