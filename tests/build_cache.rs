@@ -107,10 +107,13 @@ fn rebuild_after_each_kind_of_change_equals_a_clean_build() {
 #[test]
 fn rebuild_with_nothing_changed_shows_the_same_diagnostics() {
     let kb = Kb::fixture("build-sample");
-    for format in ["human", "json"] {
-        let first = kb.run(["build", "-o", "out", "--format", format]);
+    for format in ["human", "json", "github", "sarif"] {
+        // A fresh output per format, so that the first build checks for real.
+        let out = format!("out-{format}");
+        let first = kb.run(["build", "-o", &out, "--format", format]);
         first.code(0);
-        let again = kb.run(["build", "-o", "out", "--format", format]);
+        assert!(!first.stderr.contains("(up to date)"), "{}", first.stderr);
+        let again = kb.run(["build", "-o", &out, "--format", format]);
         again.code(0);
         assert!(first.stdout.contains("KB208"), "the fixture has a finding to show: {}", first.stdout);
         assert_eq!(again.stdout, first.stdout, "{format}");
