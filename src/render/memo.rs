@@ -3,17 +3,29 @@
 //! for the next build. An incremental build takes an unchanged article's
 //! products from here instead of parsing its Markdown again.
 //!
-//! A flat binary file: the format's magic line, then per article its URL,
-//! page key, entry fields and byte strings, each length-prefixed. Reading
-//! it costs a fraction of rendering; anything malformed reads as no memo.
+//! A folder of shards, each a flat binary file holding a run of consecutive
+//! articles (in page order): the format's magic line, then per article its
+//! URL, page key, entry fields and byte strings, each length-prefixed. A
+//! shard none of whose articles changed is not written again, and the
+//! shards are read in parallel; anything malformed reads as no memo.
 
 use super::Rendered;
 use super::bundle::Entry;
 use crate::article::vocab::Cloud;
 use std::io::{Read, Write};
 
-/// The memo file, relative to OUT.
-pub(crate) const MEMO_FILE: &str = ".kbc-memo.bin";
+/// The memo folder, relative to OUT.
+pub(crate) const MEMO_DIR: &str = ".kbc-memo";
+
+/// How many shards the articles are spread over (fewer for fewer articles).
+const SHARDS: usize = 64;
+
+/// The memo's shards of `n` articles: each one's file, relative to OUT, and
+/// the range of articles (in page order) it holds.
+pub(crate) fn shards(n: usize) -> Vec<(String, std::ops::Range<usize>)> {
+    let count = SHARDS.min(n).max(1);
+    (0..count).map(|k| (format!("{MEMO_DIR}/{k:02}.bin"), k * n / count..(k + 1) * n / count)).collect()
+}
 
 const MAGIC: &[u8] = b"kbc-memo 1\n";
 
@@ -169,6 +181,18 @@ mod tests {
             page_key: "k".into(),
             unchanged: false,
         }
+    }
+
+    #[test]
+    fn shards_cover_every_article_once_in_order() {
+        for n in [0, 1, 5, 63, 64, 65, 10_823] {
+            let ranges: Vec<_> = shards(n).into_iter().map(|(_, r)| r).collect();
+            assert_eq!(ranges.first().map(|r| r.start), Some(0));
+            assert_eq!(ranges.last().map(|r| r.end), Some(n));
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start), "{n}");
+            assert!(ranges.len() <= SHARDS);
+        }
+        assert_eq!(shards(3)[1].0, ".kbc-memo/01.bin");
     }
 
     #[test]

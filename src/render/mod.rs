@@ -143,7 +143,13 @@ fn write_indexes(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<Vec<usize>> {
 fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
     let diagnostics = ctx.input.diagnostics;
     ctx.staging.write_with(cache::DIAGNOSTICS_FILE, |out| Ok(crate::diagnostic::store::encode(out, diagnostics)?))?;
-    ctx.staging.write_with(memo::MEMO_FILE, |out| Ok(memo::write(out, &ctx.plan.urls, rendered)?))
+    // A shard whose articles are all unchanged is the previous build's file.
+    memo::shards(rendered.len()).into_par_iter().try_for_each(|(rel, range)| {
+        if rendered[range.clone()].iter().all(|r| r.unchanged) && ctx.staging.keep(&rel) {
+            return Ok(());
+        }
+        ctx.staging.write_with(&rel, |out| Ok(memo::write(out, &ctx.plan.urls[range.clone()], &rendered[range])?))
+    })
 }
 
 /// The manifest, written last: it lists every file of the output.
@@ -165,7 +171,7 @@ fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash)
 /// article (in page order) when OUT is patched.
 fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
     // The memo is read beside the rest (it is only used if OUT is patched).
-    let read_memo = || std::fs::File::open(input.out.join(memo::MEMO_FILE)).ok().and_then(memo::read);
+    let read_memo = || read_memo(&input.out, input.published.len());
     let read_rest = || (Theme::load(&input.config.root), cache::Manifest::read(&input.out).unwrap_or_default());
     let ((theme, previous), memo) = rayon::join(read_rest, read_memo);
     let theme = theme?;
@@ -198,6 +204,16 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ct
     let sanitizer = Sanitizer::new(Rewrites::default());
     let indexes = Default::default();
     Ok((Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous, indexes }, memos))
+}
+
+/// Every shard of the memo in OUT for `n` articles, read in parallel; `None`
+/// if one is missing or malformed.
+fn read_memo(out: &std::path::Path, n: usize) -> Option<Vec<memo::Memo>> {
+    let shards: Vec<Vec<memo::Memo>> = memo::shards(n)
+        .into_par_iter()
+        .map(|(rel, _)| std::fs::File::open(out.join(rel)).ok().and_then(memo::read))
+        .collect::<Option<_>>()?;
+    Some(shards.into_iter().flatten().collect())
 }
 
 /// The memo read from OUT, one entry per page URL of `urls`, or none at all

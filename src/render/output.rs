@@ -37,7 +37,7 @@ pub(crate) fn check_out(out: &Path, root: &Path, src: &Path) -> Result<()> {
         let empty = std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
         // A patch moves each of these aside for a moment, never two at once,
         // so an OUT left by a crash part-way still shows one of them.
-        let markers = [REPORT_FILE, super::memo::MEMO_FILE, super::cache::DIAGNOSTICS_FILE];
+        let markers = [REPORT_FILE, super::cache::DIAGNOSTICS_FILE, super::cache::CACHE_FILE];
         if !empty && !markers.iter().any(|m| out.join(m).is_file()) {
             bail!(
                 "output folder {} is not empty and was not written by kbc (no {REPORT_FILE}); refusing to replace it",
@@ -366,7 +366,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join(super::super::memo::MEMO_FILE), "memo").unwrap();
+        std::fs::write(out.join(super::super::cache::DIAGNOSTICS_FILE), "[]").unwrap();
         check_out(&out, &dir.path().join("kb"), &dir.path().join("kb/articles")).unwrap();
     }
 
