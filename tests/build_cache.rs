@@ -177,6 +177,23 @@ fn an_incremental_build_renders_only_the_index_pages_listing_the_edit() {
     assert!(!text("site/types/generic.html").contains(mark), "the generic list lists it");
 }
 
+/// Files lost from OUT (a page and its cloud copy, an index page) come back
+/// with the next incremental build.
+#[test]
+fn an_incremental_build_restores_files_lost_from_the_output() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out");
+    for lost in [
+        "site/articles/storage/blob-403.html",
+        "clouds/public/site/articles/storage/blob-403.html",
+        "clouds/fairfax/site/types/generic.html",
+    ] {
+        kb.remove(&format!("out/{lost}"));
+    }
+    edit(&kb, "articles/storage/sas-expired.md", |t| t + "\nAn edit elsewhere.\n");
+    rebuild_equals_clean(&kb);
+}
+
 #[test]
 fn rebuild_by_another_kbc_version_equals_a_clean_build() {
     let kb = Kb::fixture("build-sample");

@@ -254,27 +254,30 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     let full = bundle::article(a, text, body, outline::extract(&events));
     let entry = Entry::new(&full);
     let link = |target: &str| ctx.plan.link(i, a.path(), target);
-    // A page whose key matches the previous build's is that build's file.
-    let put = |rel: String, sanitizer: &Sanitizer| -> Result<()> {
+    // A page whose key matches the previous build's is that build's file;
+    // `put` says whether it was.
+    let put = |rel: String, sanitizer: &Sanitizer| -> Result<bool> {
         if unchanged && ctx.staging.reuse(&rel) {
-            return Ok(());
+            return Ok(true);
         }
         let html = markdown::render(&events, &link, sanitizer);
         let data = full.data.as_ref().map(data::view);
-        ctx.staging.write(&rel, site::article_page(&ctx.theme, &ctx.site, &full, url, &html, data)?)
+        ctx.staging.write(&rel, site::article_page(&ctx.theme, &ctx.site, &full, url, &html, data)?)?;
+        Ok(false)
     };
-    put(format!("site/{url}"), &ctx.sanitizer)?;
+    let mut kept = put(format!("site/{url}"), &ctx.sanitizer)?;
     let mut variants = Vec::new();
     for (cloud, rewrites, sanitizer) in &ctx.variants {
         if entry.in_cloud(*cloud) && rewrites.touches(text) {
-            put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
+            kept &= put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
             let json = bundle::rewrite(&full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
             variants.push((*cloud, json));
         }
     }
     let json = bundle::entry_json(&full)?;
     let search = search::doc_json(&full, &entry.title, url)?;
-    Ok(Rendered { entry, json, search, variants, page_key, unchanged })
+    // A page written again (OUT had lost it) needs its cloud links made again.
+    Ok(Rendered { entry, json, search, variants, page_key, unchanged: unchanged && kept })
 }
 
 /// Keeps an unchanged article's pages (its main page and each rewritten
