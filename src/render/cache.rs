@@ -107,10 +107,14 @@ pub struct Replay {
 }
 
 /// The diagnostics and report of the build in OUT, when it had this input
-/// key and the files it consulted outside the corpus are as it saw them.
+/// key, the files it consulted outside the corpus are as it saw them, and
+/// OUT still has every file it wrote (a lost one is restored by building).
 pub fn replay(out: &Path, key: &str, root: &Path) -> Option<Replay> {
     let manifest = Manifest::read(out)?;
     if manifest.input_key != key || !probes::unchanged(root, &manifest.probes) {
+        return None;
+    }
+    if !manifest.files.par_iter().all(|f| out.join(f).is_file()) {
         return None;
     }
     let diagnostics = crate::diagnostic::store::decode(&std::fs::read(out.join(DIAGNOSTICS_FILE)).ok()?)?;
