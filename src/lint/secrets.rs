@@ -19,8 +19,9 @@ struct Detector {
     regex: Regex,
     /// How candidate values are screened.
     screen: Screen,
-    /// Lowercase text every match contains: a cheap test before the regex.
-    hints: &'static [&'static str],
+    /// Lowercase text every match contains: a cheap test before the regex,
+    /// as searchers built once (`str::contains` builds one per call).
+    hints: Vec<memchr::memmem::Finder<'static>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,12 @@ enum Screen {
 
 static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
     use Screen::{None as Fixed, Placeholder as P, Strength as S};
-    let d = |kind, hints, re: &str, screen| Detector { kind, regex: Regex::new(re).expect("valid"), screen, hints };
+    let d = |kind, hints: &'static [&'static str], re: &str, screen| Detector {
+        kind,
+        regex: Regex::new(re).expect("valid"),
+        screen,
+        hints: hints.iter().map(memchr::memmem::Finder::new).collect(),
+    };
     vec![
         d("Azure storage account key", &["accountkey"], r"(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})", P),
         d(
@@ -67,17 +73,10 @@ static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
 });
 
 /// Every credential in `text`, in order, placeholders excluded.
-/// Each detector's hints as searchers built once (`str::contains` builds
-/// one per call, and this runs for every hint of every article).
-static HINT_FINDERS: LazyLock<Vec<Vec<memchr::memmem::Finder<'static>>>> =
-    LazyLock::new(|| DETECTORS.iter().map(|d| d.hints.iter().map(memchr::memmem::Finder::new).collect()).collect());
-
 pub(crate) fn find(text: &str) -> Vec<Secret> {
     let mut out: Vec<Secret> = Vec::new();
     let lower = text.to_ascii_lowercase();
-    let finders = &*HINT_FINDERS;
-    let present = |i: usize| finders[i].iter().any(|f| f.find(lower.as_bytes()).is_some());
-    for (_, d) in DETECTORS.iter().enumerate().filter(|(i, _)| present(*i)) {
+    for d in DETECTORS.iter().filter(|d| d.hints.iter().any(|h| h.find(lower.as_bytes()).is_some())) {
         for c in d.regex.captures_iter(text) {
             let m = c.get(1).expect("secret group");
             let value = m.as_str();
