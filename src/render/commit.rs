@@ -6,9 +6,10 @@
 //! backup folder too. If a step fails, the journal is undone in reverse and
 //! OUT is as it was. (Renaming the staged file over the old one would keep
 //! the path present throughout, but ext4 then flushes the new file's data
-//! before the rename returns: 120 ms for the six bundles of the corpus.) The cache manifest is taken out of OUT first and put
-//! in last, so that even a crash part-way (when nothing can be undone)
-//! leaves an OUT the next build does not trust and rebuilds in full.
+//! before the rename returns: 120 ms for the six bundles of the corpus.)
+//! The cache manifest is taken out of OUT first and put in last, so that
+//! even a crash part-way (when nothing can be undone) leaves an OUT the
+//! next build does not trust and rebuilds in full.
 
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
@@ -93,18 +94,8 @@ impl Journal<'_> {
 
 /// A rename that makes the destination's folders when they are missing.
 fn rename(from: &Path, to: &Path) -> Result<()> {
-    with_folders(from, to, || std::fs::rename(from, to))
+    super::output::with_parent(to, || std::fs::rename(from, to))
         .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
-}
-
-fn with_folders(from: &Path, to: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
-    match op() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && from.exists() => {
-            std::fs::create_dir_all(to.parent().unwrap_or(to))?;
-            op()
-        }
-        other => other,
-    }
 }
 
 /// The files under `staging`, relative and sorted, without `last`.

@@ -257,7 +257,7 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     // A page whose key matches the previous build's is that build's file;
     // `put` says whether it was.
     let put = |rel: String, sanitizer: &Sanitizer| -> Result<bool> {
-        if unchanged && ctx.staging.reuse(&rel) {
+        if unchanged && ctx.staging.reuse(std::slice::from_ref(&rel)) {
             return Ok(true);
         }
         let html = markdown::render(&events, &link, sanitizer);
@@ -286,7 +286,7 @@ fn keep_pages(ctx: &Ctx<'_>, url: &str, m: &Rendered) -> bool {
     let rels: Vec<String> = std::iter::once(format!("site/{url}"))
         .chain(m.variants.iter().map(|(c, _)| format!("clouds/{c}/site/{url}")))
         .collect();
-    rels.iter().all(|rel| ctx.input.out.join(rel).is_file()) && rels.iter().all(|rel| ctx.staging.reuse(rel))
+    ctx.staging.reuse(&rels)
 }
 
 /// Indices of the rendered articles in bundle order.

@@ -183,11 +183,17 @@ impl Staging {
         self.linked.fetch_add(1, Ordering::Relaxed);
         let staged = self.path(from);
         let from = match self.mode {
-            Mode::Patch if unchanged || (!staged.exists() && same_file(&self.out.join(from), &self.out.join(to))) => {
-                return Ok(());
+            Mode::Swap => staged,
+            Mode::Patch if unchanged => return Ok(()),
+            Mode::Patch if staged.exists() => staged,
+            // `from` is OUT's, unchanged: link to it unless `to` already is it.
+            Mode::Patch => {
+                let kept = self.out.join(from);
+                if same_file(&kept, &self.out.join(to)) {
+                    return Ok(());
+                }
+                kept
             }
-            Mode::Patch if !staged.exists() => self.out.join(from),
-            _ => staged,
         };
         let to = self.path(to);
         if with_parent(&to, || std::fs::hard_link(&from, &to)).is_err() {
@@ -196,22 +202,18 @@ impl Staging {
         Ok(())
     }
 
-    /// Takes `rel`, a page of the previous output whose inputs did not
-    /// change, into this output: in [`Mode::Swap`] a hard link to it, in
-    /// [`Mode::Patch`] nothing to do. False (and nothing done) when it cannot.
-    pub(crate) fn reuse(&self, rel: &str) -> bool {
-        let from = self.out.join(rel);
-        let ok = match self.mode {
-            Mode::Patch => from.is_file(),
-            Mode::Swap => {
-                let to = self.path(rel);
-                with_parent(&to, || std::fs::hard_link(&from, &to)).is_ok()
-            }
-        };
+    /// In [`Mode::Patch`], takes `rels`, pages of the previous output whose
+    /// inputs did not change, into this output as they are, counted as
+    /// reused. False (and none taken) in [`Mode::Swap`], where no page key
+    /// can match (they all start from the key that decides the mode), or
+    /// when OUT lacks one of them.
+    pub(crate) fn reuse(&self, rels: &[String]) -> bool {
+        let ok = self.mode == Mode::Patch && rels.iter().all(|rel| self.out.join(rel).is_file());
         if ok {
-            self.produce(rel);
-            self.written.fetch_add(1, Ordering::Relaxed);
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            for rel in rels {
+                self.take(rel);
+                self.reused.fetch_add(1, Ordering::Relaxed);
+            }
         }
         ok
     }
@@ -221,10 +223,15 @@ impl Staging {
     pub(crate) fn keep(&self, rel: &str) -> bool {
         let ok = self.mode == Mode::Patch && self.out.join(rel).is_file();
         if ok {
-            self.produce(rel);
-            self.written.fetch_add(1, Ordering::Relaxed);
+            self.take(rel);
         }
         ok
+    }
+
+    /// Counts `rel`, taken from the previous output, as a file of this one.
+    fn take(&self, rel: &str) {
+        self.produce(rel);
+        self.written.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn files_reused(&self) -> usize {
@@ -329,7 +336,7 @@ impl Drop for Staging {
 /// Runs a file operation, creating the parent folders and retrying only
 /// when it fails for want of them: one system call per file in the usual
 /// case, where most files share folders already made.
-fn with_parent(path: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
+pub(crate) fn with_parent(path: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
     match op() {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(path.parent().unwrap_or(path))?;

@@ -49,7 +49,7 @@ pub struct Counts {
     /// Per-cloud files that are hard links to the identical main-site file
     /// rather than written again.
     pub linked: usize,
-    /// Article pages hard-linked from the previous output because nothing
+    /// Article pages kept from the previous output because nothing
     /// they depend on changed (0 in a clean build). Unlike the other counts
     /// it depends on the previous output, not only on the input.
     #[serde(rename = "pagesReused", default)]
