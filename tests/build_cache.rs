@@ -177,6 +177,19 @@ fn an_incremental_build_renders_only_the_index_pages_listing_the_edit() {
     assert!(!text("site/types/generic.html").contains(mark), "the generic list lists it");
 }
 
+/// A damaged memo shard is not trusted, and the next build writes it anew.
+#[test]
+fn an_incremental_build_replaces_a_damaged_memo() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out");
+    // The first shard: the edited article, last in page order, is not in it.
+    let shard = kb.path("out/.kbc-memo/00.bin");
+    let bytes = std::fs::read(&shard).unwrap();
+    std::fs::write(&shard, &bytes[..bytes.len() / 2]).unwrap();
+    edit(&kb, "articles/storage/sas-expired.md", |t| t + "\nAn edit elsewhere.\n");
+    rebuild_equals_clean(&kb);
+}
+
 /// Files lost from OUT (a page and its cloud copy, an index page) come back
 /// with the next incremental build.
 #[test]

@@ -79,6 +79,9 @@ struct Ctx<'a> {
     previous: cache::Manifest,
     /// This build's index page keys, by path in OUT.
     indexes: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+    /// Whether the previous build's memo was read whole: only then are its
+    /// shards worth keeping.
+    memo_read: bool,
 }
 
 /// One article after the pages step: what later steps need, with its
@@ -145,7 +148,8 @@ fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
     ctx.staging.write_with(cache::DIAGNOSTICS_FILE, |out| Ok(crate::diagnostic::store::encode(out, diagnostics)?))?;
     // A shard whose articles are all unchanged is the previous build's file.
     memo::shards(rendered.len()).into_par_iter().try_for_each(|(rel, range)| {
-        if rendered[range.clone()].iter().all(|r| r.unchanged) && ctx.staging.keep(&rel) {
+        let same = ctx.memo_read && rendered[range.clone()].iter().all(|r| r.unchanged);
+        if same && ctx.staging.keep(&rel) {
             return Ok(());
         }
         ctx.staging.write_with(&rel, |out| Ok(memo::write(out, &ctx.plan.urls[range.clone()], &rendered[range])?))
@@ -202,8 +206,9 @@ fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ct
     };
     let staging = Staging::create(&input.out, mode)?;
     let sanitizer = Sanitizer::new(Rewrites::default());
-    let indexes = Default::default();
-    Ok((Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous, indexes }, memos))
+    let (indexes, memo_read) = (Default::default(), !memos.is_empty());
+    let ctx = Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous, indexes, memo_read };
+    Ok((ctx, memos))
 }
 
 /// Every shard of the memo in OUT for `n` articles, read in parallel; `None`
