@@ -23,7 +23,9 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let read = timings.time("read", || check::read(&args.common.root))?;
     let out = args.out.clone().unwrap_or_else(|| read.config.output_dir());
     let input_key = timings.time("key", || input_key(&read, &clouds, args))?;
-    if let Some(replay) = cache::replay(&out, &input_key, &read.config.root) {
+    // Read once: for the up-to-date test here, and for an incremental build.
+    let previous = cache::Manifest::read(&out).unwrap_or_default();
+    if let Some(replay) = cache::replay(&previous, &out, &input_key, &read.config.root) {
         let summary = Summary::new(read.count(), &replay.diagnostics);
         check::write_report(&read.config.root, &replay.diagnostics, &read.files(), &summary, &args.common)?;
         say_built(args, &replay.report, &out, start, " (up to date)");
@@ -63,7 +65,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         out,
         input_key,
     };
-    let report = render::build(&input, &mut timings)?;
+    let report = render::build_over(&input, previous, &mut timings)?;
     say_built(args, &report, &input.out, start, "");
     // The process ends next: freeing every article one by one cost 2% of a build.
     std::mem::forget(input);

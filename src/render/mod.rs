@@ -108,9 +108,18 @@ impl Rendered {
 /// Builds everything into a staging folder and moves it into OUT (see
 /// [`output::Mode`]). On any error OUT is left untouched.
 pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
+    build_over(input, cache::Manifest::read(&input.out).unwrap_or_default(), timings)
+}
+
+/// [`build`], given the manifest of the build in OUT (empty if none).
+pub(crate) fn build_over(
+    input: &BuildInput<'_>,
+    previous: cache::Manifest,
+    timings: &mut Timings,
+) -> Result<BuildReport> {
     output::check_out(&input.out, &input.config.root, &input.config.source_dir())?;
     let pages_key = timings.time("cache", || cache::pages_key(input))?;
-    let (ctx, memos) = timings.time("prepare", || prepare(input, pages_key))?;
+    let (ctx, memos) = timings.time("prepare", || prepare(input, previous, pages_key))?;
     let rendered = timings.time("pages", || render_articles(&ctx, memos))?;
     let per_cloud = timings.time("indexes", || write_indexes(&ctx, &rendered))?;
     let counts =
@@ -173,11 +182,14 @@ fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash)
 
 /// The context of every step, and the previous build's products of each
 /// article (in page order) when OUT is patched.
-fn prepare<'a>(input: &'a BuildInput<'a>, pages_key: blake3::Hash) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
-    // The memo is read beside the rest (it is only used if OUT is patched).
+fn prepare<'a>(
+    input: &'a BuildInput<'a>,
+    previous: cache::Manifest,
+    pages_key: blake3::Hash,
+) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
+    // The memo is read beside the theme (it is only used if OUT is patched).
     let read_memo = || read_memo(&input.out, input.published.len());
-    let read_rest = || (Theme::load(&input.config.root), cache::Manifest::read(&input.out).unwrap_or_default());
-    let ((theme, previous), memo) = rayon::join(read_rest, read_memo);
+    let (theme, memo) = rayon::join(|| Theme::load(&input.config.root), read_memo);
     let theme = theme?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
     let plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
