@@ -106,9 +106,10 @@ pub struct Replay {
     pub report: BuildReport,
 }
 
-/// The diagnostics and report of the build in OUT (whose `manifest` is given), when it had this input
-/// key, the files it consulted outside the corpus are as it saw them, and
-/// OUT still has every file it wrote (a lost one is restored by building).
+/// The diagnostics and report of the build in OUT (whose `manifest` is
+/// given), when it had this input key, the files it consulted outside the
+/// corpus are as it saw them, and OUT still has every file it wrote (a lost
+/// one is restored by building).
 pub(crate) fn replay(manifest: &Manifest, out: &Path, key: &str, root: &Path) -> Option<Replay> {
     if manifest.input_key != key || !probes::unchanged(root, &manifest.probes) {
         return None;
