@@ -61,9 +61,13 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help));
     }
-    let note = format!("`{}` ({}); run `kbc explain {}` for details", d.name, d.level.as_str(), d.code);
-    group = group.element(Level::NOTE.message(note));
+    group = group.element(Level::NOTE.message(note(d)));
     renderer.render(&[group])
+}
+
+/// The note every finding ends with: its rule and where to read more.
+fn note(d: &Diagnostic) -> String {
+    format!("`{}` ({}); run `kbc explain {}` for details", d.name, d.level.as_str(), d.code)
 }
 
 /// The plain rendering of the most common shape of finding (one short line
@@ -85,8 +89,9 @@ pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     let f = files.get(&d.path)?;
     let span = crate::source::clamp_span(&f.text, &d.span);
     let (line, col) = f.line_col(span.start);
-    let source = &f.text[f.lines().line_span(&f.text, line)];
-    let at = span.start - f.lines().line_span(&f.text, line).start;
+    let line_span = f.lines().line_span(&f.text, line);
+    let at = span.start - line_span.start;
+    let source = &f.text[line_span];
     let width = span.end.checked_sub(span.start).filter(|&w| w > 0 && at + w <= source.len())?;
     if source.len() > 100 || !plain(source) {
         return None;
@@ -106,7 +111,7 @@ pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{pad} = help: {help}");
     }
-    let _ = write!(out, "{pad} = note: `{}` ({}); run `kbc explain {}` for details", d.name, d.level.as_str(), d.code);
+    let _ = write!(out, "{pad} = note: {}", note(d));
     Some(out)
 }
 
