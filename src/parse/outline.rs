@@ -369,11 +369,35 @@ fn push_line(buf: &mut String, text: &str) {
 
 /// Whitespace runs inside a line collapsed, lines trimmed, blank lines dropped.
 fn tidy(text: &str) -> String {
-    text.lines().map(collapse).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if let Some(first) = words.next() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            push_words(&mut out, first, words);
+        }
+    }
+    out
 }
 
+/// Whitespace runs collapsed to one space, ends trimmed.
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut words = text.split_whitespace();
+    if let Some(first) = words.next() {
+        push_words(&mut out, first, words);
+    }
+    out
+}
+
+fn push_words<'a>(out: &mut String, first: &str, rest: impl Iterator<Item = &'a str>) {
+    out.push_str(first);
+    for w in rest {
+        out.push(' ');
+        out.push_str(w);
+    }
 }
 
 #[cfg(test)]

@@ -55,25 +55,69 @@ fn words(a: &BundleArticle) -> String {
         .into_iter()
         .map(String::as_str)
         .chain(a.sections.iter().flat_map(|s| [s.heading.as_str(), s.text.as_str()]));
-    let mut seen = HashSet::new();
+    // foldhash rather than SipHash: the keys are our own words, and this set
+    // is filled for every article of every build.
+    let mut seen: HashSet<Box<str>, foldhash::fast::FixedState> = HashSet::default();
     let mut out = String::new();
+    let mut lower = String::new();
     for text in texts {
-        for w in text.split(|c: char| !c.is_alphanumeric() && c != '_').filter(|w| w.chars().count() > 1) {
+        for w in text.split(|c: char| !c.is_alphanumeric() && c != '_').filter(|w| w.chars().nth(1).is_some()) {
             if seen.len() >= MAX_WORDS {
                 return out;
             }
-            let w = w.to_lowercase();
-            if seen.insert(w.clone()) {
+            let w = lowercase(w, &mut lower);
+            if !seen.contains(w) {
+                seen.insert(w.into());
                 if !out.is_empty() {
                     out.push(' ');
                 }
-                out.push_str(&w);
+                out.push_str(w);
             }
         }
     }
     out
 }
 
+/// `w` lowercased, borrowed when it already is (most words are).
+fn lowercase<'a>(w: &'a str, buf: &'a mut String) -> &'a str {
+    if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return w;
+    }
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&w.to_lowercase());
+    }
+    buf
+}
+
 fn cut(s: &str, max: usize) -> &str {
     &s[..crate::source::floor_char_boundary(s, max.min(s.len()))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::outline;
+
+    fn article(title: &str, body: &str) -> BundleArticle {
+        let text = format!("<properties pageTitle=\"{title}\" service=\"Svc.Name\" />\n{body}");
+        let a = crate::parse::parse(crate::source::SourceFile::new("a.md".into(), text, false)).article;
+        super::super::bundle::article(&a, a.text(), &a.body, outline::extract(&outline::body_events(a.text(), &a.body)))
+    }
+
+    #[test]
+    fn words_are_distinct_lowercase_in_reading_order() {
+        let a = article("Disk DISK full", "# ÉCHEC disk\n\nÉchec of x_y, a I/O 42 échec Straße STRASSE.\n");
+        assert_eq!(words(&a), "disk full échec svc name of x_y 42 straße strasse");
+    }
+
+    #[test]
+    fn words_stop_at_the_cap() {
+        let body: String = (0..MAX_WORDS + 50).map(|i| format!("w{i} ")).collect();
+        let a = article("T1", &body);
+        assert_eq!(words(&a).split(' ').count(), MAX_WORDS);
+    }
 }
