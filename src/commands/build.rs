@@ -98,8 +98,9 @@ fn say_built(args: &BuildArgs, report: &BuildReport, out: &std::path::Path, star
     let per_cloud: Vec<String> =
         Cloud::ALL.iter().filter_map(|c| report.counts.clouds.get(c.as_str()).map(|n| format!("{c} {n}"))).collect();
     eprintln!(
-        "Built {} articles ({}) into {} in {:.2}s{note}{}",
+        "Built {} article{} ({}) into {} in {:.2}s{note}{}",
         report.counts.published,
+        if report.counts.published == 1 { "" } else { "s" },
         per_cloud.join(", "),
         out.display(),
         start.elapsed().as_secs_f64(),
