@@ -288,3 +288,31 @@ fn builds_a_sample_of_the_real_corpus() {
         assert!(!content.contains("<script") && !content.contains("javascript:"), "{}", page.path().display());
     }
 }
+
+/// The bundled sample knowledge base (`book.toml` and `articles/`), copied.
+fn repository_sample() -> Kb {
+    let kb = Kb::empty();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    kb.write("book.toml", std::fs::read(repo.join("book.toml")).unwrap());
+    for e in walkdir::WalkDir::new(repo.join("articles")).into_iter().filter_map(Result::ok) {
+        if e.file_type().is_file() {
+            kb.write(&e.path().strip_prefix(repo).unwrap().to_string_lossy(), std::fs::read(e.path()).unwrap());
+        }
+    }
+    kb
+}
+
+#[test]
+fn every_relative_link_of_every_built_site_resolves() {
+    let kb = repository_sample();
+    kb.run(["build", "--quiet"]).code(0);
+    let out = kb.path("out");
+    let sites: Vec<_> = std::iter::once(out.join("site"))
+        .chain(["public", "fairfax", "mooncake", "usnat", "ussec"].map(|c| out.join("clouds").join(c).join("site")))
+        .collect();
+    for site in sites {
+        assert!(site.join("index.html").is_file(), "{} was not built", site.display());
+        let broken = common::links::unresolved(&site);
+        assert!(broken.is_empty(), "{}: unresolved links {broken:#?}", site.display());
+    }
+}

@@ -69,3 +69,30 @@ fn renders_simple_findings_as_annotate_snippets_does(checked: &kbc::commands::ch
     }
     assert!(taken * 2 > checked.diagnostics.len(), "the fast path took only {taken}");
 }
+
+/// The corpus built (the main site and fairfax's, whose link rewriting
+/// changes pages): every relative link that does not resolve was written so
+/// by an author (it occurs in some article's source), never made by kbc.
+#[test]
+fn builds_the_corpus_without_making_a_broken_link() {
+    let Some(root) = corpus() else { return };
+    let out = tempfile::Builder::new().prefix("corpus-out-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["build", "--quiet", "--skip-invalid", "--cloud", "fairfax", "--format", "json", "-o"])
+        .arg(out.path())
+        .arg(&root)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "kbc build failed on the corpus");
+    let sources: Vec<String> = markdown_files(&root, &root.join("articles"))
+        .iter()
+        .map(|rel| String::from_utf8_lossy(&std::fs::read(root.join(rel)).unwrap()).into_owned())
+        .collect();
+    for site in [out.path().join("site"), out.path().join("clouds/fairfax/site")] {
+        let broken = common::links::unresolved(&site);
+        let made: Vec<_> = broken.iter().filter(|(_, url)| !sources.iter().any(|s| s.contains(url.as_str()))).collect();
+        assert!(made.is_empty(), "{}: links kbc made that do not resolve: {made:#?}", site.display());
+        eprintln!("{}: {} unresolved link(s), all as written by authors", site.display(), broken.len());
+    }
+}

@@ -10,6 +10,7 @@
 //! Not every test target uses every helper.
 #![allow(dead_code)]
 
+pub mod links;
 pub mod positions;
 
 /// Every file under `dir` with its bytes, in path order; build-report.json
