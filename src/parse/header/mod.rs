@@ -139,8 +139,7 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
                 let name_start = base + offset_in(buf, name);
                 let raw: &str = attr.value.as_ref();
                 let value_start = base + offset_in(buf, raw);
-                let value =
-                    quick_xml::escape::unescape(raw).map(|c| c.into_owned()).unwrap_or_else(|_| raw.to_string());
+                let value = attribute_value(raw);
                 attrs.push(Attribute {
                     canonical: canonical_attribute(name),
                     name: name.to_string(),
@@ -158,6 +157,20 @@ fn scan_segment(text: &str, base: usize, buf: &str, attrs: &mut Vec<Attribute>, 
             }
             Err(e) => problems.push(attr_problem(text, base, e)),
         }
+    }
+}
+
+/// A value as an XML reader (the portal's) reads it: each line break (CR LF
+/// counting once) or tab written in the value becomes a space, then
+/// entities are decoded, so `&#xA;` still gives a line break.
+fn attribute_value(raw: &str) -> String {
+    let normalised = match raw.contains(['\t', '\n', '\r']) {
+        true => std::borrow::Cow::Owned(raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ")),
+        false => std::borrow::Cow::Borrowed(raw),
+    };
+    match quick_xml::escape::unescape(&normalised) {
+        Ok(value) => value.into_owned(),
+        Err(_) => normalised.into_owned(),
     }
 }
 

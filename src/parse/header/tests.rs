@@ -40,10 +40,13 @@ fn accepts_comments_before_and_closing_element() {
 }
 
 #[test]
-fn keeps_multi_line_values() {
-    let (h, p) = found("<properties description=\"one\ntwo\" />");
+fn reads_multi_line_values_as_xml_does() {
+    let text = "<properties description=\"one\ntwo\r\nthree\tfour &#xA;five\" a=\"x\" />";
+    let (h, p) = found(text);
     assert!(p.is_empty());
-    assert_eq!(h.attrs[0].value, "one\ntwo");
+    assert_eq!(h.attrs[0].value, "one two three four \nfive");
+    assert_eq!(&text[h.attrs[0].value_span.clone()], "one\ntwo\r\nthree\tfour &#xA;five");
+    assert_eq!(h.attrs[1].value, "x");
 }
 
 #[test]
