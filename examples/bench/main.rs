@@ -36,9 +36,11 @@
 //!
 //! After the rounds, `kbc match` is timed in process on the bundle the last
 //! build wrote ([`matching`]): load and index once per round, then a fixed set
-//! of 200 queries, each timed alone.
+//! of 200 queries, each timed alone. Last, a real `kbc serve` is timed over
+//! repeated saves of one article ([`serve`]).
 
 mod matching;
+mod serve;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -174,6 +176,12 @@ fn arg_cmd(program: &Path, args: &[&std::ffi::OsStr]) -> Command {
     cmd
 }
 
+/// 20 saves of the first article under `kbc serve`.
+fn measure_serve(env: &Env) -> Option<serve::ServeTimes> {
+    let first = first_markdown(&env.kb.join("articles"))?;
+    serve::measure(&env.kbc, &env.kb, &first, 20)
+}
+
 /// Appends a visible paragraph to the first article, different each round.
 fn edit_one_article(env: &Env, round: usize) {
     let first = first_markdown(&env.kb.join("articles")).expect("the corpus has no articles");
@@ -282,9 +290,13 @@ fn main() {
         return;
     };
     let matched = env.has_build.then(|| matching::measure(&env.work.join("out").join("rules.json"), opts.runs));
+    let served = env.has_build.then(|| measure_serve(&env)).flatten();
     print_table(&opts, &env, &cases, &samples);
     if let Some(m) = &matched {
         print_match(m);
+    }
+    if let Some(s) = &served {
+        print_serve(s);
     }
     // `env.work` (mirror, outputs, trash) is deleted here, after all timing.
 }
@@ -412,4 +424,19 @@ fn print_match(m: &matching::MatchTimes) {
         m.articles,
         m.with_hits
     );
+}
+
+fn print_serve(s: &serve::ServeTimes) {
+    let stats = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        (median(v.clone()), at(0.0), at(1.0), at(0.95))
+    };
+    println!("{:<33} {:>7.0}ms", "kbc serve: first build", s.initial_ms);
+    let (med, min, max, p95) = stats(&s.rebuilt_ms);
+    let label = format!("kbc serve: one save ({})", s.rebuilt_ms.len());
+    println!("{label:<33} {med:>7.0}ms {min:>7.0}ms {max:>7.0}ms {:>10}  p95 {p95:.0} ms (kbc's own timer)", "");
+    let (med, min, max, p95) = stats(&s.seen_ms);
+    println!("{:<33} {med:>7.0}ms {min:>7.0}ms {max:>7.0}ms {:>10}  p95 {p95:.0} ms", "  from the save to done", "");
 }
