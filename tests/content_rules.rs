@@ -56,6 +56,7 @@ rule_fixtures! {
     list_too_deep => "list-too-deep",
     unsupported_table => "unsupported-table",
     unsupported_docs_extension => "unsupported-docs-extension",
+    placeholder_read_as_html => "placeholder-read-as-html",
     locale_in_docs_link => "locale-in-docs-link",
     review_link => "review-link",
     short_link => "short-link",

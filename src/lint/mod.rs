@@ -3,6 +3,7 @@
 //! listed once in [`registry::RULES`].
 
 pub mod baseline;
+pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod portal;
 pub mod registry;

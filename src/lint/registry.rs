@@ -36,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &list_too_deep::ListTooDeep,
     &unsupported_table::UnsupportedTable,
     &unsupported_docs_extension::UnsupportedDocsExtension,
+    &placeholder_read_as_html::PlaceholderReadAsHtml,
     // KB2xx: links.
     &locale_in_docs_link::LocaleInDocsLink,
     &review_link::ReviewLink,

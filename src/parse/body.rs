@@ -45,6 +45,9 @@ pub struct ListItem {
 pub struct Html {
     pub text: String,
     pub span: Span,
+    /// An HTML block (a line of its own) rather than HTML inside a paragraph:
+    /// Markdown escapes (`\<`) do not work inside it.
+    pub block: bool,
 }
 
 /// The JSON block between `---` lines right after the H1.
@@ -203,13 +206,16 @@ fn on_event(w: &mut Walk, event: Event<'_>, span: Span, body: &mut Body) {
             push_text(w, &t);
         }
         Event::Text(t) => push_text(w, &t),
-        Event::Html(t) | Event::InlineHtml(t) => {
-            html_links(&t, span.start, &mut body.html_links);
-            body.html.push(Html { text: t.to_string(), span });
-        }
+        Event::Html(t) => on_html(&t, span, true, body),
+        Event::InlineHtml(t) => on_html(&t, span, false, body),
         Event::SoftBreak | Event::HardBreak => push_text(w, " "),
         _ => {}
     }
+}
+
+fn on_html(text: &str, span: Span, block: bool, body: &mut Body) {
+    html_links(text, span.start, &mut body.html_links);
+    body.html.push(Html { text: text.to_string(), span, block });
 }
 
 /// `<a href="…">` anchors in raw HTML (comments excepted), URL spans only.

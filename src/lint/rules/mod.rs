@@ -31,6 +31,7 @@ pub mod no_clouds;
 pub mod noncanonical_attribute_case;
 pub mod noncanonical_cloud_case;
 pub mod placeholder_link;
+pub mod placeholder_read_as_html;
 pub mod public_host_in_sovereign_cloud;
 pub mod recommended_heading_format;
 pub mod retired_cloud;
