@@ -20,7 +20,8 @@ anywhere in the article.
 
 Not reported: HTML elements (`<br>`, `<b>`, `<table>`...), elements the
 article also closes (the portal's own components, such as
-`<insight>…</insight>`), comments and portal markers (`<!--$Name-->`), and
+`<insight>…</insight>`), comments and portal markers (`<!--$Name-->`), a
+`<properties>` header below the title (missing-properties reports it), and
 anything in code spans or code blocks.
 
 ## Why
