@@ -96,8 +96,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Apply safe mechanical fixes in place (attribute and cloud name case,
-    /// locales in docs links, http to https for known hosts), then report
-    /// what is left.
+    /// locales in docs links, http to https for known hosts, repeated
+    /// attributes and ids, escaping placeholders read as HTML; see
+    /// docs/checking.md), then report what is left.
     #[arg(long)]
     pub fix: bool,
     /// Report only findings not recorded in this baseline file.
