@@ -223,7 +223,7 @@ fn knowledge_base_without_book_toml_or_articles_folder_reads_root() {
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr, "checked 2 articles: 0 errors, 0 warnings\n");
     let kb = Kb::fixture("flat");
-    kb.write("sub/three.md", "# no header\n");
+    kb.write("sub/three.md", "# no header\n\nSome text.\n");
     let run = kb.run(["check", "--format", "json"]);
     let d: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(d["path"], "sub/three.md");

@@ -57,6 +57,7 @@ rule_fixtures! {
     unsupported_table => "unsupported-table",
     unsupported_docs_extension => "unsupported-docs-extension",
     placeholder_read_as_html => "placeholder-read-as-html",
+    empty_article => "empty-article",
     locale_in_docs_link => "locale-in-docs-link",
     review_link => "review-link",
     short_link => "short-link",

@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unsupported_table::UnsupportedTable,
     &unsupported_docs_extension::UnsupportedDocsExtension,
     &placeholder_read_as_html::PlaceholderReadAsHtml,
+    &empty_article::EmptyArticle,
     // KB2xx: links.
     &locale_in_docs_link::LocaleInDocsLink,
     &review_link::ReviewLink,

@@ -77,7 +77,7 @@ impl Rule for EmptySection {
 }
 
 /// Only whitespace and HTML comments.
-fn is_blank(mut s: &str) -> bool {
+pub(crate) fn is_blank(mut s: &str) -> bool {
     loop {
         s = s.trim_start();
         match s.strip_prefix("<!--") {

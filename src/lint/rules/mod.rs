@@ -7,6 +7,7 @@ pub mod duplicate_article_id;
 pub mod duplicate_attribute;
 pub mod duplicate_support_topic_id;
 pub mod embedded_json_schema;
+pub mod empty_article;
 pub mod empty_required_attribute;
 pub mod empty_section;
 pub mod formatting_in_issue_description;
