@@ -37,15 +37,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     check::report(&checked, &args.common)?;
     let skipped = skipped(&checked, args.common.deny_warnings);
     if !skipped.is_empty() && !args.skip_invalid {
-        for s in &skipped {
-            for r in s.reasons.iter().filter(|r| r.code == "build") {
-                eprintln!("error: {}: {}", s.path, r.message);
-            }
-        }
-        eprintln!(
-            "error: {} file(s) have errors; nothing was written (fix them, or pass --skip-invalid to publish the rest)",
-            skipped.len()
-        );
+        refuse(&skipped);
         return Ok(ExitStatus::Failure);
     }
     let published: Vec<&Article> = checked
@@ -71,6 +63,20 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     std::mem::forget(input);
     std::mem::forget(checked);
     Ok(ExitStatus::Success)
+}
+
+/// Says why nothing is published: the build's own reasons (the findings
+/// were printed already), then the count.
+fn refuse(skipped: &[Skipped]) {
+    for s in skipped {
+        for r in s.reasons.iter().filter(|r| r.code == "build") {
+            eprintln!("error: {}: {}", s.path, r.message);
+        }
+    }
+    eprintln!(
+        "error: {} file(s) have errors; nothing was written (fix them, or pass --skip-invalid to publish the rest)",
+        skipped.len()
+    );
 }
 
 /// The input key of this build: the files read, and every option that
