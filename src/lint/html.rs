@@ -241,6 +241,27 @@ mod tests {
     }
 
     #[test]
+    fn any_text_gives_tags_on_character_boundaries() {
+        // A fixed pseudo-random walk over the characters the scanner cares about.
+        let alphabet = ['<', '>', '/', '!', '-', '?', '[', '"', '\'', ' ', 'a', 'Z', '1', 'é', '\n', '='];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let text: String = (0..24)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for t in tags(&text) {
+                assert!(text.get(t.span.clone()).is_some_and(|s| s.starts_with('<') && s.ends_with('>')), "{text:?}");
+                assert!(!t.name.is_empty() && t.name.starts_with(|c: char| c.is_ascii_alphabetic()), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn leaves_out_what_is_not_a_whole_tag() {
         assert!(tags("1 < 2 and <3> and <-x>").is_empty());
         assert!(tags("<div class=\"cut").is_empty());
