@@ -57,6 +57,25 @@ fn event_stream_announces_a_reload_after_a_save() {
 }
 
 #[test]
+fn a_save_updates_the_findings_of_articles_that_link_to_it() {
+    let s = serve_sample();
+    let tokens = s.article("microsoft.databricks/personal-access-tokens.md");
+    edit(&s.article(SECRETS), |t| {
+        t.replace("Store credentials", "See [tokens](personal-access-tokens.md). Store credentials")
+    });
+    s.wait_for(SECRETS_PAGE, "the new link", |b| {
+        b.contains("personal-access-tokens.html") && !b.contains("kbc-overlay\"")
+    });
+    // The target leaves mooncake, where the linking article is published.
+    let all = "cloudEnvironments=\"public, fairfax, mooncake, usnat, ussec\"";
+    edit(&tokens, |t| t.replace(all, "cloudEnvironments=\"public, fairfax, usnat, ussec\""));
+    let page = s.wait_for(SECRETS_PAGE, "the linking article's overlay", |b| b.contains("id=\"kbc-overlay\""));
+    assert!(page.contains("KB208"), "{page}");
+    edit(&tokens, |t| t.replace("cloudEnvironments=\"public, fairfax, usnat, ussec\"", all));
+    s.wait_for(SECRETS_PAGE, "the overlay to clear", |b| !b.contains("id=\"kbc-overlay\"") && b.contains("kbc-live"));
+}
+
+#[test]
 fn serves_rule_docs_linked_from_the_overlay() {
     let s = serve_sample();
     let (status, body) = s.get("/__kbc/rules/KB016");

@@ -50,6 +50,13 @@ pub trait Rule: Sync + Send {
 
     fn check_article(&self, _article: &Article, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
+    /// Whether `check_article` looks at other articles (a link's target, its
+    /// clouds): then editing one article can change another's findings, and
+    /// `kbc serve` runs the rule over every article after each save.
+    fn reads_other_articles(&self) -> bool {
+        false
+    }
+
     fn check_corpus(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 

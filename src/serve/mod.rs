@@ -96,9 +96,12 @@ fn snapshot(preview: &Preview, generation: u64) -> Snapshot {
 fn report(preview: &Preview, done: Option<&Rebuilt>, started: Instant) {
     let shown: Vec<Diagnostic> = match done {
         None => preview.diagnostics.clone(),
-        Some(Rebuilt::Articles(paths)) => {
-            preview.diagnostics.iter().filter(|d| paths.contains(&d.path)).cloned().collect()
-        }
+        Some(Rebuilt::Articles { saved, affected }) => preview
+            .diagnostics
+            .iter()
+            .filter(|d| saved.contains(&d.path) || affected.contains(&d.path))
+            .cloned()
+            .collect(),
         Some(_) => Vec::new(),
     };
     let files: Files<'_> = preview.files();
@@ -109,7 +112,10 @@ fn report(preview: &Preview, done: Option<&Rebuilt>, started: Instant) {
     let _ = format::write(Format::Human, &mut out, &shown, &files, &options);
     let what = match done {
         None => "built".to_string(),
-        Some(Rebuilt::Articles(paths)) => format!("rebuilt {}", paths.join(", ")),
+        Some(Rebuilt::Articles { saved, affected }) if affected.is_empty() => format!("rebuilt {}", saved.join(", ")),
+        Some(Rebuilt::Articles { saved, affected }) => {
+            format!("rebuilt {} (findings changed in {})", saved.join(", "), affected.join(", "))
+        }
         Some(_) => "rebuilt everything".to_string(),
     };
     let summary = Summary::new(preview.corpus.len(), &preview.diagnostics).line();

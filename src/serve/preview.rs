@@ -51,8 +51,9 @@ pub(crate) struct Preview {
 
 /// What a rebuild did.
 pub(crate) enum Rebuilt {
-    /// These articles (paths) were rebuilt alone.
-    Articles(Vec<String>),
+    /// These articles (paths) were rebuilt alone; `affected` are others
+    /// whose findings changed with them (a link to a saved article).
+    Articles { saved: Vec<String>, affected: Vec<String> },
     /// Everything was reloaded.
     Everything,
     /// Nothing kbc reads changed.
@@ -124,6 +125,7 @@ impl Preview {
         let t = std::time::Instant::now();
         self.corpus = Corpus::new(articles);
         self.lint_articles(&indices);
+        let affected = self.relint_readers(&indices);
         let linted = t.elapsed();
         self.finish_lint();
         let finished = t.elapsed();
@@ -137,7 +139,7 @@ impl Preview {
                 ms(t.elapsed() - finished)
             );
         }
-        Ok(Rebuilt::Articles(paths))
+        Ok(Rebuilt::Articles { saved: paths, affected })
     }
 
     /// The relative paths of known articles that were modified, or `None`
@@ -171,13 +173,40 @@ impl Preview {
     /// findings (which `own` already holds).
     fn lint_articles(&mut self, indices: &[usize]) {
         let rules = self.rules();
+        for (path, diags) in self.run_article_rules(&rules, indices) {
+            self.own.entry(path).or_default().extend(diags);
+        }
+    }
+
+    /// After a save, the rules that look at other articles (a link's target
+    /// and its clouds) again over every article not saved, since the saved
+    /// ones may be what those findings are about. Returns the paths whose
+    /// findings changed.
+    fn relint_readers(&mut self, saved: &[usize]) -> Vec<String> {
+        let rules: Vec<_> = self.rules().into_iter().filter(|r| r.reads_other_articles()).collect();
+        let codes: Vec<&str> = rules.iter().map(|r| r.meta().code).collect();
+        let others: Vec<usize> = (0..self.corpus.len()).filter(|i| !saved.contains(i)).collect();
+        let mut affected = Vec::new();
+        for (path, fresh) in self.run_article_rules(&rules, &others) {
+            let own = self.own.entry(path.clone()).or_default();
+            let before: Vec<Diagnostic> = own.iter().filter(|d| codes.contains(&d.code)).cloned().collect();
+            if before != fresh {
+                own.retain(|d| !codes.contains(&d.code));
+                own.extend(fresh);
+                affected.push(path);
+            }
+        }
+        affected
+    }
+
+    fn run_article_rules(&self, rules: &[&'static dyn Rule], indices: &[usize]) -> Vec<(String, Vec<Diagnostic>)> {
         let cx = Context { corpus: &self.corpus, config: &self.config };
-        let found: Vec<(String, Vec<Diagnostic>)> = indices
+        indices
             .par_iter()
             .map(|&i| {
                 let a = &self.corpus.articles[i];
                 let mut out = Vec::new();
-                for rule in &rules {
+                for rule in rules {
                     rule.check_article(a, &cx, &mut out);
                 }
                 for d in out.iter_mut().filter(|d| d.path.is_empty()) {
@@ -185,10 +214,7 @@ impl Preview {
                 }
                 (a.path().to_string(), out)
             })
-            .collect();
-        for (path, diags) in found {
-            self.own.entry(path).or_default().extend(diags);
-        }
+            .collect()
     }
 
     /// Corpus rules, then levels and order, over every finding.

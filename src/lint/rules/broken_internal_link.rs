@@ -47,6 +47,10 @@ impl Rule for BrokenInternalLink {
         &META
     }
 
+    fn reads_other_articles(&self) -> bool {
+        true
+    }
+
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for link in article.body.all_links() {
             let u = Url::parse(&link.url);

@@ -44,6 +44,10 @@ impl Rule for CrossCloudLink {
         &META
     }
 
+    fn reads_other_articles(&self) -> bool {
+        true
+    }
+
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let clouds = article.effective_clouds();
         for link in article.body.all_links() {
