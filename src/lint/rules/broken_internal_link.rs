@@ -47,6 +47,7 @@ impl Rule for BrokenInternalLink {
         &META
     }
 
+    /// Whether a link's target exists is a question about other articles.
     fn reads_other_articles(&self) -> bool {
         true
     }

@@ -44,6 +44,7 @@ impl Rule for CrossCloudLink {
         &META
     }
 
+    /// The target's clouds are the other article's.
     fn reads_other_articles(&self) -> bool {
         true
     }

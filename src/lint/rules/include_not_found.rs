@@ -47,6 +47,11 @@ impl Rule for IncludeNotFound {
         &META
     }
 
+    /// Nested includes are read from other articles when they are articles.
+    fn reads_other_articles(&self) -> bool {
+        true
+    }
+
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let resolver = include::resolver(cx);
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
