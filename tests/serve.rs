@@ -75,6 +75,83 @@ fn a_save_updates_the_findings_of_articles_that_link_to_it() {
     s.wait_for(SECRETS_PAGE, "the overlay to clear", |b| !b.contains("id=\"kbc-overlay\"") && b.contains("kbc-live"));
 }
 
+/// `(path, code, line, column, message)` of every finding, sorted.
+type Findings = Vec<(String, String, u64, u64, String)>;
+
+/// What `kbc check --format json` finds in the served knowledge base now.
+fn checked(root: &std::path::Path) -> Findings {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["check", "--format", "json", "--quiet"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let mut all: Findings = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| d[k].as_str().unwrap().to_string();
+            (s("path"), s("code"), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap(), s("message"))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// What the preview shows now (`/__kbc/diagnostics.json`).
+fn previewed(body: &str) -> Findings {
+    let by_path: std::collections::BTreeMap<String, Vec<serde_json::Value>> = serde_json::from_str(body).unwrap();
+    let mut all: Findings = by_path
+        .into_iter()
+        .flat_map(|(path, items)| {
+            items.into_iter().map(move |d| {
+                let s = |k: &str| d[k].as_str().unwrap().to_string();
+                (path.clone(), s("code"), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap(), s("message"))
+            })
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// Waits until the preview shows exactly what `kbc check` finds now.
+fn settles_on_what_check_finds(s: &common_serve::Served, step: &str) -> Findings {
+    let expected = checked(s.root());
+    let start = std::time::Instant::now();
+    loop {
+        let shown = previewed(&s.get("/__kbc/diagnostics.json").1);
+        if shown == expected {
+            return expected;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "after {step}: preview {shown:#?}\ncheck {expected:#?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn after_each_save_the_preview_finds_what_check_finds() {
+    let s = serve_sample();
+    let tokens = s.article("microsoft.databricks/personal-access-tokens.md");
+    let access = s.article("microsoft.databricks/workspace-access-control.md");
+    let all = "cloudEnvironments=\"public, fairfax, mooncake, usnat, ussec\"";
+    edit(&s.article(SECRETS), |t| {
+        t.replace("Store credentials", "See [t](personal-access-tokens.md). Store credentials")
+    });
+    settles_on_what_check_finds(&s, "a new link");
+    edit(&access, |t| t.replace("Review these settings first.", "Also [s](secret-scopes.md) and [gone](missing.md)."));
+    settles_on_what_check_finds(&s, "a broken link");
+    edit(&tokens, |t| t.replace(all, "cloudEnvironments=\"Public, fairfax\""));
+    let found = settles_on_what_check_finds(&s, "the link target leaving three clouds");
+    assert!(found.iter().any(|f| f.1 == "KB208"), "the edits make a cross-cloud link: {found:?}");
+    edit(&access, |t| t.replace("selfHelpType=\"generic\"", "selfHelpType=\"genric\""));
+    settles_on_what_check_finds(&s, "a typo");
+    edit(&s.article(SECRETS), |t| t.replace(all, "cloudEnvironments=\"public\""));
+    settles_on_what_check_finds(&s, "the linking article leaving four clouds");
+}
+
 #[test]
 fn serves_rule_docs_linked_from_the_overlay() {
     let s = serve_sample();

@@ -89,6 +89,11 @@ impl Served {
         self.dir.path().join("articles").join(rel)
     }
 
+    /// The knowledge base's root folder.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// A plain HTTP/1.0 GET: (status, body).
     pub fn get(&self, path: &str) -> (u16, String) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
