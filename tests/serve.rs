@@ -153,6 +153,35 @@ fn after_each_save_the_preview_finds_what_check_finds() {
 }
 
 #[test]
+fn every_page_is_the_one_kbc_build_writes_plus_the_live_reload_script() {
+    let s = serve_sample();
+    let out = s.root().join("built");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["build", "--quiet", "-o"])
+        .arg(&out)
+        .current_dir(s.root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let site = out.join("site");
+    let pages: Vec<_> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().strip_prefix(&site).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    assert!(pages.len() > 20, "{pages:?}");
+    for page in pages {
+        let built = std::fs::read_to_string(site.join(&page)).unwrap();
+        let (status, served) = s.get(&format!("/{page}"));
+        assert_eq!(status, 200, "{page}");
+        let start = served.find("<link rel=\"stylesheet\" href=\"/__kbc/live.css\">").expect("the live-reload block");
+        let end = served.find("<script src=\"/__kbc/live.js\"></script>\n").unwrap() + 39;
+        assert_eq!(format!("{}{}", &served[..start], &served[end..]), built, "{page}");
+    }
+}
+
+#[test]
 fn serves_rule_docs_linked_from_the_overlay() {
     let s = serve_sample();
     let (status, body) = s.get("/__kbc/rules/KB016");
