@@ -107,6 +107,10 @@ pub struct CheckArgs {
     /// Record every current finding in FILE (for later --baseline) and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Print how many findings each rule has, most first, instead of the
+    /// findings (a table, or JSON Lines with --format json).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Args)]

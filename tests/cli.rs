@@ -238,6 +238,24 @@ fn human_output_matches_snapshot() {
 }
 
 #[test]
+fn statistics_count_findings_by_rule_in_a_table_or_json() {
+    let kb = Kb::fixture("several-problems");
+    let run = kb.run(["check", "--statistics"]);
+    run.code(1);
+    insta::assert_snapshot!("statistics_several_problems", run.stdout);
+    let json = kb.run(["check", "--statistics", "--format", "json"]);
+    json.code(1);
+    let counted: u64 =
+        json.stdout.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["count"].as_u64().unwrap()).sum();
+    let findings = kb.run(["check", "--format", "json"]).stdout.lines().count() as u64;
+    assert_eq!(counted, findings);
+    assert_eq!(json.summary(), run.summary());
+    let sarif = kb.run(["check", "--statistics", "--format", "sarif"]);
+    sarif.code(2);
+    assert!(sarif.stderr.contains("use --format human or --format json"), "{}", sarif.stderr);
+}
+
+#[test]
 fn human_output_points_at_every_file_sharing_an_article_id() {
     let kb = Kb::fixture("clean");
     kb.write("articles/twin.md", article("3c1b9d52-7f0e-4a8b-9c61-2d4e8f0a1b23", ""));

@@ -95,6 +95,9 @@ pub fn lint_read(read: Read, progress: bool) -> Checked {
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
+    if args.statistics && matches!(args.common.format, Format::Github | Format::Sarif) {
+        bail!("--statistics prints counts as a table or as JSON: use --format human or --format json");
+    }
     let mut checked = load_with(&args.common.root, !args.common.quiet)?;
     if args.fix {
         checked = fix(checked, &args.common)?;
@@ -113,7 +116,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         eprintln!("warning: no articles (.md files) found in {}", checked.config.source_dir().display());
     }
     let status = status(&checked.diagnostics, args.common.deny_warnings);
-    crate::ignore_broken_pipe(report(&checked, &args.common))?;
+    match args.statistics {
+        true => crate::ignore_broken_pipe(statistics(&checked, &args.common))?,
+        false => crate::ignore_broken_pipe(report(&checked, &args.common))?,
+    }
     // The process ends next: freeing every article one by one cost 6% of a check.
     std::mem::forget(checked);
     Ok(status)
@@ -147,6 +153,30 @@ pub fn apply_baseline(checked: &mut Checked, file: Option<&Path>, quiet: bool) -
             );
         }
     }
+    Ok(())
+}
+
+/// Prints how many findings each rule has, then the summary (on stdout for
+/// the table, on stderr with JSON, as [`report`] does).
+fn statistics(checked: &Checked, common: &CommonArgs) -> Result<()> {
+    let counts = crate::diagnostic::stats::count(&checked.diagnostics);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let line = checked.summary().line();
+    match common.format {
+        Format::Json => {
+            crate::diagnostic::stats::write_json(&mut out, &counts)?;
+            if !common.quiet {
+                eprintln!("{line}");
+            }
+        }
+        _ => {
+            crate::diagnostic::stats::write_human(&mut out, &counts)?;
+            if !common.quiet {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    out.flush()?;
     Ok(())
 }
 

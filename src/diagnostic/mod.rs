@@ -2,6 +2,7 @@
 //! in [`format`]; line and column are computed only there, from byte spans.
 
 pub mod format;
+pub mod stats;
 pub mod store;
 
 use crate::source::Span;
