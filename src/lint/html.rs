@@ -16,47 +16,91 @@ pub(crate) struct Tag<'a> {
 /// attribute value does not end a tag; a tag whose `>` is not in `html`
 /// (one cut by a line break inside an HTML block) is left out.
 pub(crate) fn tags(html: &str) -> Vec<Tag<'_>> {
-    let bytes = html.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) {
-        let rest = &html[lt..];
-        if let Some(skip) = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">")]
-            .iter()
-            .find(|(open, _)| rest.starts_with(open))
-            .map(|(open, close)| rest[open.len()..].find(close).map_or(rest.len(), |e| open.len() + e + close.len()))
-        {
-            i = lt + skip;
-            continue;
-        }
-        let closing = rest.starts_with("</");
-        let name_at = lt + if closing { 2 } else { 1 };
-        let name_len = html[name_at..].bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-').count();
-        if name_len == 0 || !bytes[name_at].is_ascii_alphabetic() {
-            i = lt + 1;
-            continue;
-        }
-        let Some(end) = tag_end(bytes, name_at + name_len) else { break };
-        out.push(Tag { name: &html[name_at..name_at + name_len], closing, span: lt..end });
-        i = end;
-    }
+    Scanner::default().scan(html, |span| {
+        let inner = &html[span.start + 1..];
+        let closing = inner.starts_with('/');
+        let name = inner.trim_start_matches('/');
+        let len = name.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-').count();
+        out.push(Tag { name: &name[..len], closing, span });
+    });
     out
 }
 
-/// The offset just past the `>` that ends a tag whose attributes start at
-/// `from`, skipping quoted values.
-fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return Some(i + 1),
-            _ => {}
+/// Constructs whose text is not markup, with what ends them.
+const SKIPPED: [(&str, &str); 4] = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">")];
+
+/// Where a scan of raw HTML has left off, carried from one piece of text to
+/// the next: an HTML block reaches the renderer a line at a time, and a tag
+/// or a comment may span lines.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scanner {
+    at: At,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum At {
+    #[default]
+    Text,
+    /// In a comment, declaration, processing instruction or CDATA, which
+    /// this ends.
+    Skipped(&'static str),
+    /// Inside a tag, maybe in a value quoted with this quote.
+    Tag(Option<u8>),
+}
+
+impl Scanner {
+    /// Whether the text scanned so far ends inside a tag.
+    pub(crate) fn in_tag(&self) -> bool {
+        matches!(self.at, At::Tag(_))
+    }
+
+    /// Scans `text` on from where the last scan left off, calling `tag` with
+    /// the span (in `text`) of each tag that starts and ends in it.
+    pub(crate) fn scan(&mut self, text: &str, mut tag: impl FnMut(Span)) {
+        let bytes = text.as_bytes();
+        let mut start = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.at {
+                At::Skipped(close) => match text[i..].find(close) {
+                    Some(e) => (i, self.at) = (i + e + close.len(), At::Text),
+                    None => i = bytes.len(),
+                },
+                At::Tag(quote) => {
+                    let b = bytes[i];
+                    match (quote, b) {
+                        (Some(q), _) if b == q => self.at = At::Tag(None),
+                        (None, b'"' | b'\'') => self.at = At::Tag(Some(b)),
+                        (None, b'>') => {
+                            self.at = At::Text;
+                            if let Some(s) = start.take() {
+                                tag(s..i + 1);
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                At::Text => {
+                    let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| i + p) else { break };
+                    let rest = &text[lt..];
+                    if let Some((open, close)) = SKIPPED.iter().find(|(open, _)| rest.starts_with(open)) {
+                        (i, self.at) = (lt + open.len(), At::Skipped(close));
+                    } else if rest
+                        .strip_prefix("</")
+                        .unwrap_or(&rest[1..])
+                        .starts_with(|c: char| c.is_ascii_alphabetic())
+                    {
+                        (start, self.at) = (Some(lt), At::Tag(None));
+                        i = lt + 1;
+                    } else {
+                        i = lt + 1;
+                    }
+                }
+            }
         }
     }
-    None
 }
 
 /// Whether `name` (any case) is an HTML element: the WHATWG list, the
@@ -259,6 +303,18 @@ mod tests {
                 assert!(!t.name.is_empty() && t.name.starts_with(|c: char| c.is_ascii_alphabetic()), "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_scan_carries_comments_tags_and_quotes_from_one_piece_to_the_next() {
+        let mut s = Scanner::default();
+        s.scan("<!-- <a href=\"x -->text <b class='a>b'", |_| {});
+        assert!(s.in_tag());
+        s.scan(">", |_| {});
+        assert!(!s.in_tag());
+        s.scan("<!-- open", |_| {});
+        s.scan("<a> -->1 < 2 and a <", |_| {});
+        assert!(!s.in_tag());
     }
 
     #[test]

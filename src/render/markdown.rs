@@ -5,6 +5,7 @@
 //! untrusted input.
 
 use super::clouds::Rewrites;
+use crate::lint::html::Scanner;
 use crate::parse::outline::Spanned;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use regex::Regex;
@@ -59,7 +60,7 @@ fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) 
     let mut in_h1 = false;
     let mut h1_done = false;
     let mut ids = HashSet::new();
-    let mut block = TagState::default();
+    let mut block = Scanner::default();
     for (i, (event, _)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !h1_done => in_h1 = true,
@@ -82,11 +83,11 @@ fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) 
             })),
             // An HTML block arrives a line at a time, and a tag may span lines.
             Event::Html(t) => out.push(Event::Html(markers(t, &mut block))),
-            Event::InlineHtml(t) => out.push(Event::InlineHtml(markers(t, &mut TagState::default()))),
+            Event::InlineHtml(t) => out.push(Event::InlineHtml(markers(t, &mut Scanner::default()))),
             e => out.push(e.clone()),
         }
         if !matches!(event, Event::Html(_)) {
-            block = TagState::default();
+            block = Scanner::default();
         }
     }
     out
@@ -134,23 +135,23 @@ static MARKER: LazyLock<Regex> =
 /// other comments are left for the sanitiser to drop. Inside a tag (a
 /// placeholder as a link's `href`) markup cannot go, so there the markers
 /// are dropped and the placeholder's text stays.
-fn markers<'a>(html: &CowStr<'a>, tag: &mut TagState) -> CowStr<'a> {
+fn markers<'a>(html: &CowStr<'a>, tag: &mut Scanner) -> CowStr<'a> {
     if !html.contains("<!--") || !MARKER.is_match(html) {
-        tag.scan(html);
+        tag.scan(html, |_| {});
         return html.clone();
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut last = 0;
     for c in MARKER.captures_iter(html) {
         let m = c.get(0).expect("group 0 is the match");
-        tag.scan(&html[last..m.start()]);
+        tag.scan(&html[last..m.start()], |_| {});
         out.push_str(&html[last..m.start()]);
         if !tag.in_tag() {
             out.push_str(&marker_html(&c[2], !c[1].is_empty()));
         }
         last = m.end();
     }
-    tag.scan(&html[last..]);
+    tag.scan(&html[last..], |_| {});
     out.push_str(&html[last..]);
     CowStr::from(out)
 }
@@ -161,54 +162,6 @@ fn marker_html(name: &str, closing: bool) -> String {
         ("issueDescription", true) => "</div>".to_string(),
         (_, true) => "</span>".to_string(),
         (name, false) => format!("<span class=\"kbc-placeholder\" title=\"{}\">", &name[1..]),
-    }
-}
-
-/// Where raw HTML scanned so far has left off: in text, in a comment, or
-/// inside a tag (and then maybe in a quoted attribute value).
-#[derive(Default)]
-struct TagState {
-    tag: bool,
-    quote: Option<u8>,
-    comment: bool,
-}
-
-impl TagState {
-    fn in_tag(&self) -> bool {
-        self.tag
-    }
-
-    fn scan(&mut self, text: &str) {
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if self.comment {
-                if bytes[i..].starts_with(b"-->") {
-                    self.comment = false;
-                    i += 2;
-                }
-            } else if let Some(q) = self.quote {
-                if b == q {
-                    self.quote = None;
-                }
-            } else if self.tag {
-                match b {
-                    b'"' | b'\'' => self.quote = Some(b),
-                    b'>' => self.tag = false,
-                    _ => {}
-                }
-            } else if b == b'<' {
-                let rest = &bytes[i + 1..];
-                if rest.starts_with(b"!--") {
-                    self.comment = true;
-                    i += 3;
-                } else if rest.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/') {
-                    self.tag = true;
-                }
-            }
-            i += 1;
-        }
     }
 }
 
@@ -262,17 +215,6 @@ mod tests {
         assert!(!out.contains("span class=\"kbc-placeholder\" title=\"Link\""), "{out}");
         assert!(out.contains(">go</a>"), "{out}");
         assert!(out.contains("<span class=\"kbc-placeholder\" title=\"Name\">n</span>"), "{out}");
-    }
-
-    #[test]
-    fn comments_and_quotes_do_not_fool_the_tag_scanner() {
-        let mut t = TagState::default();
-        t.scan("<!-- <a href=\"x -->text <b class='a>b'");
-        assert!(t.in_tag());
-        t.scan(">");
-        assert!(!t.in_tag());
-        t.scan("1 < 2 and a <");
-        assert!(!t.in_tag());
     }
 
     #[test]
