@@ -65,19 +65,15 @@ impl Rule for EmptyArticle {
             return;
         }
         let text = article.text();
-        let (span, blank) = match body.h1() {
+        let (span, blank, msg) = match body.h1() {
             Some(h1) => {
                 let line = text[h1.span.clone()].trim_end().len();
                 let blank = is_blank(&text[body.start..h1.span.start]) && is_blank(&text[h1.span.end..]);
-                (h1.span.start..h1.span.start + line, blank)
+                (h1.span.start..h1.span.start + line, blank, "the article shows nothing but its title")
             }
-            None => (article.props.open_tag_span(), is_blank(&text[body.start..])),
+            None => (article.props.open_tag_span(), is_blank(&text[body.start..]), "the article has no content"),
         };
         if blank {
-            let msg = match body.h1() {
-                Some(_) => "the article shows nothing but its title",
-                None => "the article has no content",
-            };
             out.push(
                 Diagnostic::new(&META, span, msg).with_help("write the content under the title, or remove the article"),
             );

@@ -64,20 +64,17 @@ impl Rule for PlaceholderReadAsHtml {
         if html.is_empty() {
             return;
         }
-        let closed: HashSet<String> = html
-            .iter()
-            .flat_map(|h| html::tags(&h.text))
-            .filter(|t| t.closing)
-            .map(|t| t.name.to_lowercase())
-            .collect();
-        for h in html {
-            for tag in html::tags(&h.text) {
+        let tags: Vec<(&Html, Vec<Tag<'_>>)> = html.iter().map(|h| (h, html::tags(&h.text))).collect();
+        let closed: HashSet<String> =
+            tags.iter().flat_map(|(_, t)| t).filter(|t| t.closing).map(|t| t.name.to_lowercase()).collect();
+        for (h, tags) in &tags {
+            for tag in tags {
                 // A `<properties>` header below the title is missing-properties' finding.
                 let header = tag.name.eq_ignore_ascii_case("properties");
                 if tag.closing || header || html::is_element(tag.name) || closed.contains(&tag.name.to_lowercase()) {
                     continue;
                 }
-                if let Some(d) = finding(article.text(), h, &tag) {
+                if let Some(d) = finding(article.text(), h, tag) {
                     out.push(d);
                 }
             }
@@ -88,8 +85,10 @@ impl Rule for PlaceholderReadAsHtml {
 fn finding(text: &str, h: &Html, tag: &Tag<'_>) -> Option<Diagnostic> {
     let written = &h.text[tag.span.clone()];
     // The event's text may lack a container's prefix (`> `, indentation), so
-    // the tag is looked up in the source rather than placed by offset.
-    let start = h.span.start + text.get(h.span.clone())?.find(written)?;
+    // the tag is looked up in the source, at or after its offset in the event
+    // (prefixes only push it further on).
+    let from = h.span.start + tag.span.start;
+    let start = from + text.get(from..h.span.end)?.find(written)?;
     let span = start..start + written.len();
     let one_line = written.split_whitespace().collect::<Vec<_>>().join(" ");
     let shown = match one_line.len() > 60 {
@@ -121,6 +120,11 @@ mod tests {
         // A line that opens with a comment is an HTML block: Markdown autolinks
         // are not made there, and the browser takes them for tags.
         assert_eq!(found("<!--$A-->a<!--/$A--> <https://x.test/>\n"), ["<https://x.test/>"]);
+        // Twice in one line of HTML: two findings, each at its own place.
+        let text = article("", "<div><Name> or <Name></div>\n");
+        let starts: Vec<usize> = check("placeholder-read-as-html", &text).iter().map(|d| d.span.start).collect();
+        assert_eq!(starts.len(), 2);
+        assert_ne!(starts[0], starts[1]);
     }
 
     #[test]
