@@ -76,7 +76,7 @@ pub(crate) fn content_hash(text: &str) -> String {
 /// What index pages, lists and the bundle index need of a published
 /// article, kept after its full entry has been serialized (so the whole
 /// corpus's text is not held twice).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
     pub article_id: String,
     pub path: String,

@@ -257,8 +257,7 @@ impl Preview {
             }
             if let Some(k) = k {
                 let new = self.render_page(k)?;
-                // Entry has no PartialEq; its Debug text covers every field.
-                lists |= format!("{:?}", new.0) != format!("{:?}", self.pages[k].0);
+                lists |= new.0 != self.pages[k].0;
                 search |= new.1 != self.pages[k].1;
                 self.pages[k] = new;
             }
