@@ -156,10 +156,8 @@ impl Staging {
     ) -> Result<()> {
         self.produce(rel);
         let path = self.path(rel);
-        if let Some(parent) = path.parent() {
-            crate::fs::create_dir_all(parent)?;
-        }
-        let file = std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let file = with_parent(&path, || std::fs::File::create(&path))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
         fill(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
         out.flush().with_context(|| format!("cannot write {}", path.display()))?;
@@ -336,7 +334,7 @@ impl Drop for Staging {
 /// Runs a file operation, creating the parent folders and retrying only
 /// when it fails for want of them: one system call per file in the usual
 /// case, where most files share folders already made.
-pub(crate) fn with_parent(path: &Path, op: impl Fn() -> std::io::Result<()>) -> std::io::Result<()> {
+pub(crate) fn with_parent<T>(path: &Path, op: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
     match op() {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(path.parent().unwrap_or(path))?;
