@@ -20,6 +20,9 @@ pub struct SourceFile {
     /// Built on first use: only files with findings need lines, and building
     /// the index for every file cost a tenth of `kbc check`.
     line_index: OnceLock<LineIndex>,
+    /// The text's BLAKE3 hash, made once: the build's input key and each
+    /// page's key both need it.
+    hash: OnceLock<blake3::Hash>,
 }
 
 /// Why a file's bytes could not be read as text.
@@ -89,7 +92,12 @@ impl SourceFile {
     }
 
     pub fn new(rel_path: String, text: String, bom: bool) -> SourceFile {
-        SourceFile { rel_path, text, bom, line_index: OnceLock::new() }
+        SourceFile { rel_path, text, bom, line_index: OnceLock::new(), hash: OnceLock::new() }
+    }
+
+    /// The BLAKE3 hash of the text, computed once on first call.
+    pub fn hash(&self) -> &blake3::Hash {
+        self.hash.get_or_init(|| blake3::hash(self.text.as_bytes()))
     }
 
     /// Line starts of the text, computed once on first call.

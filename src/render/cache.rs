@@ -86,11 +86,14 @@ pub fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]
     for (name, value) in settings {
         field(&mut h, name, value);
     }
-    let hashes: Vec<blake3::Hash> = found.sources.par_iter().map(|s| blake3::hash(s.text.as_bytes())).collect();
-    for (s, hash) in found.sources.iter().zip(&hashes) {
+    // In parallel here; each source keeps its hash for its page key.
+    found.sources.par_iter().for_each(|s| {
+        s.hash();
+    });
+    for s in &found.sources {
         field(&mut h, "source", s.rel_path.as_bytes());
         field(&mut h, "bom", &[u8::from(s.bom)]);
-        h.update(hash.as_bytes());
+        h.update(s.hash().as_bytes());
     }
     for s in &found.undecodable {
         field(&mut h, "undecodable", s.rel_path.as_bytes());
@@ -143,8 +146,8 @@ fn shared(config: &Config) -> Result<blake3::Hasher> {
 }
 
 /// The key of one article page, from the pages' shared key, the page's URL
-/// and the article's text as read and with includes expanded.
-pub(crate) fn page_key(pages: &blake3::Hash, url: &str, text: &str, expanded: Option<&str>) -> String {
+/// and the article's text as read (its hash) and with includes expanded.
+pub(crate) fn page_key(pages: &blake3::Hash, url: &str, text: &blake3::Hash, expanded: Option<&str>) -> String {
     let mut h = blake3::Hasher::new();
     h.update(pages.as_bytes());
     field(&mut h, "url", url.as_bytes());

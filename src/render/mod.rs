@@ -257,7 +257,7 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     let resolver = Resolver { root: &ctx.input.config.root, corpus: ctx.input.corpus };
     let expanded = includes::expand(&resolver, a);
     let url = &ctx.plan.urls[i];
-    let page_key = cache::page_key(&ctx.pages_key, url, a.text(), expanded.as_deref());
+    let page_key = cache::page_key(&ctx.pages_key, url, a.source.hash(), expanded.as_deref());
     let unchanged = ctx.previous.pages.get(url) == Some(&page_key);
     if let Some(m) = memo.filter(|m| unchanged && m.page_key == page_key && keep_pages(ctx, url, m)) {
         return Ok(m);
