@@ -161,23 +161,23 @@ pub fn apply_baseline(checked: &mut Checked, file: Option<&Path>, quiet: bool) -
 fn statistics(checked: &Checked, common: &CommonArgs) -> Result<()> {
     let counts = crate::diagnostic::stats::count(&checked.diagnostics);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let line = checked.summary().line();
     match common.format {
-        Format::Json => {
-            crate::diagnostic::stats::write_json(&mut out, &counts)?;
-            if !common.quiet {
-                eprintln!("{line}");
-            }
-        }
-        _ => {
-            crate::diagnostic::stats::write_human(&mut out, &counts)?;
-            if !common.quiet {
-                writeln!(out, "{line}")?;
-            }
-        }
+        Format::Json => crate::diagnostic::stats::write_json(&mut out, &counts)?,
+        _ => crate::diagnostic::stats::write_human(&mut out, &counts)?,
     }
+    write_summary(&mut out, &checked.summary().line(), common)?;
     out.flush()?;
     Ok(())
+}
+
+/// The summary line, unless `--quiet`: on stdout after human output, on
+/// stderr otherwise, so that stdout stays machine-readable.
+fn write_summary(out: &mut impl Write, line: &str, common: &CommonArgs) -> std::io::Result<()> {
+    match (common.quiet, common.format) {
+        (true, _) => Ok(()),
+        (false, Format::Human) => writeln!(out, "{line}"),
+        (false, _) => writeln!(std::io::stderr(), "{line}"),
+    }
 }
 
 /// Prints diagnostics in the chosen format, then the summary (on stdout for
@@ -209,12 +209,7 @@ pub fn write_report(
     if common.format == Format::Github {
         format::github::write_step_summary(diagnostics, &line)?;
     }
-    if !common.quiet {
-        match common.format {
-            Format::Human => writeln!(out, "{line}")?,
-            _ => eprintln!("{line}"),
-        }
-    }
+    write_summary(&mut out, &line, common)?;
     out.flush()?;
     Ok(())
 }
