@@ -11,7 +11,7 @@ pub struct RuleCount {
     pub code: &'static str,
     pub name: &'static str,
     #[serde(rename = "severity")]
-    pub level: &'static str,
+    pub level: Level,
     pub count: usize,
 }
 
@@ -22,11 +22,9 @@ pub fn count(diags: &[Diagnostic]) -> Vec<RuleCount> {
     for d in diags {
         *by_rule.entry((d.code, d.name, d.level)).or_default() += 1;
     }
-    let mut counts: Vec<RuleCount> = by_rule
-        .into_iter()
-        .map(|((code, name, level), count)| RuleCount { code, name, level: level.as_str(), count })
-        .collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)).then(a.level.cmp(b.level)));
+    let mut counts: Vec<RuleCount> =
+        by_rule.into_iter().map(|((code, name, level), count)| RuleCount { code, name, level, count }).collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)).then(a.level.as_str().cmp(b.level.as_str())));
     counts
 }
 
@@ -35,7 +33,7 @@ pub fn write_human(out: &mut impl Write, counts: &[RuleCount]) -> std::io::Resul
     let width = counts.iter().map(|c| c.count.to_string().len()).max().unwrap_or(1);
     let name_width = counts.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in counts {
-        writeln!(out, "{:>width$}  {}  {:<name_width$}  {}", c.count, c.code, c.name, c.level)?;
+        writeln!(out, "{:>width$}  {}  {:<name_width$}  {}", c.count, c.code, c.name, c.level.as_str())?;
     }
     Ok(())
 }

@@ -6,7 +6,6 @@
 use super::Files;
 use crate::diagnostic::{Diagnostic, Level};
 use anyhow::Context as _;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Writes one annotation per diagnostic, errors before warnings (each group in
@@ -67,15 +66,13 @@ fn escape_property(s: &str) -> String {
 /// A Markdown summary: the summary line, then one row per rule, most severe
 /// first.
 pub fn step_summary(diags: &[Diagnostic], summary_line: &str) -> String {
-    let mut counts: BTreeMap<(std::cmp::Reverse<Level>, &str, &str), usize> = BTreeMap::new();
-    for d in diags {
-        *counts.entry((std::cmp::Reverse(d.level), d.code, d.name)).or_default() += 1;
-    }
+    let mut counts = crate::diagnostic::stats::count(diags);
+    counts.sort_by_key(|c| (std::cmp::Reverse(c.level), c.code, c.name));
     let mut s = format!("## kbc check\n\n{summary_line}\n\n");
     if !counts.is_empty() {
         s.push_str("| Code | Rule | Severity | Count |\n|---|---|---|---:|\n");
-        for ((level, code, name), n) in counts {
-            let _ = writeln!(s, "| {code} | `{name}` | {} | {n} |", level.0.as_str());
+        for c in counts {
+            let _ = writeln!(s, "| {} | `{}` | {} | {} |", c.code, c.name, c.level.as_str(), c.count);
         }
         s.push('\n');
     }
