@@ -62,29 +62,30 @@ pub trait Rule: Sync + Send {
 
 /// Runs every enabled rule over the corpus. Output is not yet leveled or sorted.
 pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
-    let rules: Vec<&dyn Rule> = registry::RULES.iter().copied().filter(|r| levels.may_fire(r.meta().code)).collect();
-    let mut diags: Vec<Diagnostic> = cx
-        .corpus
-        .articles
-        .par_iter()
-        .flat_map_iter(|article| {
-            let mut out = Vec::new();
-            for rule in &rules {
-                let before = out.len();
-                rule.check_article(article, cx, &mut out);
-                for d in &mut out[before..] {
-                    if d.path.is_empty() {
-                        d.path.clone_from(&article.source.rel_path);
-                    }
-                }
-            }
-            out
-        })
-        .collect();
+    let rules = enabled(levels);
+    let mut diags: Vec<Diagnostic> =
+        cx.corpus.articles.par_iter().flat_map_iter(|article| check_article(&rules, article, cx)).collect();
     for rule in &rules {
         rule.check_corpus(cx, &mut diags);
     }
     diags
+}
+
+/// The rules `levels` lets fire, in code order.
+pub fn enabled(levels: &Levels) -> Vec<&'static dyn Rule> {
+    registry::RULES.iter().copied().filter(|r| levels.may_fire(r.meta().code)).collect()
+}
+
+/// The article checks of `rules` over one article, every finding with a path.
+pub fn check_article(rules: &[&'static dyn Rule], article: &Article, cx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in rules {
+        rule.check_article(article, cx, &mut out);
+    }
+    for d in out.iter_mut().filter(|d| d.path.is_empty()) {
+        d.path.clone_from(&article.source.rel_path);
+    }
+    out
 }
 
 /// [`finish`] after applying the articles' inline suppressions.

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
 use crate::include::Resolver;
-use crate::lint::{self, Context, Levels, Rule, registry};
+use crate::lint::{self, Context, Levels, Rule};
 use crate::parse::outline;
 use crate::render::bundle::Entry;
 use crate::render::clouds::Rewrites;
@@ -166,7 +166,7 @@ impl Preview {
     }
 
     fn rules(&self) -> Vec<&'static dyn Rule> {
-        registry::RULES.iter().copied().filter(|r| self.levels.may_fire(r.meta().code)).collect()
+        lint::enabled(&self.levels)
     }
 
     /// Runs the article rules over the given articles, after their parser
@@ -205,14 +205,7 @@ impl Preview {
             .par_iter()
             .map(|&i| {
                 let a = &self.corpus.articles[i];
-                let mut out = Vec::new();
-                for rule in rules {
-                    rule.check_article(a, &cx, &mut out);
-                }
-                for d in out.iter_mut().filter(|d| d.path.is_empty()) {
-                    d.path = a.path().to_string();
-                }
-                (a.path().to_string(), out)
+                (a.path().to_string(), lint::check_article(rules, a, &cx))
             })
             .collect()
     }
