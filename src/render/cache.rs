@@ -19,7 +19,7 @@
 //!
 //! Correct first: any input a key misses would be a stale output, so keys
 //! err on the side of rebuilding (a rebuilt kbc binary, even with the same
-//! version, invalidates them). `tests/build_cache.rs` proves incremental
+//! version, invalidates them). `tests/it/build_cache.rs` proves incremental
 //! output equal to a clean build's, byte for byte, after each kind of change.
 
 use super::report::BuildReport;

@@ -1,0 +1,96 @@
+//! `kbc check` over a real knowledge base, through the library (no subprocess).
+//! Runs only when `KBC_CORPUS` names one (CI: `../shared/corpus`); prints a
+//! note and passes otherwise.
+
+use kbc::commands::check::load;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Option<PathBuf> {
+    match std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            eprintln!("note: KBC_CORPUS is not set; skipping the corpus test");
+            None
+        }
+    }
+}
+
+/// Every `.md` under `dir` outside hidden folders, as a path relative to `root`
+/// with forward slashes: the set kbc must account for.
+fn markdown_files(root: &Path, dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("md")))
+        .map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+#[test]
+fn checks_the_whole_corpus_without_losing_a_file() {
+    let Some(root) = corpus() else { return };
+    let start = std::time::Instant::now();
+    let checked = load(&root).expect("the corpus loads");
+    let elapsed = start.elapsed();
+    let expected = markdown_files(&root, &checked.config.source_dir());
+    assert!(expected.len() > 10_000, "only {} articles under {}", expected.len(), root.display());
+
+    let parsed: BTreeSet<String> = checked.corpus.articles.iter().map(|a| a.path().to_string()).collect();
+    let diagnosed: BTreeSet<String> =
+        checked.diagnostics.iter().filter(|d| d.code.starts_with("KB9")).map(|d| d.path.clone()).collect();
+    let seen: BTreeSet<String> = parsed.union(&diagnosed).cloned().collect();
+    let missing: Vec<_> = expected.difference(&seen).take(5).collect();
+    assert!(missing.is_empty(), "files neither parsed nor diagnosed: {missing:?}");
+    assert_eq!(parsed.len(), checked.corpus.articles.len(), "a file was parsed twice");
+    let strays: Vec<_> = seen.difference(&expected).take(5).collect();
+    assert!(strays.is_empty(), "diagnostics for files that are not articles: {strays:?}");
+
+    crate::common::positions::assert_within_files(&checked);
+    renders_simple_findings_as_annotate_snippets_does(&checked);
+    eprintln!("corpus: {} in {:.2?} ({} diagnostics)", checked.summary().line(), elapsed, checked.diagnostics.len());
+}
+
+/// The human format's fast path gives annotate-snippets' very bytes for
+/// every finding of the corpus it takes.
+fn renders_simple_findings_as_annotate_snippets_does(checked: &kbc::commands::check::Checked) {
+    use kbc::diagnostic::format::human;
+    let files = checked.files();
+    let renderer = annotate_snippets::Renderer::plain();
+    let mut taken = 0;
+    for d in &checked.diagnostics {
+        if let Some(fast) = human::simple(d, &files) {
+            assert_eq!(fast, human::render(&renderer, d, &files), "{}: {}", d.path, d.message);
+            taken += 1;
+        }
+    }
+    assert!(taken * 2 > checked.diagnostics.len(), "the fast path took only {taken}");
+}
+
+/// The corpus built (the main site and fairfax's, whose link rewriting
+/// changes pages): every relative link that does not resolve was written so
+/// by an author (it occurs in some article's source), never made by kbc.
+#[test]
+fn builds_the_corpus_without_making_a_broken_link() {
+    let Some(root) = corpus() else { return };
+    let out = tempfile::Builder::new().prefix("corpus-out-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .args(["build", "--quiet", "--skip-invalid", "--cloud", "fairfax", "--format", "json", "-o"])
+        .arg(out.path())
+        .arg(&root)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "kbc build failed on the corpus");
+    let sources: Vec<String> = markdown_files(&root, &root.join("articles"))
+        .iter()
+        .map(|rel| String::from_utf8_lossy(&std::fs::read(root.join(rel)).unwrap()).into_owned())
+        .collect();
+    for site in [out.path().join("site"), out.path().join("clouds/fairfax/site")] {
+        let broken = crate::common::links::unresolved(&site);
+        let made: Vec<_> = broken.iter().filter(|(_, url)| !sources.iter().any(|s| s.contains(url.as_str()))).collect();
+        assert!(made.is_empty(), "{}: links kbc made that do not resolve: {made:#?}", site.display());
+        eprintln!("{}: {} unresolved link(s), all as written by authors", site.display(), broken.len());
+    }
+}

@@ -1,0 +1,21 @@
+//! kbc's integration tests, in one binary so that a change relinks once
+//! (ripgrep and mdBook do the same). Each module is one area; see tests/README.md.
+
+mod common;
+mod common_serve;
+
+mod browser;
+mod build;
+mod build_cache;
+mod cli;
+mod completions;
+mod content;
+mod content_rules;
+mod corpus;
+mod diff;
+mod r#match;
+mod new;
+mod parse;
+mod robustness;
+mod rules;
+mod serve;
