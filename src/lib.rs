@@ -56,9 +56,11 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
             // The reader went away (`kbc rules | head`): nothing left to say.
             return ExitStatus::Success;
         }
-        eprintln!("error: {e}");
+        // Errors name paths, which may hold control characters.
+        let escape = |m: String| diagnostic::format::escape_controls(&m).into_owned();
+        eprintln!("error: {}", escape(e.to_string()));
         for cause in e.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            eprintln!("  caused by: {}", escape(cause.to_string()));
         }
         ExitStatus::Error
     })

@@ -70,7 +70,8 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
 fn refuse(skipped: &[Skipped]) {
     for s in skipped {
         for r in s.reasons.iter().filter(|r| r.code == "build") {
-            eprintln!("error: {}: {}", s.path, r.message);
+            let escape = crate::diagnostic::format::escape_controls;
+            eprintln!("error: {}: {}", escape(&s.path), escape(&r.message));
         }
     }
     eprintln!(

@@ -85,7 +85,9 @@ fn load(out: &Path, cloud: &str) -> Result<Articles> {
     diff::load_articles(&path)
 }
 
+/// Paths, ids and titles come from the bundles, hence escaped.
 fn write_human(out: &mut impl Write, diffs: &[CloudDiff]) -> Result<()> {
+    let esc = crate::diagnostic::format::escape_controls;
     for d in diffs {
         if d.is_empty() {
             writeln!(out, "{}: no changes ({} articles)", d.cloud, d.unchanged)?;
@@ -94,14 +96,14 @@ fn write_human(out: &mut impl Write, diffs: &[CloudDiff]) -> Result<()> {
         let (a, r, c) = (d.added.len(), d.removed.len(), d.changed.len());
         writeln!(out, "{}: {a} added, {r} removed, {c} changed, {} unchanged", d.cloud, d.unchanged)?;
         for e in &d.added {
-            writeln!(out, "  + {}  {}  \"{}\"", e.path, e.article_id, e.title)?;
+            writeln!(out, "  + {}  {}  \"{}\"", esc(&e.path), esc(&e.article_id), esc(&e.title))?;
         }
         for e in &d.removed {
-            writeln!(out, "  - {}  {}  \"{}\"", e.path, e.article_id, e.title)?;
+            writeln!(out, "  - {}  {}  \"{}\"", esc(&e.path), esc(&e.article_id), esc(&e.title))?;
         }
         for ch in &d.changed {
             let fields = if ch.fields.is_empty() { "contentHash only".to_string() } else { ch.fields.join(", ") };
-            writeln!(out, "  ~ {}  {}  changed: {fields}", ch.entry.path, ch.entry.article_id)?;
+            writeln!(out, "  ~ {}  {}  changed: {fields}", esc(&ch.entry.path), esc(&ch.entry.article_id))?;
         }
     }
     Ok(())

@@ -91,21 +91,24 @@ fn view(bundle: &Bundle, rank: usize, m: Match) -> MatchView {
     }
 }
 
+/// Titles, paths and signatures come from the bundle, hence escaped.
 fn write_human(out: &mut impl Write, views: &[MatchView], total: usize) -> Result<()> {
+    let esc = crate::diagnostic::format::escape_controls;
     if views.is_empty() {
         writeln!(out, "no article matches (searched {total} articles)")?;
         return Ok(());
     }
     for v in views {
-        writeln!(out, "{}. {}  (score {:.2})", v.rank, v.title, v.score)?;
-        writeln!(out, "   {}  [{}]", v.path, v.clouds.join(", "))?;
+        writeln!(out, "{}. {}  (score {:.2})", v.rank, esc(&v.title), v.score)?;
+        writeln!(out, "   {}  [{}]", esc(&v.path), esc(&v.clouds.join(", ")))?;
         if let Some(sig) = &v.exact_signature {
             writeln!(out, "   why: the error message matches this article's problem signature")?;
-            writeln!(out, "        \"{}\"", shorten(sig, 110))?;
+            writeln!(out, "        \"{}\"", esc(&shorten(sig, 110)))?;
         }
         let words: Vec<String> = v.terms.iter().map(|t| format!("{} ({})", t.terms.join(", "), t.field)).collect();
         if !words.is_empty() {
-            writeln!(out, "   {}: {}", if v.exact_signature.is_some() { "also" } else { "why" }, words.join("; "))?;
+            let why = if v.exact_signature.is_some() { "also" } else { "why" };
+            writeln!(out, "   {why}: {}", esc(&words.join("; ")))?;
         }
     }
     Ok(())

@@ -110,11 +110,12 @@ fn report(preview: &Preview, done: Option<&Rebuilt>, started: Instant) {
         Options { color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(), ..Options::default() };
     let mut out = stdout.lock();
     let _ = format::write(Format::Human, &mut out, &shown, &files, &options);
+    let list = |paths: &[String]| format::escape_controls(&paths.join(", ")).into_owned();
     let what = match done {
         None => "built".to_string(),
-        Some(Rebuilt::Articles { saved, affected }) if affected.is_empty() => format!("rebuilt {}", saved.join(", ")),
+        Some(Rebuilt::Articles { saved, affected }) if affected.is_empty() => format!("rebuilt {}", list(saved)),
         Some(Rebuilt::Articles { saved, affected }) => {
-            format!("rebuilt {} (findings changed in {})", saved.join(", "), affected.join(", "))
+            format!("rebuilt {} (findings changed in {})", list(saved), list(affected))
         }
         Some(_) => "rebuilt everything".to_string(),
     };

@@ -13,6 +13,7 @@ mod content;
 mod content_rules;
 mod corpus;
 mod diff;
+mod hygiene;
 mod r#match;
 mod new;
 mod parse;

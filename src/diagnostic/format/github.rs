@@ -3,7 +3,7 @@
 //! When `GITHUB_STEP_SUMMARY` names a file, a Markdown table of counts per rule
 //! is appended to it.
 
-use super::Files;
+use super::{Files, escape_controls};
 use crate::diagnostic::{Diagnostic, Level};
 use anyhow::Context as _;
 use std::fmt::Write as _;
@@ -31,7 +31,7 @@ pub fn annotation(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> String {
     let kind = if d.level == Level::Error { "error" } else { "warning" };
     format!(
         "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&format!("{prefix}{}", d.path)),
+        escape_property(&escape_controls(&format!("{prefix}{}", d.path))),
         p.line,
         p.column,
         p.end_line,
@@ -42,23 +42,27 @@ pub fn annotation(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> String {
 }
 
 /// The message, then the help and each related location on lines of their own
-/// (an annotation has a single location).
+/// (an annotation has a single location). Only these line breaks are left for
+/// [`escape_data`] to encode: the parts' own control characters are escaped.
 fn message(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> String {
-    let mut message = d.message.clone();
+    let mut message = escape_controls(&d.message).into_owned();
     if let Some(help) = &d.help {
-        let _ = write!(message, "\nhelp: {help}");
+        let _ = write!(message, "\nhelp: {}", escape_controls(help));
     }
     for l in &d.labels {
         let p = files.position(&l.path, &l.span);
-        let _ = write!(message, "\n{}: {prefix}{}:{}:{}", l.message, l.path, p.line, p.column);
+        let path = escape_controls(&l.path);
+        let _ = write!(message, "\n{}: {prefix}{path}:{}:{}", escape_controls(&l.message), p.line, p.column);
     }
     message
 }
 
+/// GitHub's escaping of a command's data (its message).
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
+/// GitHub's escaping of a command's property values (`file=`, `title=`).
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

@@ -1,7 +1,8 @@
 //! rustc-style output via annotate-snippets: `error[KB012]: …`, `--> path:l:c`,
-//! the source line with a caret, `= help: …`.
+//! the source line with a caret, `= help: …`. Paths, messages and source
+//! lines go through the shared control-character escaping.
 
-use super::Files;
+use super::{Files, escape_controls, escape_source};
 use crate::diagnostic::{Diagnostic, Level as KbLevel};
 use crate::source::{SourceFile, Span};
 use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
@@ -44,22 +45,26 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
     {
         ex.mask();
     }
-    let mut group: Group<'_> = level.primary_title(&d.message).id(d.code).element(location(
-        &d.path,
+    let (message, path) = (escape_controls(&d.message), escape_controls(&d.path));
+    let mut group: Group<'_> = level.primary_title(message.as_ref()).id(d.code).element(location(
+        &path,
         primary.as_ref(),
         AnnotationKind::Primary,
         "",
     ));
-    let label_excerpts: Vec<(&str, Option<Excerpt>, &str)> = d
+    let label_excerpts: Vec<_> = d
         .labels
         .iter()
-        .map(|l| (l.path.as_str(), files.get(&l.path).map(|f| excerpt(f, &l.span)), l.message.as_str()))
+        .map(|l| {
+            (escape_controls(&l.path), files.get(&l.path).map(|f| excerpt(f, &l.span)), escape_controls(&l.message))
+        })
         .collect();
     for (path, ex, msg) in &label_excerpts {
         group = group.element(location(path, ex.as_ref(), AnnotationKind::Context, msg));
     }
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help));
+    let help = d.help.as_deref().map(escape_controls);
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
     }
     group = group.element(Level::NOTE.message(note(d)));
     renderer.render(&[group])
@@ -99,8 +104,8 @@ pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     let level = if d.level == KbLevel::Error { "error" } else { "warning" };
     let pad = " ".repeat(line.to_string().len());
     let mut out = String::with_capacity(256 + d.message.len() + source.len());
-    let _ = writeln!(out, "{level}[{}]: {}", d.code, d.message);
-    let _ = writeln!(out, "{pad}--> {}:{line}:{col}", d.path);
+    let _ = writeln!(out, "{level}[{}]: {}", d.code, escape_controls(&d.message));
+    let _ = writeln!(out, "{pad}--> {}:{line}:{col}", escape_controls(&d.path));
     let _ = writeln!(out, "{pad} |");
     // Tabs show as four spaces, as annotate-snippets writes them.
     let columns = |s: &str| s.bytes().map(|b| if b == b'\t' { 4 } else { 1 }).sum::<usize>();
@@ -109,7 +114,7 @@ pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     let _ = writeln!(out, "{pad} | {}{}", " ".repeat(before), "^".repeat(under));
     let _ = writeln!(out, "{pad} |");
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let _ = writeln!(out, "{pad} = help: {}", escape_controls(help));
     }
     let _ = write!(out, "{pad} = note: {}", note(d));
     Some(out)
@@ -150,7 +155,18 @@ fn excerpt(f: &SourceFile, span: &Span) -> Excerpt {
     let end = f.lines().line_span(&f.text, last).end.max(span.end.min(f.text.len()));
     let text = f.text[start..end].replace('\r', " ");
     let rel = span.start.min(end) - start..span.end.min(end).max(span.start.min(end)) - start;
-    Excerpt { text, line_start: first, span: rel }
+    Excerpt { text, line_start: first, span: rel }.escaped()
+}
+
+impl Excerpt {
+    /// Control characters in the lines made visible, the span moved with
+    /// the text (an escape is longer than the character it stands for).
+    fn escaped(self) -> Excerpt {
+        let moved = |at: usize| escape_source(&self.text[..at]).len();
+        let span = moved(self.span.start)..moved(self.span.end);
+        let text = escape_source(&self.text).into_owned();
+        Excerpt { text, span, ..self }
+    }
 }
 
 fn snippet<'a>(

@@ -2,10 +2,15 @@
 //! severity, path, line, column, endLine, endColumn (1-based, end exclusive),
 //! message, help (null when none), related (other locations, possibly in
 //! other files).
+//!
+//! Paths and messages go through [`escape_controls`] like in every format: a
+//! consumer that prints a field raw (`jq -r`) must not print a control
+//! character from a file name.
 
-use super::Files;
+use super::{Files, escape_controls};
 use crate::diagnostic::Diagnostic;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -13,25 +18,25 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     name: &'a str,
     severity: &'a str,
-    path: &'a str,
+    path: Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
     related: Vec<JsonRelated<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JsonRelated<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    message: &'a str,
+    message: Cow<'a, str>,
 }
 
 pub fn write(out: &mut dyn std::io::Write, diags: &[Diagnostic], files: &Files<'_>) -> std::io::Result<()> {
@@ -43,12 +48,12 @@ pub fn write(out: &mut dyn std::io::Write, diags: &[Diagnostic], files: &Files<'
             .map(|l| {
                 let lp = files.position(&l.path, &l.span);
                 JsonRelated {
-                    path: &l.path,
+                    path: escape_controls(&l.path),
                     line: lp.line,
                     column: lp.column,
                     end_line: lp.end_line,
                     end_column: lp.end_column,
-                    message: &l.message,
+                    message: escape_controls(&l.message),
                 }
             })
             .collect();
@@ -56,13 +61,13 @@ pub fn write(out: &mut dyn std::io::Write, diags: &[Diagnostic], files: &Files<'
             code: d.code,
             name: d.name,
             severity: d.level.as_str(),
-            path: &d.path,
+            path: escape_controls(&d.path),
             line: p.line,
             column: p.column,
             end_line: p.end_line,
             end_column: p.end_column,
-            message: &d.message,
-            help: d.help.as_deref(),
+            message: escape_controls(&d.message),
+            help: d.help.as_deref().map(escape_controls),
             related,
         };
         serde_json::to_writer(&mut *out, &j)?;

@@ -1,6 +1,8 @@
 //! Output formats for diagnostics, one file each. They share [`Files`] (to turn
-//! byte spans into lines and columns) and [`Position`].
+//! byte spans into lines and columns), [`Position`], and [`escape_controls`],
+//! which every format applies to paths and messages.
 
+mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -8,6 +10,8 @@ pub mod sarif;
 
 use super::Diagnostic;
 use crate::source::{SourceFile, Span};
+pub use escape::escape_controls;
+pub(crate) use escape::escape_source;
 use std::collections::HashMap;
 
 /// The formats `--format` accepts.

@@ -7,7 +7,7 @@
 //! metadata for the alert page, and `partialFingerprints` so an alert is
 //! tracked across runs instead of being reopened when lines shift.
 
-use super::Files;
+use super::{Files, escape_controls};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{RuleMeta, registry};
 use serde_json::{Value, json};
@@ -79,14 +79,14 @@ fn result(d: &Diagnostic, files: &Files<'_>, prefix: &str, fingerprints: &mut Fi
         .map(|(i, l)| {
             let mut loc = location(prefix, &l.path, &l.span, files);
             loc["id"] = json!(i);
-            loc["message"] = json!({ "text": l.message });
+            loc["message"] = json!({ "text": escape_controls(&l.message) });
             loc
         })
         .collect();
-    let mut message = d.message.clone();
+    let mut message = escape_controls(&d.message).into_owned();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape_controls(help));
     }
     let mut r = json!({
         "ruleId": d.code,
@@ -120,7 +120,9 @@ fn location(prefix: &str, path: &str, span: &crate::source::Span, files: &Files<
 }
 
 /// A relative path as a URI reference: characters outside the URI grammar
-/// (spaces, `%`, `#`, `?`, non-ASCII) are percent-encoded; `/` stays.
+/// (spaces, `%`, `#`, `?`, control characters, non-ASCII) are
+/// percent-encoded; `/` stays. This is the path's escaping: it stays exact,
+/// so code scanning finds the file, and no control character is left raw.
 fn uri(path: &str) -> String {
     let mut s = String::with_capacity(path.len());
     for b in path.bytes() {

@@ -11,14 +11,33 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A real-looking credential (key, token, password, private key) in an article",
     docs: r#"## What it checks
 Credentials anywhere in the article, code blocks and header included: Azure
-storage account keys (`AccountKey=`), passwords in connection strings, SAS
-token signatures (`sig=`), AAD client secrets in token requests, Databricks
-personal access tokens (`dapi…`), GitHub, AWS, Slack and Google tokens,
-private key blocks, and JSON Web Tokens. Placeholders are fine: bracketed or
-variable-like values (`[PASSWORD]`, `<client-secret>`, `{key}`, `$secret$`),
-filler (`xxx`, `***`), descriptive words (`yourpassword`), and simple
-example passwords without mixed character classes. The message masks the
-value; it never repeats it.
+storage account keys (`AccountKey=`), shared access keys of Service Bus,
+Event Hubs and IoT Hub connection strings (`SharedAccessKey=`), passwords in
+connection strings, SAS token signatures (`sig=`, URL-encoded or not), AAD
+client secrets in token requests, Databricks personal access tokens
+(`dapi…`), GitHub, AWS, Slack and Google tokens, private key blocks, and
+JSON Web Tokens. The message masks the value; it never repeats it.
+
+Placeholders are fine. Whether a value is one is decided on the whole
+value, percent escapes decoded, never on a part of it (a random key spells
+`key` or starts with `%2B` as often as chance says):
+
+- enclosed in template delimiters: `[PASSWORD]`, `<client-secret>`,
+  `{key}`, `{{token}}`, `${KEY}`, `$(key)`, `%KEY%`, `$secret$`,
+  `#{Key}#`, `__KEY__`, or a variable: `$key`, `$env:KEY`, `@key`;
+- filler: `xxxx`, `0000`, `****`, `AKIAXXXXXXXXXXXXXXXX` (at least half of
+  the value in runs of one character);
+- cut short: `...`, `ab12...`;
+- words only: `YOUR_KEY_HERE`, `yourStorageAccountKey`, `Password123`;
+- a value vendors publish as an example (AWS's `AKIAIOSFODNN7EXAMPLE`, the
+  storage emulator's account key, jwt.io's token);
+- for passwords and client secrets, a value without at least three of
+  lowercase, uppercase, digits and symbols (`changeit`).
+
+Tokens with a fixed random format (`dapi…`, `ghp_…`, `AKIA…`, `xoxb-…`,
+`AIza…`, JWTs) are placeholders only as filler or published examples. A
+private key header is reported unless its block, up to `-----END`, holds a
+placeholder or nothing.
 
 ## Why
 Articles are published to the world. A real key in a sample command is a
@@ -45,7 +64,7 @@ fixed.
 
 ## Configuration
 `secret-in-content = "deny"` (default). Use
-`<!-- kbc-disable-next-line secret-in-content -->` for a documented,
+`<!-- kbc-disable-next-line secret-in-content -->` for another documented,
 intentionally public test value.
 "#,
 };
