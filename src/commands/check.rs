@@ -113,7 +113,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     apply_baseline(&mut checked, args.baseline.as_deref(), args.common.quiet)?;
     if checked.summary().articles == 0 && checked.diagnostics.is_empty() && !args.common.quiet {
         // Most likely the wrong folder: say so rather than pass silently.
-        eprintln!("warning: no articles (.md files) found in {}", checked.config.source_dir().display());
+        let folder = checked.config.source_dir().display().to_string();
+        eprintln!("warning: no articles (.md files) found in {}", crate::diagnostic::format::escape_controls(&folder));
     }
     let status = status(&checked.diagnostics, args.common.deny_warnings);
     match args.statistics {

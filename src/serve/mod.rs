@@ -4,6 +4,7 @@
 //! pages, with each article's diagnostics shown over the page
 //! ([`overlay`]) and printed in the terminal.
 
+mod http;
 mod overlay;
 mod preview;
 mod server;
@@ -15,7 +16,7 @@ use crate::article::vocab::Cloud;
 use crate::cli::ServeArgs;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Summary};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use preview::{Preview, Rebuilt};
 use state::{Shared, Snapshot};
 use std::io::{IsTerminal, Write};
@@ -48,7 +49,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitStatus> {
         match preview.update(&batch) {
             Ok(Rebuilt::Nothing) => continue,
             Ok(done) => report(&preview, Some(&done), started),
-            Err(e) => eprintln!("error: rebuild failed: {e:#}"),
+            Err(e) => eprintln!("error: rebuild failed: {}", format::escape_controls(&format!("{e:#}"))),
         }
         generation += 1;
         shared.publish(snapshot(&preview, generation));
@@ -56,24 +57,22 @@ pub fn run(args: &ServeArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn bind(args: &ServeArgs) -> Result<tiny_http::Server> {
+fn bind(args: &ServeArgs) -> Result<http::Listener> {
     let ip: IpAddr = args.bind.parse().with_context(|| format!("--bind {} is not an IP address", args.bind))?;
+    let addr = SocketAddr::new(ip, args.port);
     if !ip.is_loopback() {
         eprintln!(
             "warning: serving on {ip}, reachable from other machines; the preview has no authentication \
              (the default is 127.0.0.1)"
         );
     }
-    match tiny_http::Server::http(SocketAddr::new(ip, args.port)) {
-        Ok(s) => Ok(s),
-        Err(e) => bail!("cannot listen on {ip}:{}: {e} (try another --port)", args.port),
-    }
+    // SocketAddr's Display writes an IPv6 address in brackets: [::1]:3000.
+    http::Listener::bind(addr).with_context(|| format!("cannot listen on {addr} (try another --port)"))
 }
 
-fn announce(server: &tiny_http::Server, args: &ServeArgs, cloud: Option<Cloud>) {
-    let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
+fn announce(listener: &http::Listener, args: &ServeArgs, cloud: Option<Cloud>) {
     let what = cloud.map(|c| format!(" ({c} cloud)")).unwrap_or_default();
-    println!("Serving {}{what} at http://{}:{port}/ (Ctrl-C to stop)", args.root.display(), args.bind);
+    println!("Serving {}{what} at http://{}/ (Ctrl-C to stop)", args.root.display(), listener.local_addr());
     let _ = std::io::stdout().flush();
 }
 

@@ -1,40 +1,47 @@
-//! The HTTP side of `kbc serve` (tiny_http): static files from the preview
-//! folder with the overlay injected into HTML, the live-reload event stream
-//! (server-sent events), and the rule docs the overlay links to.
+//! What `kbc serve` answers (the transport and its limits are in
+//! [`super::http`]): static files from the preview folder with the overlay
+//! injected into HTML, the live-reload event stream (server-sent events),
+//! and the rule docs the overlay links to.
 
+use super::http::{Listener, Request};
 use super::overlay;
 use super::state::Shared;
 use std::io::Write;
+use std::net::TcpStream;
 use std::path::{Component, Path};
 use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
-use tiny_http::{Request, Server};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
 /// How often an idle event stream sends a comment, to notice closed pages.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
+/// Live-reload streams open at once (one per open page); more get 503.
+pub(crate) const MAX_STREAMS: usize = 32;
 
-/// Answers requests until the process ends, one thread per request (event
-/// streams stay open for as long as their page).
-pub(crate) fn serve(server: Server, shared: Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(request, &shared));
-    }
+/// Answers requests until the process ends.
+pub(crate) fn serve(listener: Listener, shared: Arc<Shared>) {
+    let (streams, adopted) = mpsc::channel();
+    let open = Arc::new(AtomicUsize::new(0));
+    let streams = Streams { tx: streams, open: open.clone() };
+    let broadcast_shared = shared.clone();
+    std::thread::spawn(move || broadcast(&broadcast_shared, &adopted, &open));
+    let streams = Arc::new(streams);
+    listener.serve(move |request| handle(request, &shared, &streams));
 }
 
-fn handle(request: Request, shared: &Shared) {
+fn handle(request: Request, shared: &Shared, streams: &Streams) {
     let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
     let result = match url.as_str() {
-        "/__kbc/live.js" => send(request, 200, "text/javascript; charset=utf-8", overlay::LIVE_JS.as_bytes()),
-        "/__kbc/live.css" => send(request, 200, "text/css; charset=utf-8", overlay::LIVE_CSS.as_bytes()),
-        "/__kbc/events" => events(request, shared),
+        "/__kbc/live.js" => request.respond(200, "text/javascript; charset=utf-8", overlay::LIVE_JS.as_bytes()),
+        "/__kbc/live.css" => request.respond(200, "text/css; charset=utf-8", overlay::LIVE_CSS.as_bytes()),
+        "/__kbc/events" => events(request, shared, streams),
         "/__kbc/diagnostics.json" => {
             let body = serde_json::to_vec(&shared.snapshot().items).unwrap_or_default();
-            send(request, 200, "application/json", &body)
+            request.respond(200, "application/json", &body)
         }
         u if u.starts_with("/__kbc/rules/") => match rule_page(&u["/__kbc/rules/".len()..]) {
-            Some(page) => send(request, 200, HTML, page.as_bytes()),
+            Some(page) => request.respond(200, HTML, page.as_bytes()),
             None => not_found(request, &url),
         },
         _ => static_file(request, shared, &url),
@@ -45,30 +52,8 @@ fn handle(request: Request, shared: &Shared) {
 
 const HTML: &str = "text/html; charset=utf-8";
 
-/// Writes a whole response and closes the connection. Written raw because
-/// tiny_http keeps connections alive and its worker pool can then leave a
-/// new connection waiting until an idle one times out (seen as page loads
-/// stalling for 20 s in Chromium); a dev server on loopback loses nothing
-/// by closing.
-fn send(request: Request, status: u16, content_type: &str, body: &[u8]) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        204 => "No Content",
-        _ => "Not Found",
-    };
-    let mut w = request.into_writer();
-    write!(
-        w,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    w.write_all(body)?;
-    w.flush()
-}
-
 fn not_found(request: Request, what: &str) -> std::io::Result<()> {
-    send(request, 404, "text/plain; charset=utf-8", format!("not found: {what}\n").as_bytes())
+    request.respond(404, "text/plain; charset=utf-8", format!("not found: {what}\n").as_bytes())
 }
 
 /// A file of the site; `/` and folders map to `index.html`. Paths that try
@@ -86,7 +71,7 @@ fn static_file(request: Request, shared: &Shared, url: &str) -> std::io::Result<
         // Browsers ask for a favicon on their own; a site without one should
         // not fill the console with 404s during preview.
         if rel == "favicon.ico" {
-            return send(request, 204, "image/x-icon", &[]);
+            return request.respond(204, "image/x-icon", &[]);
         }
         return not_found(request, url);
     };
@@ -96,7 +81,7 @@ fn static_file(request: Request, shared: &Shared, url: &str) -> std::io::Result<
     } else {
         bytes
     };
-    send(request, 200, kind, &body)
+    request.respond(200, kind, &body)
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -136,26 +121,68 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A server-sent event stream: `hello` with the current generation, then
-/// `reload` after every rebuild. Written raw so each event is flushed at once.
-fn events(request: Request, shared: &Shared) -> std::io::Result<()> {
-    let (tx, rx) = mpsc::channel();
-    shared.subscribe(tx);
-    let mut w = request.into_writer();
-    write!(
+/// The live-reload streams: handed to one thread ([`broadcast`]), so an
+/// open page holds a socket but no thread; `open` counts them (reserved
+/// before the hand-over, released when the broadcaster drops one).
+struct Streams {
+    tx: Sender<(TcpStream, u64)>,
+    open: Arc<AtomicUsize>,
+}
+
+/// A server-sent event stream: `hello` with the current generation here,
+/// then `reload` after every rebuild from [`broadcast`].
+fn events(request: Request, shared: &Shared, streams: &Streams) -> std::io::Result<()> {
+    if streams.open.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        streams.open.fetch_sub(1, Ordering::SeqCst);
+        return request.respond(503, "text/plain; charset=utf-8", b"too many live-reload connections\n");
+    }
+    let generation = shared.snapshot().generation;
+    let mut w = request.into_stream();
+    let hello = write!(
         w,
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n\
-         retry: 500\nevent: hello\ndata: {}\n\n",
-        shared.snapshot().generation
-    )?;
-    w.flush()?;
+         retry: 500\nevent: hello\ndata: {generation}\n\n"
+    )
+    .and_then(|()| w.flush())
+    .and_then(|()| w.set_write_timeout(Some(Duration::from_secs(2))));
+    let sent = hello.is_ok() && streams.tx.send((w, generation)).is_ok();
+    if !sent {
+        streams.open.fetch_sub(1, Ordering::SeqCst);
+    }
+    hello
+}
+
+/// Writes `reload` to every open stream after each rebuild, and a comment
+/// every [`KEEP_ALIVE`] so that streams of closed pages fail and are dropped.
+fn broadcast(shared: &Shared, adopted: &Receiver<(TcpStream, u64)>, open: &AtomicUsize) {
+    let (reloads, rebuilt) = mpsc::channel();
+    shared.subscribe(reloads);
+    let mut streams: Vec<TcpStream> = Vec::new();
+    let mut pinged = Instant::now();
     loop {
-        match rx.recv_timeout(KEEP_ALIVE) {
-            Ok(generation) => write!(w, "event: reload\ndata: {generation}\n\n")?,
-            Err(RecvTimeoutError::Timeout) => write!(w, ": keep-alive\n\n")?,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        let mut message = match rebuilt.recv_timeout(Duration::from_millis(200)) {
+            Ok(generation) => Some(format!("event: reload\ndata: {generation}\n\n")),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        for (mut stream, seen) in adopted.try_iter() {
+            // A rebuild between its hello and now: that page is stale.
+            let now = shared.snapshot().generation;
+            if now == seen || stream.write_all(format!("event: reload\ndata: {now}\n\n").as_bytes()).is_ok() {
+                streams.push(stream);
+            } else {
+                open.fetch_sub(1, Ordering::SeqCst);
+            }
         }
-        w.flush()?;
+        if message.is_none() && pinged.elapsed() >= KEEP_ALIVE {
+            message = Some(": keep-alive\n\n".to_string());
+            pinged = Instant::now();
+        }
+        if let Some(m) = message {
+            let kept = streams.len();
+            streams.retain_mut(|s| s.write_all(m.as_bytes()).and_then(|()| s.flush()).is_ok());
+            open.fetch_sub(kept - streams.len(), Ordering::SeqCst);
+        }
     }
 }
 

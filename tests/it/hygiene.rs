@@ -1,11 +1,22 @@
-//! Output hygiene: file names and article text carrying control characters
-//! (a newline followed by `::error …::`, a carriage return, ESC sequences,
-//! a bidirectional override, a literal `%0A`) come out escaped in every
-//! format, so they can neither start a GitHub workflow command nor reach the
-//! terminal raw.
+//! Output and server hygiene.
+//!
+//! Output: file names and article text carrying control characters (a
+//! newline followed by `::error …::`, a carriage return, ESC sequences, a
+//! bidirectional override, a literal `%0A`) come out escaped in every format,
+//! so they can neither start a GitHub workflow command nor reach the terminal
+//! raw.
+//!
+//! `kbc serve`, over real TCP: a request whose `Host` is not this server
+//! (DNS rebinding) gets 421 and nothing of the site; request heads are
+//! bounded; many connections do not make many threads; IPv6 addresses are
+//! printed in brackets.
 
 use crate::common::Kb;
+use crate::common_serve::{Served, edit, serve_sample, serve_sample_with};
 use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 /// File names (under `articles/`) an attacker can put in a pull request.
 const HOSTILE: &[&str] = &[
@@ -197,4 +208,163 @@ fn fatal_errors_escape_the_paths_they_name() {
     run.code(2);
     assert_clean("stderr", &run.stderr);
     assert!(run.stderr.contains("out\\n::error::x"), "{}", run.stderr);
+}
+
+#[test]
+fn diff_and_match_escape_titles_and_paths_from_bundles() {
+    let kb = Kb::fixture("clean");
+    kb.run(["build", "-q", "-o", "old"]).code(0);
+    let original = std::fs::read_to_string(kb.path("articles/databricks/passthrough-odbc-timeout.md")).unwrap();
+    let hostile = original
+        .replace("ODBC login times out", "ODBC \u{1b}[2J\u{1b}]0;x\u{7} login times out")
+        .replace("3c1b9d52-7f0e-4a8b-9c61-2d4e8f0a1b23", "4d2c0e63-8a1f-4b9c-8d72-3e5f9a1b2c34");
+    kb.write("articles/databricks/b\u{1b}[31mred\n::error::x.md", hostile);
+    kb.run(["build", "-q", "-o", "new"]).code(0);
+    let diff = kb.run(["diff", "old", "new"]);
+    assert_clean("kbc diff", &diff.stdout);
+    assert!(diff.stdout.contains("b\\u{1b}[31mred\\n::error::x.md"), "{}", diff.stdout);
+    let found = kb.run(["match", "--bundle", "new/rules.json", "ODBC login times out"]);
+    assert_clean("kbc match", &found.stdout);
+    assert!(found.stdout.contains("ODBC \\u{1b}[2J"), "{}", found.stdout);
+}
+
+// ------------------------------------------------------------------- serve
+
+/// Sends `head` (and nothing else) and returns the status and body; the
+/// server closes every connection after its response.
+fn exchange(addr: (&str, u16), head: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // The server may answer and close before all of a large head is sent.
+    let _ = s.write_all(head);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or_else(|| panic!("no status in {raw:?}"));
+    (status, raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+}
+
+fn get(s: &Served, path: &str, host: &str) -> (u16, String) {
+    exchange(("127.0.0.1", s.port), format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+}
+
+#[test]
+fn serve_refuses_hosts_that_are_not_this_server() {
+    let s = serve_sample();
+    let port = s.port;
+    for path in ["/", "/__kbc/diagnostics.json", "/__kbc/events", "/__kbc/live.js", "/index.html"] {
+        for host in [
+            format!("rebind.attacker.example:{port}"),
+            format!("localhost.attacker.example:{port}"),
+            format!("localhost:{}", port.wrapping_add(1)),
+            "localhost".to_string(),
+        ] {
+            let (status, body) = get(&s, path, &host);
+            assert_eq!((status, body.as_str()), (421, "421 Misdirected Request\n"), "{path} with Host {host}");
+        }
+        let (status, _) = exchange(("127.0.0.1", port), format!("GET {path} HTTP/1.1\r\n\r\n").as_bytes());
+        assert_eq!(status, 400, "{path} without a Host");
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+        let (status, body) = get(&s, "/__kbc/diagnostics.json", &host);
+        assert_eq!(status, 200, "Host {host}");
+        assert!(body.starts_with('{'), "{body}");
+        assert_eq!(get(&s, "/", &host).0, 200, "Host {host}");
+    }
+}
+
+#[test]
+fn serve_bounds_the_request_line_and_headers() {
+    let s = serve_sample();
+    let host = format!("Host: 127.0.0.1:{}\r\n", s.port);
+    let addr = ("127.0.0.1", s.port);
+    let long_target = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(20_000));
+    assert_eq!(exchange(addr, long_target.as_bytes()).0, 414);
+    let many = format!("GET / HTTP/1.1\r\n{host}{}\r\n", "X-A: b\r\n".repeat(200));
+    assert_eq!(exchange(addr, many.as_bytes()).0, 431);
+    // 64 MiB in one header line: refused after the limit, not buffered.
+    let rss_before = proc_status(s.pid(), "VmRSS:");
+    let mut huge = format!("GET / HTTP/1.1\r\n{host}X-Big: ").into_bytes();
+    huge.resize(64 << 20, b'a');
+    assert_eq!(exchange(addr, &huge).0, 431);
+    let grown = proc_status(s.pid(), "VmRSS:").saturating_sub(rss_before);
+    assert!(grown < 8 * 1024, "resident memory grew by {grown} kB");
+    // A client that sends nothing is dropped after the head deadline.
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let start = Instant::now();
+    assert_eq!(idle.read(&mut [0; 16]).unwrap_or(0), 0);
+    assert!(start.elapsed() < Duration::from_secs(15), "dropped after {:?}", start.elapsed());
+    assert_eq!(get(&s, "/", &format!("127.0.0.1:{}", s.port)).0, 200, "still serving");
+}
+
+/// A number from /proc/<pid>/status (`Threads:`, `VmRSS:` in kB).
+fn proc_status(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(key)).unwrap();
+    line[key.len()..].split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn serve_threads_stay_bounded_under_many_connections_and_reload_many_tabs() {
+    let s = serve_sample();
+    let addr = ("127.0.0.1", s.port);
+    let base = proc_status(s.pid(), "Threads:");
+    // Idle connections, as a browser's preconnects or an attacker leave them.
+    let idle: Vec<TcpStream> = (0..600).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    let threads = proc_status(s.pid(), "Threads:");
+    // 64 connection threads at most (serve::http::MAX_CONNECTIONS).
+    assert!(threads <= base + 64 + 2, "{threads} threads with 600 connections open (at start {base})");
+    drop(idle);
+    // Several tabs each hold a live-reload stream; none holds a thread, and
+    // every one is told to reload after a save.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut tabs = Vec::new();
+    while tabs.len() < 12 {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(stream, "GET /__kbc/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", s.port).unwrap();
+        let mut lines = BufReader::new(stream);
+        let mut first = String::new();
+        lines.read_line(&mut first).unwrap();
+        if first.starts_with("HTTP/1.1 200") {
+            tabs.push(lines);
+        }
+        // The idle connections above are still being dropped.
+        assert!(Instant::now() < deadline, "no event stream within 30 s: {first:?}");
+    }
+    for tab in &mut tabs {
+        read_until(tab, "event: hello");
+    }
+    let threads = proc_status(s.pid(), "Threads:");
+    assert!(threads <= base + 2, "{threads} threads with 12 event streams open (at start {base})");
+    edit(&s.article("microsoft.databricks/secret-scopes.md"), |t| t.replace("Store credentials", "Keep credentials"));
+    for tab in &mut tabs {
+        read_until(tab, "event: reload");
+    }
+}
+
+fn read_until(lines: &mut BufReader<TcpStream>, wanted: &str) {
+    let mut line = String::new();
+    while line.trim_end() != wanted {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "stream closed before {wanted:?}");
+    }
+}
+
+#[test]
+fn serve_prints_ipv6_addresses_in_brackets_and_answers_there() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        assert!(std::env::var_os("CI").is_none(), "CI must run the IPv6 serve test");
+        return;
+    }
+    let s = serve_sample_with(&["--bind", "::1"]);
+    let url = format!("http://[::1]:{}/", s.port);
+    assert!(s.announced.contains(&url), "{}", s.announced);
+    for host in [format!("[::1]:{}", s.port), format!("localhost:{}", s.port)] {
+        let request = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        assert_eq!(exchange(("::1", s.port), request.as_bytes()).0, 200, "Host {host}");
+    }
 }

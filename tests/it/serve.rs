@@ -38,7 +38,7 @@ fn overlay_appears_for_a_broken_article_and_clears_when_fixed() {
 fn event_stream_announces_a_reload_after_a_save() {
     let s = serve_sample();
     let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    write!(stream, "GET /__kbc/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(stream, "GET /__kbc/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", s.port).unwrap();
     let mut lines = BufReader::new(stream);
     let mut line = String::new();
     while line.trim() != "event: hello" {

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub struct Served {
     pub dir: tempfile::TempDir,
     pub port: u16,
+    /// The line kbc printed with its URL.
+    pub announced: String,
     child: Child,
 }
 
@@ -47,22 +49,23 @@ pub fn serve_sample_with(extra: &[&str]) -> Served {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let port = read_port(stdout);
-    Served { dir, port, child }
+    let (port, announced) = read_port(stdout);
+    Served { dir, port, announced, child }
 }
 
-/// Reads stdout until the "Serving ... at http://127.0.0.1:PORT/" line,
-/// then keeps draining it in the background so the server never blocks.
-fn read_port(stdout: std::process::ChildStdout) -> u16 {
+/// Reads stdout until the "Serving ... at http://HOST:PORT/" line, then
+/// keeps draining it in the background so the server never blocks.
+fn read_port(stdout: std::process::ChildStdout) -> (u16, String) {
     let mut lines = BufReader::new(stdout);
     let mut line = String::new();
     loop {
         line.clear();
         assert!(lines.read_line(&mut line).unwrap() > 0, "kbc serve exited before serving");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            let port = rest.split('/').next().unwrap().parse().unwrap();
+        if let Some(rest) = line.split(" at http://").nth(1) {
+            let authority = rest.split('/').next().unwrap();
+            let port = authority.rsplit(':').next().unwrap().parse().unwrap();
             std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-            return port;
+            return (port, line.trim_end().to_string());
         }
     }
 }
@@ -81,6 +84,11 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 impl Served {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
@@ -97,7 +105,7 @@ impl Served {
     /// A plain HTTP/1.0 GET: (status, body).
     pub fn get(&self, path: &str) -> (u16, String) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port).unwrap();
         let mut raw = String::new();
         s.read_to_string(&mut raw).unwrap();
         let status = raw.split(' ').nth(1).unwrap().parse().unwrap();
