@@ -108,4 +108,13 @@ mod tests {
         let b = article("", "");
         assert!(check_files("broken-internal-link", &[("kb/a/one.md", &a), ("kb/b/two.md", &b)]).is_empty());
     }
+
+    #[test]
+    fn decodes_percent_escapes_as_the_site_does() {
+        let a = article("", "[a](../b/c%23d.md) [b](../b/e%3Ff.md?x) [c](/kb/b/c%23d.md) [d](../b/c%2523d.md)\n");
+        let t = article("", "");
+        let d = check_files("broken-internal-link", &[("kb/a/one.md", &a), ("kb/b/c#d.md", &t), ("kb/b/e?f.md", &t)]);
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["`../b/c%2523d.md` does not exist (resolved to `kb/b/c%23d.md`)"]);
+    }
 }
