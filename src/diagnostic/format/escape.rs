@@ -25,7 +25,7 @@ pub(crate) fn escape_source(s: &str) -> Cow<'_, str> {
 
 fn escape_except<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
     let escaped = |c: char| is_hostile(c) && !keep.contains(&c);
-    if !s.chars().any(escaped) {
+    if !has_hostile(s, keep) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -39,6 +39,21 @@ fn escape_except<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` holds a character to escape, on bytes: this runs for every
+/// path and message printed, and nearly all are plain. Every hostile
+/// character above ASCII starts with one of three lead bytes.
+fn has_hostile(s: &str, keep: &[char]) -> bool {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return false; // printable ASCII: a loop the compiler vectorises
+    }
+    s.bytes().enumerate().any(|(i, b)| match b {
+        0x00..=0x1f | 0x7f => !keep.contains(&char::from(b)),
+        // Lead bytes (never continuation bytes), so `i` is a char boundary.
+        0xc2 | 0xd8 | 0xe2 => s[i..].chars().next().is_some_and(is_hostile),
+        _ => false,
+    })
 }
 
 /// Characters that move the cursor, start a line or a control sequence, or
