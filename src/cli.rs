@@ -22,6 +22,14 @@ Exit status:
 
 Paths in the output are relative to ROOT, with forward slashes.
 
+Pull requests: `kbc check [ROOT] PATH...` and `kbc check [ROOT] --changed-since REV`
+check the whole knowledge base (rules across articles need every article)
+and report the findings in the named files, or in the files changed since
+REV's merge base with HEAD (committed or not, untracked too), plus the
+findings elsewhere that those files cause, each labelled with the reason.
+When the first argument is a file rather than a folder, ROOT is the current
+folder and every argument is a PATH.
+
 Environment:
   NO_COLOR             when set and not empty, no colour (unless --color always)
   GITHUB_STEP_SUMMARY  with --format github, a Markdown table of findings per rule is appended to this file
@@ -111,6 +119,16 @@ pub struct CheckArgs {
     /// findings (a table, or JSON Lines with --format json).
     #[arg(long)]
     pub statistics: bool,
+    /// Report only the findings in these files or folders (relative to the
+    /// current folder or to ROOT), and those they cause in other files.
+    #[arg(value_name = "PATH", conflicts_with = "write_baseline")]
+    pub paths: Vec<PathBuf>,
+    /// Report only the findings in the files changed since this git revision
+    /// (a branch, tag or commit; from its merge base with HEAD, including
+    /// uncommitted and untracked files), and the new findings those changes
+    /// cause in other files.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["paths", "write_baseline"])]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ pub mod diff;
 pub mod discover;
 pub mod fix;
 pub mod fs;
+pub mod git;
 pub mod include;
 pub mod lint;
 pub mod matching;
@@ -26,6 +27,7 @@ pub mod parse;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod selection;
 pub mod serve;
 pub mod source;
 

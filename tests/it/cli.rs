@@ -64,11 +64,15 @@ fn missing_root_folder_exits_two_naming_it() {
 }
 
 #[test]
-fn root_that_is_a_file_exits_two() {
+fn root_that_is_a_file_exits_two_except_for_check_where_it_is_a_path() {
     let kb = Kb::fixture("flat");
-    let run = kb.run(["check", "one.md"]);
+    let run = kb.run(["build", "one.md"]);
     run.code(2);
     assert!(run.stderr.contains("one.md is not a folder"), "{}", run.stderr);
+    // `kbc check FILE...`: the current folder is ROOT, FILE a path in it (tests/it/ci.rs).
+    let run = kb.run(["check", "one.md"]);
+    run.code(0);
+    assert!(run.summary().is_some_and(|s| s.starts_with("checked 1 of ")), "{}", run.stdout);
 }
 
 #[test]
