@@ -96,7 +96,7 @@ pub fn lint_read(read: Read, progress: bool) -> Checked {
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
-    if args.statistics && matches!(args.common.format, Format::Github | Format::Sarif) {
+    if args.statistics && matches!(args.common.format, Format::Github | Format::Sarif | Format::Rdjson) {
         bail!("--statistics prints counts as a table or as JSON: use --format human or --format json");
     }
     let (root, paths) = root_and_paths(args)?;
@@ -288,6 +288,7 @@ fn write_report_line(
             && common.color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref()),
         path_prefix: match common.format {
             Format::Github | Format::Sarif => repository_prefix(root),
+            Format::Rdjson => working_prefix(root),
             _ => String::new(),
         },
     };
@@ -314,6 +315,20 @@ fn repository_prefix(root: &Path) -> String {
     match root.strip_prefix(&workspace) {
         Ok(rel) if !rel.as_os_str().is_empty() => format!("{}/", crate::fs::display_rel(Path::new(""), rel)),
         _ => String::new(),
+    }
+}
+
+/// ROOT relative to the current folder (`kb/`; empty when they are the
+/// same), or ROOT's absolute path when it is elsewhere: reviewdog resolves
+/// rdjson paths against the folder it runs in, which is kbc's.
+fn working_prefix(root: &Path) -> String {
+    let (Ok(cwd), Ok(root)) = (std::env::current_dir().and_then(|c| c.canonicalize()), root.canonicalize()) else {
+        return String::new();
+    };
+    match root.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+        Ok(rel) => format!("{}/", crate::fs::display_rel(Path::new(""), rel)),
+        Err(_) => format!("{}/", crate::fs::display_rel(Path::new(""), &root)),
     }
 }
 

@@ -203,3 +203,82 @@ fn paths_that_are_not_articles_are_noted_and_missing_ones_exit_two() {
     let run = kb.run(["check", "kb", "kb/articles/edited.md", "--changed-since", "main"]);
     run.code(2);
 }
+
+// ---------------------------------------------------------------- rdjson
+
+/// The rdjson output of `kbc check ARGS --format rdjson`, validated against
+/// reviewdog's JSON schema (tests/fixtures/schemas).
+fn rdjson(kb: &Kb, dir: &str, args: &[&str]) -> Value {
+    let run = kb.finish(kb.kbc([&["check", "--format", "rdjson"][..], args].concat()).current_dir(kb.path(dir)));
+    assert!(run.code <= 1, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let schema: Value = serde_json::from_str(include_str!("../fixtures/schemas/rdjson-DiagnosticResult.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    v
+}
+
+/// Applies rdjson suggestions to a text as reviewdog does: lines from 1,
+/// columns in UTF-8 bytes from 1, ends exclusive.
+fn apply_suggestions(text: &str, suggestions: &[&Value]) -> String {
+    let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let offset =
+        |p: &Value| starts[p["line"].as_u64().unwrap() as usize - 1] + p["column"].as_u64().unwrap() as usize - 1;
+    let mut edits: Vec<(usize, usize, &str)> = suggestions
+        .iter()
+        .map(|s| (offset(&s["range"]["start"]), offset(&s["range"]["end"]), s["text"].as_str().unwrap()))
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, with) in edits {
+        out.replace_range(start..end, with);
+    }
+    out
+}
+
+#[test]
+fn rdjson_suggestions_count_bytes_and_equal_what_fix_writes() {
+    let kb = Kb::empty();
+    // Lines with two-byte characters before the fixable links.
+    let body = "\nVoir la procédure décrite ici : [guide](https://learn.microsoft.com/en-us/azure/databricks/) à jour.\n\n\
+                Schritt für Schritt: [Übersicht](http://learn.microsoft.com/azure/databricks/) lesen.\n";
+    let text = article(&id(1), "public", body);
+    kb.write("kb/articles/a.md", &text);
+    let v = rdjson(&kb, "", &[]);
+    assert_eq!(v["source"]["name"], "kbc");
+    let diags = v["diagnostics"].as_array().unwrap();
+    let link = diags.iter().find(|d| d["code"]["value"] == "KB201").expect("locale-in-docs-link");
+    assert_eq!(link["location"]["path"], "kb/articles/a.md", "relative to where reviewdog runs");
+    let line = text.lines().position(|l| l.starts_with("Voir")).unwrap() + 1;
+    let column = text.lines().nth(line - 1).unwrap().find("/en-us").unwrap() + 1;
+    let start = &link["suggestions"][0]["range"]["start"];
+    assert_eq!((start["line"].as_u64(), start["column"].as_u64()), (Some(line as u64), Some(column as u64)));
+    let suggestions: Vec<&Value> =
+        diags.iter().flat_map(|d| d["suggestions"].as_array().into_iter().flatten()).collect();
+    assert_eq!(suggestions.len(), 2, "{diags:#?}");
+    let suggested = apply_suggestions(&text, &suggestions);
+    kb.run(["check", "kb", "--fix", "-q"]);
+    assert_eq!(suggested, std::fs::read_to_string(kb.path("kb/articles/a.md")).unwrap());
+    // From inside ROOT, paths need no prefix.
+    let v = rdjson(&kb, "kb", &[]);
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["location"]["path"].as_str().unwrap().starts_with("articles/"))
+    );
+}
+
+#[test]
+fn rdjson_carries_severity_code_help_and_related_locations() {
+    let kb = Kb::fixture("several-problems");
+    let v = rdjson(&kb, "", &[]);
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().any(|d| d["severity"] == "ERROR") && diags.iter().any(|d| d["severity"] == "WARNING"));
+    let dup = diags.iter().find(|d| d["code"]["value"] == "KB012").unwrap();
+    assert!(dup["message"].as_str().unwrap().contains("\nhelp: "), "{dup}");
+    assert_eq!(dup["related_locations"][0]["message"], "also used here");
+    assert!(dup["related_locations"][0]["location"]["range"]["start"]["line"].as_u64().unwrap() > 1);
+}
