@@ -147,6 +147,10 @@ pub struct BuildArgs {
     /// Ignore findings recorded in this baseline file (see `kbc check --write-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Print every warning, not only their count per rule (human format;
+    /// the other formats always list every finding).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

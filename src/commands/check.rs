@@ -245,7 +245,7 @@ fn statistics(checked: &Checked, line: &str, common: &CommonArgs) -> Result<()> 
 
 /// The summary line, unless `--quiet`: on stdout after human output, on
 /// stderr otherwise, so that stdout stays machine-readable.
-fn write_summary(out: &mut impl Write, line: &str, common: &CommonArgs) -> std::io::Result<()> {
+pub(crate) fn write_summary(out: &mut impl Write, line: &str, common: &CommonArgs) -> std::io::Result<()> {
     match (common.quiet, common.format) {
         (true, _) => Ok(()),
         (false, Format::Human) => writeln!(out, "{line}"),
@@ -282,24 +282,35 @@ fn write_report_line(
     line: &str,
     common: &CommonArgs,
 ) -> Result<()> {
-    let stdout = std::io::stdout();
-    let options = Options {
-        color: common.format == Format::Human
-            && common.color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref()),
-        path_prefix: match common.format {
-            Format::Github | Format::Sarif => repository_prefix(root),
-            Format::Rdjson => working_prefix(root),
-            _ => String::new(),
-        },
-    };
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    format::write(common.format, &mut out, diagnostics, files, &options)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write_findings(root, &mut out, diagnostics, files, common)?;
     if common.format == Format::Github {
         format::github::write_step_summary(diagnostics, line)?;
     }
     write_summary(&mut out, line, common)?;
     out.flush()?;
     Ok(())
+}
+
+/// The findings alone, in the chosen format, with its options: colour for a
+/// terminal, paths as GitHub or reviewdog resolve them.
+pub(crate) fn write_findings(
+    root: &Path,
+    out: &mut impl Write,
+    diagnostics: &[Diagnostic],
+    files: &Files<'_>,
+    common: &CommonArgs,
+) -> std::io::Result<()> {
+    let options = Options {
+        color: common.format == Format::Human
+            && common.color.enabled(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR").as_deref()),
+        path_prefix: match common.format {
+            Format::Github | Format::Sarif => repository_prefix(root),
+            Format::Rdjson => working_prefix(root),
+            _ => String::new(),
+        },
+    };
+    format::write(common.format, out, diagnostics, files, &options)
 }
 
 /// Under GitHub Actions, ROOT's folder within the checkout (`kb/`), since

@@ -282,3 +282,34 @@ fn rdjson_carries_severity_code_help_and_related_locations() {
     assert_eq!(dup["related_locations"][0]["message"], "also used here");
     assert!(dup["related_locations"][0]["location"]["range"]["start"]["line"].as_u64().unwrap() > 1);
 }
+
+// ---------------------------------------------------------------- kbc build's report
+
+#[test]
+fn build_shows_errors_counts_warnings_by_rule_and_ends_with_the_site() {
+    let kb = Kb::empty();
+    let short = "\n[a](https://aka.ms/a) [b](https://aka.ms/b)\n";
+    kb.write("articles/a.md", article(&id(1), "public", short))
+        .write("articles/b.md", article(&id(2), "public", "\n[docs](https://learn.microsoft.com/en-us/azure/)\n"))
+        .write("articles/c.md", article(&id(2), "public", ""));
+    for _ in 0..2 {
+        // The second build is up to date and replays the stored findings the same way.
+        let run = kb.run(["build", "--skip-invalid"]);
+        run.code(0);
+        assert!(run.stdout.starts_with("error[KB012]: duplicate articleId"), "{}", run.stdout);
+        assert!(!run.stdout.contains("warning["), "warnings are counted, not shown: {}", run.stdout);
+        let table = "warning: 3 warnings not shown, by rule (`kbc check` lists them, as does `kbc build --verbose`):\n\
+                     2  KB203  short-link           warning\n\
+                     1  KB201  locale-in-docs-link  warning\n\n\
+                     checked 3 articles: 2 errors, 3 warnings\n";
+        assert!(run.stdout.ends_with(table), "{}", run.stdout);
+        assert_eq!(run.stderr.lines().last(), Some("The site is at ./out/site/index.html"), "{}", run.stderr);
+    }
+    let verbose = kb.run(["build", "--skip-invalid", "--verbose"]);
+    assert_eq!(verbose.stdout.matches("warning[").count(), 3, "{}", verbose.stdout);
+    let json = kb.run(["build", "--skip-invalid", "--format", "json"]);
+    assert_eq!(json.stdout.lines().count(), 5, "machine formats list every finding");
+    let denied = kb.run(["build", "--skip-invalid", "--deny-warnings"]);
+    assert_eq!(denied.stdout.matches("warning[").count(), 3, "warnings that stop the build are shown");
+    assert!(!denied.stdout.contains("not shown"), "{}", denied.stdout);
+}
