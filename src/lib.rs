@@ -30,6 +30,8 @@ pub mod scaffold;
 pub mod selection;
 pub mod serve;
 pub mod source;
+pub mod syntax;
+pub mod vocab;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

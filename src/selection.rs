@@ -211,7 +211,7 @@ impl Selection {
         let src = crate::fs::display_rel(&config.root, &config.source_dir());
         let mut found = crate::discover::discover(&config.root, &config.source_dir());
         found.sources.retain(|s| !self.files.contains_key(&s.rel_path));
-        found.diagnostics.retain(|d| !self.files.contains_key(&d.path));
+        found.unusable.retain(|u| !self.files.contains_key(&u.path));
         let old: Vec<&str> = self.files.keys().map(String::as_str).filter(|p| is_article(&src, p)).collect();
         let in_git: Vec<String> = old.iter().map(|p| format!("{}{p}", repo.prefix)).collect();
         let bytes = repo.files_at(base, &in_git.iter().map(String::as_str).collect::<Vec<_>>())?;
@@ -221,8 +221,7 @@ impl Selection {
         }
         found.sources.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         let hidden = crate::progress::Progress::hidden();
-        let (corpus, diags) =
-            crate::lint::check_sources_with(found.sources, found.diagnostics, config, levels, &hidden);
+        let (corpus, diags) = crate::lint::check_sources_with(found.sources, found.unusable, config, levels, &hidden);
         let files = Files::new(corpus.articles.iter().map(|a| &a.source).chain(&found.undecodable));
         let fingerprints = baseline::fingerprints(&diags, &files);
         Ok(fingerprints.into_iter().zip(diags).map(|(f, d)| (f, d.message)).collect())

@@ -76,7 +76,7 @@ pub fn read(root: &Path) -> Result<Read> {
         bail!("{} is not a folder (give the knowledge-base folder, not a file)", root.display());
     }
     let config = Config::load(root)?;
-    let levels = config.levels()?;
+    let levels = Levels::from_config(&config)?;
     let src = config.source_dir();
     if !src.is_dir() {
         bail!("source folder {} does not exist (set [book] src in book.toml)", src.display());
@@ -90,7 +90,7 @@ pub fn lint_read(read: Read, progress: bool) -> Checked {
     let Read { config, levels, found } = read;
     let undecodable = found.undecodable;
     let bar = Progress::start(found.sources.len(), progress);
-    let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.diagnostics, &config, &levels, &bar);
+    let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.unusable, &config, &levels, &bar);
     bar.finish();
     Checked { config, levels, corpus, diagnostics, undecodable }
 }
@@ -309,6 +309,7 @@ pub(crate) fn write_findings(
             Format::Rdjson => working_prefix(root),
             _ => String::new(),
         },
+        rules: lint::registry::metas().collect(),
     };
     format::write(common.format, out, diagnostics, files, &options)
 }

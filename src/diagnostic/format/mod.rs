@@ -73,6 +73,9 @@ pub struct Options {
     /// and code-scanning results are resolved against the repository root;
     /// for rdjson, ROOT relative to the current folder, where reviewdog runs.
     pub path_prefix: String,
+    /// Every rule, described in SARIF output (the caller knows the rules;
+    /// the formats do not).
+    pub rules: Vec<&'static super::RuleMeta>,
 }
 
 /// Writes diagnostics in the chosen format.
@@ -87,7 +90,7 @@ pub fn write(
         Format::Human => human::write(out, diags, files, options.color),
         Format::Json => json::write(out, diags, files),
         Format::Github => github::write(out, diags, files, &options.path_prefix),
-        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix),
+        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix, &options.rules),
         Format::Rdjson => rdjson::write(out, diags, files, &options.path_prefix),
     }
 }

@@ -1,8 +1,8 @@
 use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::url::{DOCS_HOSTS, Url, destination_span};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::url::{DOCS_HOSTS, Url};
 
 pub struct LocaleInDocsLink;
 
@@ -62,7 +62,7 @@ impl Rule for LocaleInDocsLink {
             let msg = format!("docs link is pinned to locale `{locale}`");
             let mut d = Diagnostic::new(&META, link.span.clone(), msg)
                 .with_help(format!("remove `/{locale}` so readers get their own language"));
-            if let Some(dest) = destination_span(article.text(), link) {
+            if let Some(dest) = link.destination_span(article.text()) {
                 let start = dest.start + (link.url.len() - link.url.trim_start().len()) + url.path_start;
                 d = d.with_fix(start..start + 1 + locale.len(), "");
             }
