@@ -34,7 +34,10 @@ Environment:
   NO_COLOR             when set and not empty, no colour (unless --color always)
   GITHUB_STEP_SUMMARY  with --format github, a Markdown table of findings per rule is appended to this file
   GITHUB_WORKSPACE     with --format github or sarif, paths are made relative to this checkout
-                       (set by GitHub Actions), so annotations land on the right files";
+                       (set by GitHub Actions), so annotations land on the right files
+  KBC_RULES_URL        where kbc's rule reference (docs/rules.md) is published: with --format sarif
+                       each rule gets URL#kb012 as its helpUri, with rdjson as its code's url
+                       (the GitHub Action sets it)";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -164,7 +167,7 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print as text or JSON.
+    /// Print as text, JSON, or the Markdown rule reference (docs/rules.md).
     #[arg(long, value_enum, default_value = "text")]
     pub format: DocFormat,
 }
@@ -173,6 +176,9 @@ pub struct RulesArgs {
 pub enum DocFormat {
     Text,
     Json,
+    /// `kbc explain`: the same as text, which is Markdown; `kbc rules`: every
+    /// rule's documentation on one page, as in docs/rules.md.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

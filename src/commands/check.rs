@@ -284,8 +284,18 @@ fn write_report_line(
 ) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write_findings(root, &mut out, diagnostics, files, common)?;
+    if common.format == Format::Sarif
+        && let Some(note) = format::sarif::cut_note(diagnostics)
+    {
+        eprintln!("warning: {note}");
+    }
     if common.format == Format::Github {
-        format::github::write_step_summary(diagnostics, line)?;
+        format::github::write_step_summary(diagnostics, line, &repository_prefix(root))?;
+        if let Some(note) = format::github::unannotated_note(diagnostics)
+            && !common.quiet
+        {
+            eprintln!("note: {note}");
+        }
     }
     write_summary(&mut out, line, common)?;
     out.flush()?;
@@ -310,6 +320,7 @@ pub(crate) fn write_findings(
             _ => String::new(),
         },
         rules: lint::registry::metas().collect(),
+        rules_url: std::env::var("KBC_RULES_URL").ok().filter(|u| !u.is_empty()),
     };
     format::write(common.format, out, diagnostics, files, &options)
 }

@@ -313,3 +313,51 @@ fn build_shows_errors_counts_warnings_by_rule_and_ends_with_the_site() {
     assert_eq!(denied.stdout.matches("warning[").count(), 3, "warnings that stop the build are shown");
     assert!(!denied.stdout.contains("not shown"), "{}", denied.stdout);
 }
+
+// ---------------------------------------------------------------- --format github
+
+#[test]
+fn github_summarises_what_the_annotation_limit_hides_by_rule_and_by_file() {
+    let kb = Kb::empty();
+    for i in 0..12 {
+        kb.write(&format!("kb/articles/no-header-{i:02}.md"), "# A title\n\nText.\n");
+    }
+    kb.write("kb/articles/links.md", article(&id(1), "public", &"\n[a](https://aka.ms/a)\n".repeat(15)));
+    let summary = kb.path("summary.md");
+    let mut cmd = kb.kbc(["check", "kb", "--format", "github"]);
+    let run = kb.finish(cmd.env("GITHUB_STEP_SUMMARY", &summary).env("GITHUB_WORKSPACE", kb.root()));
+    run.code(1);
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::error ")).count(), 12, "every finding is in the log");
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::warning ")).count(), 15);
+    let note = "note: GitHub shows 10 error and 10 warning annotations per step: 2 error(s) and 5 warning(s) \
+                are not annotated (the job summary counts them by rule and by file)";
+    assert!(run.stderr.contains(note), "{}", run.stderr);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    let hidden = text.split_once("### Not annotated").expect("the summary's section").1;
+    assert!(hidden.contains("These 7 findings"), "{text}");
+    assert!(hidden.contains("| KB001 | `missing-properties` | error | 2 |"), "{text}");
+    assert!(hidden.contains("| KB203 | `short-link` | warning | 5 |"), "{text}");
+    // Paths as in the annotations: relative to the checkout.
+    assert!(hidden.contains("| `kb/articles/no-header-10.md` | 1 | 0 |"), "{text}");
+    assert!(hidden.contains("| `kb/articles/links.md` | 0 | 5 |"), "{text}");
+}
+
+// ---------------------------------------------------------------- the corpus
+
+#[test]
+fn sarif_of_the_corpus_fits_code_scanning_and_validates() {
+    let Some(corpus) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must set KBC_CORPUS");
+        eprintln!("note: KBC_CORPUS is not set; SKIPPING the corpus SARIF test");
+        return;
+    };
+    let out = crate::common::kbc(["check", "--format", "sarif"]).arg(&corpus).output().unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&out.stderr));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty() && results.len() <= 25_000, "{} results", results.len());
+    assert!(results.iter().any(|r| r.get("fixes").is_some()));
+    if let Some(validator) = crate::cli::sarif_validator() {
+        crate::cli::assert_valid_sarif(&validator, &log, "the corpus");
+    }
+}

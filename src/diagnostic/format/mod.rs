@@ -76,6 +76,10 @@ pub struct Options {
     /// Every rule, described in SARIF output (the caller knows the rules;
     /// the formats do not).
     pub rules: Vec<&'static super::RuleMeta>,
+    /// Where kbc's rule reference (docs/rules.md) is on the web, if known:
+    /// each rule's help URI in SARIF and code URL in rdjson is it plus
+    /// `#kb012` (`KBC_RULES_URL`; the GitHub Action sets it).
+    pub rules_url: Option<String>,
 }
 
 /// Writes diagnostics in the chosen format.
@@ -90,7 +94,9 @@ pub fn write(
         Format::Human => human::write(out, diags, files, options.color),
         Format::Json => json::write(out, diags, files),
         Format::Github => github::write(out, diags, files, &options.path_prefix),
-        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix, &options.rules),
-        Format::Rdjson => rdjson::write(out, diags, files, &options.path_prefix),
+        Format::Sarif => {
+            sarif::write(out, diags, files, &options.path_prefix, &options.rules, options.rules_url.as_deref())
+        }
+        Format::Rdjson => rdjson::write(out, diags, files, &options.path_prefix, options.rules_url.as_deref()),
     }
 }

@@ -19,18 +19,20 @@ pub fn write(
     diags: &[Diagnostic],
     files: &Files<'_>,
     prefix: &str,
+    rules_url: Option<&str>,
 ) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &to_value(diags, files, prefix))?;
+    serde_json::to_writer(&mut *out, &to_value(diags, files, prefix, rules_url))?;
     writeln!(out)
 }
 
-/// The whole result. `prefix` goes before every path.
-pub fn to_value(diags: &[Diagnostic], files: &Files<'_>, prefix: &str) -> Value {
-    let diagnostics: Vec<Value> = diags.iter().map(|d| diagnostic(d, files, prefix)).collect();
+/// The whole result. `prefix` goes before every path; each code links to
+/// `rules_url#kb012` when it is given.
+pub fn to_value(diags: &[Diagnostic], files: &Files<'_>, prefix: &str, rules_url: Option<&str>) -> Value {
+    let diagnostics: Vec<Value> = diags.iter().map(|d| diagnostic(d, files, prefix, rules_url)).collect();
     json!({ "source": { "name": "kbc" }, "diagnostics": diagnostics })
 }
 
-fn diagnostic(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> Value {
+fn diagnostic(d: &Diagnostic, files: &Files<'_>, prefix: &str, rules_url: Option<&str>) -> Value {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
@@ -42,6 +44,9 @@ fn diagnostic(d: &Diagnostic, files: &Files<'_>, prefix: &str) -> Value {
         "severity": if d.level == Level::Error { "ERROR" } else { "WARNING" },
         "code": { "value": d.code },
     });
+    if let Some(url) = rules_url {
+        v["code"]["url"] = json!(super::sarif::help_uri(url, d.code));
+    }
     if let Some(fix) = &d.fix {
         v["suggestions"] = json!([{ "range": range(files, &d.path, &fix.span), "text": fix.replacement }]);
     }
@@ -94,14 +99,14 @@ mod tests {
         let d = Diagnostic::new(&crate::lint::rules::noncanonical_cloud_case::META, start..start + 6, "case")
             .with_path("a.md")
             .with_fix(start..start + 6, "public");
-        let v = to_value(&[d], &Files::new([&f]), "kb/");
+        let v = to_value(&[d], &Files::new([&f]), "kb/", Some("https://example.test/rules.md"));
         let diag = &v["diagnostics"][0];
         assert_eq!(diag["location"]["path"], "kb/a.md");
         let range = json!({ "start": { "line": 2, "column": 15 }, "end": { "line": 2, "column": 21 } });
         assert_eq!(diag["location"]["range"], range);
         assert_eq!(diag["suggestions"], json!([{ "range": range, "text": "public" }]));
         assert_eq!(diag["severity"], "WARNING");
-        assert_eq!(diag["code"], json!({ "value": "KB019" }));
+        assert_eq!(diag["code"], json!({ "value": "KB019", "url": "https://example.test/rules.md#kb019" }));
         assert!(diag.get("related_locations").is_none());
     }
 
@@ -111,7 +116,7 @@ mod tests {
         let d = Diagnostic::new(&crate::lint::rules::duplicate_article_id::META, 1..3, "x")
             .with_path("a.md")
             .with_label("b.md", 0..0, "elsewhere");
-        let v = to_value(&[d], &Files::new([&f]), "");
+        let v = to_value(&[d], &Files::new([&f]), "", None);
         let diag = &v["diagnostics"][0];
         assert_eq!(diag["location"]["range"]["end"], json!({ "line": 2, "column": 1 }));
         assert_eq!(diag["related_locations"][0]["message"], "elsewhere");
