@@ -220,11 +220,10 @@ impl Selection {
             found.sources.extend(bytes.and_then(|b| SourceFile::decode(path.to_string(), b).ok()));
         }
         found.sources.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-        let hidden = crate::progress::Progress::hidden();
-        let (corpus, diags) = crate::lint::check_sources_with(found.sources, found.unusable, config, levels, &hidden);
-        let files = Files::new(corpus.articles.iter().map(|a| &a.source).chain(&found.undecodable));
-        let fingerprints = baseline::fingerprints(&diags, &files);
-        Ok(fingerprints.into_iter().zip(diags).map(|(f, d)| (f, d.message)).collect())
+        let read = crate::engine::Read { config: config.clone(), levels: levels.clone(), found };
+        let before = crate::engine::Session::check(read, crate::engine::Mode::Once, false);
+        let fingerprints = baseline::fingerprints(before.diagnostics(), &before.files());
+        Ok(fingerprints.into_iter().zip(before.diagnostics()).map(|(f, d)| (f, d.message.clone())).collect())
     }
 }
 
