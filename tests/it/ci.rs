@@ -361,3 +361,16 @@ fn sarif_of_the_corpus_fits_code_scanning_and_validates() {
         crate::cli::assert_valid_sarif(&validator, &log, "the corpus");
     }
 }
+
+#[test]
+fn fix_with_paths_fixes_only_the_named_files() {
+    let kb = Kb::empty();
+    let link = "\n[guide](https://learn.microsoft.com/en-us/azure/databricks/)\n";
+    kb.write("articles/a.md", article(&id(1), "public", link)).write("articles/b.md", article(&id(2), "public", link));
+    let run = kb.run(["check", "articles/a.md", "--fix"]);
+    run.code(0);
+    assert!(run.stderr.contains("fixed 1 problem(s) in 1 file(s)"), "{}", run.stderr);
+    let read = |p: &str| std::fs::read_to_string(kb.path(p)).unwrap();
+    assert!(!read("articles/a.md").contains("/en-us/"));
+    assert!(read("articles/b.md").contains("/en-us/"), "b.md was not named");
+}
