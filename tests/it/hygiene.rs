@@ -162,6 +162,28 @@ fn github_format_writes_one_command_per_finding_with_github_escaping() {
     let written = std::fs::read_to_string(&summary).unwrap();
     assert_clean("step summary", &written);
     assert!(written.contains("| KB012 |"), "{written}");
+    // The table of files whose findings GitHub did not annotate names them escaped.
+    assert!(written.contains("| `articles/dir\\n::notice::x/f.md` |"), "{written}");
+}
+
+#[test]
+fn rdjson_format_escapes_hostile_paths_and_messages() {
+    let kb = hostile_kb();
+    let run = kb.run(["check", "--format", "rdjson"]);
+    run.code(1);
+    assert_clean("stderr", &run.stderr);
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut paths = Vec::new();
+    for d in result["diagnostics"].as_array().unwrap() {
+        let related = d["related_locations"].as_array().into_iter().flatten();
+        let mut texts = vec![&d["message"], &d["location"]["path"]];
+        texts.extend(related.flat_map(|r| [&r["message"], &r["location"]["path"]]));
+        for text in texts.iter().filter_map(|t| t.as_str()) {
+            assert_clean("an rdjson field", text);
+        }
+        paths.push(d["location"]["path"].as_str().unwrap().to_string());
+    }
+    assert!(paths.contains(&"articles/a\\n::error file=x.md,line=1::pwned.md".to_string()), "{paths:?}");
 }
 
 #[test]
