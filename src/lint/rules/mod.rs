@@ -60,14 +60,27 @@ pub(crate) mod testing {
     use crate::source::SourceFile;
 
     /// Parses `(path, text)` files and returns the findings of rule `code` only
-    /// (parser findings included when they belong to that rule).
+    /// (parser findings included when they belong to that rule). A rule that
+    /// is off by default runs as a warning, as when a knowledge base opts in.
     pub fn check_files(code: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
         check_files_with(code, files, &Config::default())
     }
 
     pub fn check_files_with(code: &str, files: &[(&str, &str)], config: &Config) -> Vec<Diagnostic> {
         let sources = files.iter().map(|(path, text)| SourceFile::new(path.to_string(), text.to_string(), false));
-        lint::check_sources(sources.collect(), config, &Levels::only(&[code])).1
+        lint::check_sources(sources.collect(), config, &opted_in(code)).1
+    }
+
+    /// Only rule `code` (a code or a name) enabled: at its default level, or
+    /// as a warning when it is off by default.
+    pub fn opted_in(code: &str) -> Levels {
+        let mut levels = Levels::only(&[code]);
+        if let Some(rule) = crate::lint::registry::find(code)
+            && rule.meta().default_level == crate::diagnostic::Level::Allow
+        {
+            levels.set(rule.meta().code, crate::diagnostic::Level::Warning);
+        }
+        levels
     }
 
     pub fn check(code: &str, text: &str) -> Vec<Diagnostic> {
