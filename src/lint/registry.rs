@@ -29,6 +29,11 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_display_order::InvalidDisplayOrder,
     &template_placeholder::TemplatePlaceholder,
     &noncanonical_cloud_case::NoncanonicalCloudCase,
+    &punctuation_in_page_title::PunctuationInPageTitle,
+    &multiple_services_or_resources::MultipleServicesOrResources,
+    &long_file_name::LongFileName,
+    &space_in_file_name::SpaceInFileName,
+    &folder_too_deep::FolderTooDeep,
     // KB1xx: content structure.
     &missing_h1::MissingH1,
     &recommended_heading_format::RecommendedHeadingFormat,
@@ -38,6 +43,10 @@ pub static RULES: &[&dyn Rule] = &[
     &unsupported_docs_extension::UnsupportedDocsExtension,
     &placeholder_read_as_html::PlaceholderReadAsHtml,
     &empty_article::EmptyArticle,
+    &bold_h2_for_other_section::BoldH2ForOtherSection,
+    &code_block_language_tag::CodeBlockLanguageTag,
+    &recommended_sections_out_of_order::RecommendedSectionsOutOfOrder,
+    &links_run_together::LinksRunTogether,
     // KB2xx: links.
     &locale_in_docs_link::LocaleInDocsLink,
     &review_link::ReviewLink,
@@ -50,6 +59,10 @@ pub static RULES: &[&dyn Rule] = &[
     &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
     // KB3xx: across articles.
     &unknown_support_topic::UnknownSupportTopic,
+    &duplicate_display_order::DuplicateDisplayOrder,
+    &duplicate_file_name::DuplicateFileName,
+    &unknown_common_solution_article::UnknownCommonSolutionArticle,
+    &duplicate_folder_name::DuplicateFolderName,
     // KB4xx: embedded JSON, portal markup and includes.
     &invalid_embedded_json::InvalidEmbeddedJson,
     &embedded_json_schema::EmbeddedJsonSchema,
@@ -59,6 +72,7 @@ pub static RULES: &[&dyn Rule] = &[
     &include_not_found::IncludeNotFound,
     &include_cycle::IncludeCycle,
     &include_outside_root::IncludeOutsideRoot,
+    &heading_in_issue_description::HeadingInIssueDescription,
     // KB5xx: security.
     &secret_in_content::SecretInContent,
     // KB6xx: suppressions.
