@@ -10,6 +10,7 @@
 //! Only [`source`] knows lines and columns; findings are values, never errors.
 //! See ARCHITECTURE.md for the invariants.
 
+pub mod anchor;
 pub mod article;
 pub mod cli;
 pub mod commands;
@@ -28,6 +29,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
+pub mod vocabulary;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -34,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     &long_file_name::LongFileName,
     &space_in_file_name::SpaceInFileName,
     &folder_too_deep::FolderTooDeep,
+    &unknown_resource_tag::UnknownResourceTag,
     // KB1xx: content structure.
     &missing_h1::MissingH1,
     &recommended_heading_format::RecommendedHeadingFormat,
@@ -57,6 +58,9 @@ pub static RULES: &[&dyn Rule] = &[
     &broken_internal_link::BrokenInternalLink,
     &cross_cloud_link::CrossCloudLink,
     &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
+    &same_article_anchor_link::SameArticleAnchorLink,
+    &broken_fragment_link::BrokenFragmentLink,
+    &unknown_blade::UnknownBlade,
     // KB3xx: across articles.
     &unknown_support_topic::UnknownSupportTopic,
     &duplicate_display_order::DuplicateDisplayOrder,
@@ -73,6 +77,8 @@ pub static RULES: &[&dyn Rule] = &[
     &include_cycle::IncludeCycle,
     &include_outside_root::IncludeOutsideRoot,
     &heading_in_issue_description::HeadingInIssueDescription,
+    &unexpected_schema::UnexpectedSchema,
+    &invalid_apollo_component::InvalidApolloComponent,
     // KB5xx: security.
     &secret_in_content::SecretInContent,
     // KB6xx: suppressions.

@@ -1,3 +1,4 @@
+use super::duplicate_file_name::also_used_by;
 use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
@@ -89,8 +90,8 @@ impl Rule for DuplicateDisplayOrder {
     }
 }
 
-/// How many of the other articles a finding points at.
-const SHOWN: usize = 3;
+/// How many of the other articles a finding names.
+const SHOWN: usize = 1;
 
 fn cloud_mask(clouds: &[Cloud]) -> u8 {
     clouds.iter().map(|c| 1u8 << Cloud::ALL.iter().position(|x| x == c).unwrap_or(0)).fold(0, |m, b| m | b)
@@ -107,16 +108,9 @@ fn key(a: &Article) -> Option<Key> {
 fn diagnostic(a: &Article, n: usize, others: &[&Article], service: &str, resource: &str, order: i64) -> Diagnostic {
     let span = a.props.get("displayOrder").map_or(0..0, |x| x.value_span.clone());
     let list = if resource.is_empty() { service.to_string() } else { format!("{service} / {resource}") };
-    let msg =
-        format!("displayOrder {order} is also used by {n} other article{} of {list}", if n == 1 { "" } else { "s" });
-    let mut d = Diagnostic::new(&META, span, msg)
-        .with_path(a.path())
-        .with_help("give each article of the service its own number");
-    for o in others.iter().take(SHOWN) {
-        let span = o.props.get("displayOrder").map_or(0..0, |x| x.value_span.clone());
-        d = d.with_label(o.path(), span, "same number here");
-    }
-    d
+    let by = also_used_by(others[0].path(), n);
+    let msg = format!("displayOrder {order} is also used by {by} in the list of {list}");
+    Diagnostic::new(&META, span, msg).with_path(a.path()).with_help("give each article of the service its own number")
 }
 
 #[cfg(test)]
@@ -132,8 +126,7 @@ mod tests {
         let (a, b, c) = (numbered("3", "public"), numbered(" 3 ", "public, fairfax"), numbered("4", "public"));
         let d = check_files("KB302", &[("a.md", &a), ("b.md", &b), ("c.md", &c)]);
         assert_eq!(d.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(), ["a.md", "b.md"]);
-        assert_eq!(d[0].message, "displayOrder 3 is also used by 1 other article of microsoft.test / things");
-        assert_eq!(d[0].labels[0].path, "b.md");
+        assert_eq!(d[0].message, "displayOrder 3 is also used by `b.md` in the list of microsoft.test / things");
     }
 
     #[test]

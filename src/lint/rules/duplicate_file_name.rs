@@ -1,4 +1,4 @@
-use super::long_file_name::file_name;
+use super::long_file_name::{file_name, whole_file};
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -47,8 +47,15 @@ and update links to them.
 "#,
 };
 
-/// How many of the other files a finding points at.
-const SHOWN: usize = 3;
+/// "`path`", or "`path` and 2 others": who else has it, in one line (the
+/// message names the others rather than showing each in a snippet, so a
+/// large group does not flood the output).
+pub(crate) fn also_used_by(first: &str, others: usize) -> String {
+    match others {
+        1 => format!("`{first}`"),
+        n => format!("`{first}` and {} other{}", n - 1, if n == 2 { "" } else { "s" }),
+    }
+}
 
 impl Rule for DuplicateFileName {
     fn meta(&self) -> &'static RuleMeta {
@@ -62,19 +69,11 @@ impl Rule for DuplicateFileName {
         }
         for group in by_name.values().filter(|g| g.len() > 1) {
             for (i, a) in group.iter().enumerate() {
-                let n = group.len() - 1;
-                let msg = format!(
-                    "file name `{}` is also used by {n} other article{}",
-                    file_name(a.path()),
-                    if n == 1 { "" } else { "s" }
-                );
-                let mut d = Diagnostic::new(&META, 0..0, msg)
-                    .with_path(a.path())
-                    .with_help("add what tells the articles apart to the file name, such as `-linux` or `-windows`");
-                for (_, o) in group.iter().enumerate().filter(|&(j, _)| j != i).take(SHOWN) {
-                    d = d.with_label(o.path(), 0..0, "same name here");
-                }
-                out.push(d);
+                let other = if i == 0 { group[1] } else { group[0] };
+                let by = also_used_by(other.path(), group.len() - 1);
+                let msg = format!("file name `{}` is also used by {by}", file_name(a.path()));
+                let help = "add what tells the articles apart to the file name, such as `-linux` or `-windows`";
+                out.push(Diagnostic::new(&META, whole_file(a), msg).with_path(a.path()).with_help(help));
             }
         }
     }
@@ -94,8 +93,8 @@ mod tests {
             d.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(),
             ["articles/a/blob-pitr.md", "articles/b/Blob-PITR.md"]
         );
-        assert_eq!(d[0].message, "file name `blob-pitr.md` is also used by 1 other article");
-        assert_eq!(d[0].labels[0].path, "articles/b/Blob-PITR.md");
+        assert_eq!(d[0].message, "file name `blob-pitr.md` is also used by `articles/b/Blob-PITR.md`");
+        assert_eq!(super::also_used_by("x.md", 3), "`x.md` and 2 others");
     }
 
     #[test]

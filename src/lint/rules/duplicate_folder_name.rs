@@ -1,4 +1,6 @@
 use super::folder_too_deep::below_source;
+use super::long_file_name::whole_file;
+use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use std::collections::BTreeMap;
@@ -48,7 +50,7 @@ impl Rule for DuplicateFolderName {
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Folder name (lowercase) -> folder path -> the first article in it.
-        let mut names: BTreeMap<String, BTreeMap<&str, &str>> = BTreeMap::new();
+        let mut names: BTreeMap<String, BTreeMap<&str, &Article>> = BTreeMap::new();
         for a in &cx.corpus.articles {
             let inside = below_source(cx.config, a.path());
             let prefix_len = a.path().len() - inside.len();
@@ -57,7 +59,7 @@ impl Rule for DuplicateFolderName {
             for name in folders.split('/') {
                 end += name.len();
                 let folder = &a.path()[..prefix_len + end];
-                names.entry(name.to_lowercase()).or_default().entry(folder).or_insert(a.path());
+                names.entry(name.to_lowercase()).or_default().entry(folder).or_insert(a);
                 end += 1;
             }
         }
@@ -70,11 +72,11 @@ impl Rule for DuplicateFolderName {
                     n => format!(" and {n} more"),
                 };
                 let msg = format!("folder `{folder}/` has the same name as `{other}/`{more}");
-                let mut d = Diagnostic::new(&META, 0..0, msg)
-                    .with_path(first)
+                let mut d = Diagnostic::new(&META, whole_file(first), msg)
+                    .with_path(first.path())
                     .with_help("merge the folders, or rename one so the names differ by more than case");
                 for (o, article) in others.by_ref() {
-                    d = d.with_label(article, 0..0, format!("in folder `{o}/`"));
+                    d = d.with_label(article.path(), whole_file(article), format!("in folder `{o}/`"));
                 }
                 out.push(d);
             }

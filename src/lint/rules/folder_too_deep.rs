@@ -56,7 +56,7 @@ impl Rule for FolderTooDeep {
         {
             let msg = format!("article is {depth} folders deep (`{folders}/`); the guide allows one");
             let help = "move it into its service folder and keep the extra level in the file name";
-            out.push(Diagnostic::new(&META, 0..0, msg).with_help(help));
+            out.push(Diagnostic::new(&META, super::long_file_name::whole_file(article), msg).with_help(help));
         }
     }
 }

@@ -53,9 +53,17 @@ impl Rule for LongFileName {
         let len = name.chars().count();
         if len >= LIMIT {
             let msg = format!("file name `{name}` has {len} characters; the guide asks for under {LIMIT}");
-            out.push(Diagnostic::new(&META, 0..0, msg).with_help("rename the file to something shorter"));
+            out.push(
+                Diagnostic::new(&META, whole_file(article), msg).with_help("rename the file to something shorter"),
+            );
         }
     }
+}
+
+/// Where a finding about the file itself points: the `<properties` tag that
+/// opens the article, or its start when it has none.
+pub(crate) fn whole_file(article: &Article) -> crate::source::Span {
+    if article.has_header { article.props.open_tag_span() } else { 0..0 }
 }
 
 /// The last segment of a root-relative path.

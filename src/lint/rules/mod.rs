@@ -2,6 +2,7 @@
 //! and its tests. Register new rules in [`super::registry::RULES`].
 
 pub mod bold_h2_for_other_section;
+pub mod broken_fragment_link;
 pub mod broken_internal_link;
 pub mod code_block_language_tag;
 pub mod cross_cloud_link;
@@ -22,6 +23,7 @@ pub mod include_cycle;
 pub mod include_not_found;
 pub mod include_outside_root;
 pub mod insecure_link;
+pub mod invalid_apollo_component;
 pub mod invalid_article_id;
 pub mod invalid_display_order;
 pub mod invalid_embedded_json;
@@ -49,15 +51,19 @@ pub mod recommended_heading_format;
 pub mod recommended_sections_out_of_order;
 pub mod retired_cloud;
 pub mod review_link;
+pub mod same_article_anchor_link;
 pub mod secret_in_content;
 pub mod short_link;
 pub mod space_in_file_name;
 pub mod template_placeholder;
 pub mod unbalanced_issue_description;
 pub mod unbalanced_token;
+pub mod unexpected_schema;
 pub mod unknown_attribute;
+pub mod unknown_blade;
 pub mod unknown_cloud;
 pub mod unknown_common_solution_article;
+pub mod unknown_resource_tag;
 pub mod unknown_self_help_type;
 pub mod unknown_support_topic;
 pub mod unreadable_file;

@@ -69,8 +69,11 @@ impl Rule for MultipleServicesOrResources {
                     n if same => format!("{name} repeats \"{}\" {n} times; it takes one value", first.text),
                     n => format!("{name} lists {n} values; the guide allows one"),
                 };
-                let mut d = Diagnostic::new(&META, attr.value_span.clone(), msg)
-                    .with_help(format!("keep one {name}; split the article if it covers several"));
+                let help = match same {
+                    true => format!("write the {name} once"),
+                    false => format!("keep one {name}; split the article if it covers several"),
+                };
+                let mut d = Diagnostic::new(&META, attr.value_span.clone(), msg).with_help(help);
                 if same {
                     d = d.with_fix(attr.value_span.clone(), first.text);
                 }

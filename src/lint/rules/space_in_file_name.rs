@@ -1,4 +1,4 @@
-use super::long_file_name::file_name;
+use super::long_file_name::{file_name, whole_file};
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -50,7 +50,9 @@ impl Rule for SpaceInFileName {
         let name = file_name(article.path());
         if name.contains(char::is_whitespace) {
             let msg = format!("file name `{name}` has a space");
-            out.push(Diagnostic::new(&META, 0..0, msg).with_help("use `-` instead of spaces in file names"));
+            out.push(
+                Diagnostic::new(&META, whole_file(article), msg).with_help("use `-` instead of spaces in file names"),
+            );
         }
     }
 }
