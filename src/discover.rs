@@ -1,10 +1,9 @@
 //! Finds the articles: every `.md` file under the source folder, hidden folders
 //! skipped, symlink loops reported, sorted by relative path. Reads and decodes
-//! them in parallel; files that cannot be read become diagnostics.
+//! them in parallel; files that cannot be read are reported as facts
+//! ([`Unusable`]), which rules turn into findings.
 
-use crate::diagnostic::Diagnostic;
-use crate::lint::rules::{invalid_encoding, unreadable_file};
-use crate::source::SourceFile;
+use crate::source::{DecodeError, SourceFile};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -13,24 +12,45 @@ use walkdir::WalkDir;
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub sources: Vec<SourceFile>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub unusable: Vec<Unusable>,
     /// Lossy display copies of the files that failed to decode, so their
     /// diagnostics can show a snippet.
     pub undecodable: Vec<SourceFile>,
 }
 
+/// A file or folder that could not be used, by its path relative to the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusable {
+    pub path: String,
+    pub reason: Reason,
+}
+
+/// Why a file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// It could not be read (permissions, a broken or looping link): what
+    /// went wrong, as a sentence.
+    Unreadable(String),
+    /// It was read but is not UTF-8 text; `len` is its size in bytes.
+    Undecodable { error: DecodeError, len: usize },
+}
+
 /// A file that could not be used, and, when it was read but not decoded, a
 /// display copy of it.
 #[derive(Debug)]
-pub struct Unusable {
-    pub diagnostic: Diagnostic,
+pub struct Unread {
+    pub unusable: Unusable,
     pub display: Option<SourceFile>,
 }
 
+fn unreadable(path: &str, message: String) -> Unusable {
+    Unusable { path: path.to_string(), reason: Reason::Unreadable(message) }
+}
+
 /// Lists `.md` files under `dir` as (absolute path, path relative to `root`).
-pub fn list(root: &Path, dir: &Path) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
+pub fn list(root: &Path, dir: &Path) -> (Vec<(PathBuf, String)>, Vec<Unusable>) {
     let mut files = Vec::new();
-    let mut diags = Vec::new();
+    let mut unusable = Vec::new();
     // Not `sort_by_file_name`: its comparator re-parses paths and cost a tenth of
     // `kbc check`; the list is sorted once by relative path below.
     let walker = WalkDir::new(dir).follow_links(true).into_iter();
@@ -46,12 +66,12 @@ pub fn list(root: &Path, dir: &Path) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>
                     Some(a) => format!("symbolic link loops back to {}", crate::fs::display_rel(root, a)),
                     None => format!("cannot read: {}", io_reason(&err)),
                 };
-                diags.push(unreadable_file::diagnostic(&path, msg));
+                unusable.push(unreadable(&path, msg));
             }
         }
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
-    (files, diags)
+    (files, unusable)
 }
 
 fn io_reason(err: &walkdir::Error) -> String {
@@ -68,8 +88,8 @@ fn is_markdown(path: &Path) -> bool {
 
 /// Lists and reads every article under `dir`, in path order.
 pub fn discover(root: &Path, dir: &Path) -> Discovered {
-    let (files, mut diagnostics) = list(root, dir);
-    let results: Vec<Result<SourceFile, Box<Unusable>>> =
+    let (files, mut unusable) = list(root, dir);
+    let results: Vec<Result<SourceFile, Box<Unread>>> =
         files.into_par_iter().map(|(abs, rel)| read(&abs, rel)).collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut undecodable = Vec::new();
@@ -77,23 +97,23 @@ pub fn discover(root: &Path, dir: &Path) -> Discovered {
         match r {
             Ok(s) => sources.push(s),
             Err(u) => {
-                diagnostics.push(u.diagnostic);
+                unusable.push(u.unusable);
                 undecodable.extend(u.display);
             }
         }
     }
-    Discovered { sources, diagnostics, undecodable }
+    Discovered { sources, unusable, undecodable }
 }
 
 /// Reads and decodes one file.
-pub fn read(abs: &Path, rel: String) -> Result<SourceFile, Box<Unusable>> {
+pub fn read(abs: &Path, rel: String) -> Result<SourceFile, Box<Unread>> {
     let bytes = std::fs::read(abs).map_err(|e| {
-        let diagnostic = unreadable_file::diagnostic(&rel, format!("cannot read: {e}"));
-        Box::new(Unusable { diagnostic, display: None })
+        let unusable = unreadable(&rel, format!("cannot read: {e}"));
+        Box::new(Unread { unusable, display: None })
     })?;
-    SourceFile::decode_keeping(rel.clone(), bytes).map_err(|(e, bytes)| {
-        let diagnostic = invalid_encoding::diagnostic(&rel, &bytes, &e);
-        Box::new(Unusable { diagnostic, display: Some(SourceFile::lossy(rel, &bytes)) })
+    SourceFile::decode_keeping(rel.clone(), bytes).map_err(|(error, bytes)| {
+        let unusable = Unusable { path: rel.clone(), reason: Reason::Undecodable { error, len: bytes.len() } };
+        Box::new(Unread { unusable, display: Some(SourceFile::lossy(rel, &bytes)) })
     })
 }
 
@@ -107,10 +127,13 @@ mod undecodable_tests {
         std::fs::write(dir.path().join("a.md"), b"\xEF\xBB\xBFok\ncaf\xE9 x\n").unwrap();
         let found = discover(dir.path(), dir.path());
         assert!(found.sources.is_empty());
-        let [d] = found.diagnostics.as_slice() else { panic!("{:?}", found.diagnostics) };
+        let [u] = found.unusable.as_slice() else { panic!("{:?}", found.unusable) };
+        let Reason::Undecodable { error: DecodeError::InvalidUtf8 { offset, line, column }, .. } = &u.reason else {
+            panic!("{u:?}")
+        };
         let [shown] = found.undecodable.as_slice() else { panic!("no display copy") };
         assert_eq!(shown.rel_path, "a.md");
-        assert_eq!(shown.line_col(d.span.start), (2, 4), "{}", d.message);
-        assert!(d.message.contains("2:4"));
+        assert_eq!(shown.line_col(*offset), (2, 4), "{:?}", u.reason);
+        assert_eq!((*line, *column), (2, 4));
     }
 }

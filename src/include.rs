@@ -54,7 +54,7 @@ pub struct Resolver<'a> {
 
 impl Resolver<'_> {
     pub fn resolve(&self, from_file: &str, target: &str) -> Target {
-        let Some(path) = crate::lint::url::resolve(from_file, target) else { return Target::OutsideRoot };
+        let Some(path) = crate::syntax::url::resolve(from_file, target) else { return Target::OutsideRoot };
         if self.corpus.by_path(&path).is_some() {
             return Target::Found(path);
         }
@@ -97,15 +97,14 @@ impl Resolver<'_> {
     }
 }
 
-/// Resolver for a lint context: the configured root (the current folder when
-/// none is set, as in unit tests).
-pub(crate) fn resolver<'a>(cx: &'a crate::lint::Context<'a>) -> Resolver<'a> {
-    Resolver { root: root_of(&cx.config.root), corpus: cx.corpus }
-}
-
-fn root_of(root: &Path) -> &Path {
-    static DOT: LazyLock<PathBuf> = LazyLock::new(|| PathBuf::from("."));
-    if root.as_os_str().is_empty() { DOT.as_path() } else { root }
+impl<'a> Resolver<'a> {
+    /// A resolver of `corpus` under `root` (the current folder when `root`
+    /// is empty, as in unit tests).
+    pub(crate) fn new(root: &'a Path, corpus: &'a Corpus) -> Resolver<'a> {
+        static DOT: LazyLock<PathBuf> = LazyLock::new(|| PathBuf::from("."));
+        let root = if root.as_os_str().is_empty() { DOT.as_path() } else { root };
+        Resolver { root, corpus }
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
+pub mod syntax;
+pub mod vocab;
 pub mod vocabulary;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.

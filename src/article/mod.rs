@@ -3,10 +3,15 @@
 
 pub mod probes;
 pub mod properties;
-pub mod vocab;
+/// The header's closed vocabularies (a layer below: the parser needs them).
+pub use crate::vocab;
 
+use crate::discover::Unusable;
 use crate::parse::body::Body;
-use crate::source::SourceFile;
+use crate::parse::header::{self, HeaderProblem, Scan};
+use crate::source::{SourceFile, Span};
+use crate::syntax::json::{self, JsonError, Node};
+use crate::syntax::portal::{self, Marker};
 use properties::Properties;
 use std::collections::BTreeMap;
 use vocab::Cloud;
@@ -20,9 +25,27 @@ pub struct Article {
     pub has_header: bool,
     pub props: Properties,
     pub body: Body,
+    /// What is wrong with the header's syntax (`malformed-properties`).
+    pub header_problems: Vec<HeaderProblem>,
+    /// Without a header at the top, where a `<properties` tag appears further
+    /// down, if anywhere (`missing-properties`).
+    pub header_found_later: Option<usize>,
 }
 
 impl Article {
+    /// Parses one file. Never fails: what is wrong with the file is kept as
+    /// facts on the article, which rules turn into findings.
+    pub fn parse(source: SourceFile) -> Article {
+        let (props, has_header, header_problems, header_found_later) = match header::scan(&source.text) {
+            Scan::Found { header, problems } => {
+                (Properties { span: header.span, attrs: header.attrs }, true, problems, None)
+            }
+            Scan::Missing { found_later } => (Properties::default(), false, Vec::new(), found_later),
+        };
+        let body = crate::parse::body::parse(&source.text, props.span.end);
+        Article { source, has_header, props, body, header_problems, header_found_later }
+    }
+
     pub fn path(&self) -> &str {
         &self.source.rel_path
     }
@@ -42,6 +65,29 @@ impl Article {
     pub fn self_help_type(&self) -> Option<&'static str> {
         self.props.self_help_type()
     }
+
+    /// The portal markers of the body, outside code, in order.
+    pub(crate) fn portal_markers(&self) -> Vec<Marker> {
+        portal::markers(self.text(), self.body.start, |at| self.body.in_code(at))
+    }
+
+    /// The text between matched `<!--issueDescription-->` markers.
+    pub(crate) fn issue_descriptions(&self) -> Vec<Span> {
+        portal::issue_descriptions(self.text(), self.body.start, |at| self.body.in_code(at))
+    }
+
+    /// The embedded JSON block parsed, if the article has one.
+    pub(crate) fn embedded_json(&self) -> Option<Result<Node, JsonError>> {
+        let block = self.body.json.as_ref()?;
+        Some(json::parse_at(self.text(), block.span.clone()))
+    }
+
+    /// Why the embedded JSON block is invalid, if it is (cheaper than
+    /// [`Article::embedded_json`]).
+    pub(crate) fn embedded_json_error(&self) -> Option<JsonError> {
+        let block = self.body.json.as_ref()?;
+        json::error_at(self.text(), block.span.clone())
+    }
 }
 
 /// Every article of a knowledge base, sorted by relative path.
@@ -51,6 +97,9 @@ pub struct Corpus {
     by_id: BTreeMap<String, Vec<usize>>,
     /// Every look at a file outside the corpus goes through here.
     pub probes: probes::Probes,
+    /// Files found that could not be read or decoded (`unreadable-file`,
+    /// `invalid-encoding`).
+    pub unusable: Vec<Unusable>,
 }
 
 impl Corpus {
@@ -62,7 +111,7 @@ impl Corpus {
                 by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
             }
         }
-        Corpus { articles, by_id, probes: probes::Probes::default() }
+        Corpus { articles, by_id, probes: probes::Probes::default(), unusable: Vec::new() }
     }
 
     /// Articles with this articleId (case-insensitive), in path order.

@@ -1,22 +1,10 @@
 //! The typed view of a header: attributes by canonical name, list values split
 //! with their spans, clouds and self-help type.
 
-use super::vocab::{self, Cloud};
 use crate::source::Span;
+use crate::vocab::{self, Cloud};
 
-/// One `name="value"` of the header as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribute {
-    /// The name as written, original case.
-    pub name: String,
-    pub name_span: Span,
-    /// The value with XML entities decoded.
-    pub value: String,
-    /// The raw value between the quotes.
-    pub value_span: Span,
-    /// The canonical spelling when the name is known (case-insensitively).
-    pub canonical: Option<&'static str>,
-}
+pub use crate::parse::header::Attribute;
 
 /// One item of a list-valued attribute (`supportTopicIds="1, 2;3"`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -75,7 +75,7 @@ pub fn read(root: &Path) -> Result<Read> {
         bail!("{} is not a folder (give the knowledge-base folder, not a file)", root.display());
     }
     let config = Config::load(root)?;
-    let levels = config.levels()?;
+    let levels = Levels::from_config(&config)?;
     let src = config.source_dir();
     if !src.is_dir() {
         bail!("source folder {} does not exist (set [book] src in book.toml)", src.display());
@@ -89,7 +89,7 @@ pub fn lint_read(read: Read, progress: bool) -> Checked {
     let Read { config, levels, found } = read;
     let undecodable = found.undecodable;
     let bar = Progress::start(found.sources.len(), progress);
-    let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.diagnostics, &config, &levels, &bar);
+    let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.unusable, &config, &levels, &bar);
     bar.finish();
     Checked { config, levels, corpus, diagnostics, undecodable }
 }
@@ -202,6 +202,7 @@ pub fn write_report(
             Format::Github | Format::Sarif => repository_prefix(root),
             _ => String::new(),
         },
+        rules: lint::registry::metas().collect(),
     };
     let mut out = std::io::BufWriter::new(stdout.lock());
     format::write(common.format, &mut out, diagnostics, files, &options)?;

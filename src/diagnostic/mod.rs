@@ -37,6 +37,24 @@ impl Level {
     }
 }
 
+/// What a rule declares about itself, and so about each of its findings.
+/// Codes and names never change meaning.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// `KB` + three digits, grouped by family (0xx header, 1xx content, 2xx
+    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security,
+    /// 6xx suppressions, 9xx files).
+    pub code: &'static str,
+    /// Kebab-case, naming the problem (`unknown-cloud`).
+    pub name: &'static str,
+    pub default_level: Level,
+    /// One line for `kbc rules`.
+    pub summary: &'static str,
+    /// Markdown with the sections What it checks, Why, Example, How to fix,
+    /// Configuration; printed by `kbc explain`.
+    pub docs: &'static str,
+}
+
 /// A secondary location, possibly in another file (e.g. the other article that
 /// shares an articleId).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +84,12 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub labels: Vec<Label>,
     pub fix: Option<Fix>,
+    /// The spanned text must never be shown (a credential): snippets mask it.
+    pub redact: bool,
 }
 
 impl Diagnostic {
-    pub fn new(rule: &crate::lint::RuleMeta, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(rule: &RuleMeta, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code: rule.code,
             name: rule.name,
@@ -80,7 +100,14 @@ impl Diagnostic {
             help: None,
             labels: Vec::new(),
             fix: None,
+            redact: false,
         }
+    }
+
+    /// Marks the spanned text as secret: no output shows it.
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

@@ -62,6 +62,7 @@ mod tests {
             help: None,
             labels: vec![],
             fix: None,
+            redact: false,
         }
     }
 

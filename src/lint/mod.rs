@@ -3,39 +3,22 @@
 //! listed once in [`registry::RULES`].
 
 pub mod baseline;
-pub(crate) mod html;
-pub(crate) mod json;
-pub(crate) mod portal;
 pub mod registry;
 pub mod rules;
 pub(crate) mod secrets;
 pub mod suppress;
-pub(crate) mod url;
 
 use crate::article::{Article, Corpus};
 use crate::config::Config;
+/// What every rule declares about itself; it lives with the findings it
+/// describes, so that output formats need not know the rules.
+pub use crate::diagnostic::RuleMeta;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::discover::Unusable;
 use crate::progress::Progress;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 pub use registry::Levels;
-
-/// What every rule declares about itself. Codes and names never change meaning.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// `KB` + three digits, grouped by family (0xx header, 1xx content, 2xx
-    /// links, 3xx corpus, 4xx embedded data and portal markup, 5xx security,
-    /// 6xx suppressions, 9xx files).
-    pub code: &'static str,
-    /// Kebab-case, naming the problem (`unknown-cloud`).
-    pub name: &'static str,
-    pub default_level: Level,
-    /// One line for `kbc rules`.
-    pub summary: &'static str,
-    /// Markdown with the sections What it checks, Why, Example, How to fix,
-    /// Configuration; printed by `kbc explain`.
-    pub docs: &'static str,
-}
 
 /// Shared read-only state a rule may consult.
 pub struct Context<'a> {
@@ -100,32 +83,27 @@ pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels)
     check_sources_with(sources, Vec::new(), config, levels, &Progress::hidden())
 }
 
-/// [`check_sources`] after discovery: `found` holds what discovery reported
-/// (unreadable files), and `bar` counts parsed files.
+/// [`check_sources`] after discovery: `unusable` holds the files discovery
+/// could not use, and `bar` counts parsed files.
 pub fn check_sources_with(
     sources: Vec<SourceFile>,
-    found: Vec<Diagnostic>,
+    unusable: Vec<Unusable>,
     config: &Config,
     levels: &Levels,
     bar: &Progress,
 ) -> (Corpus, Vec<Diagnostic>) {
-    let parsed: Vec<_> = sources
+    let articles: Vec<Article> = sources
         .into_par_iter()
         .map(|s| {
-            let p = crate::parse::parse(s);
+            let a = Article::parse(s);
             bar.inc();
-            p
+            a
         })
         .collect();
     bar.phase("linting");
-    let mut diags = found;
-    let mut articles = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        diags.extend(p.diagnostics);
-        articles.push(p.article);
-    }
-    let corpus = Corpus::new(articles);
-    diags.extend(lint(&Context { corpus: &corpus, config }, levels));
+    let mut corpus = Corpus::new(articles);
+    corpus.unusable = unusable;
+    let diags = lint(&Context { corpus: &corpus, config }, levels);
     let diags = finish_in(&corpus, diags, levels);
     (corpus, diags)
 }

@@ -3,9 +3,10 @@
 
 use super::rules::*;
 use super::{Rule, RuleMeta};
-use crate::article::vocab::did_you_mean;
+use crate::config::Config;
 use crate::diagnostic::Level;
-use std::collections::HashMap;
+use crate::vocab::did_you_mean;
+use std::collections::{BTreeMap, HashMap};
 
 /// Every rule, in code order. Add a rule here and nowhere else.
 pub static RULES: &[&dyn Rule] = &[
@@ -88,13 +89,18 @@ pub static RULES: &[&dyn Rule] = &[
     &unreadable_file::UnreadableFile,
 ];
 
-/// Finds a rule by code (`KB012`, any case) or name (`duplicate-article-id`).
 /// The rule with exactly this code (`KB012`): a binary search, since `RULES`
 /// is in code order. For every finding's level, so it must be cheap.
 pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
     RULES.binary_search_by(|r| r.meta().code.cmp(code)).ok().map(|i| RULES[i])
 }
 
+/// The metadata of the rule with exactly this code.
+pub fn meta(code: &str) -> Option<&'static RuleMeta> {
+    by_code(code).map(|r| r.meta())
+}
+
+/// Finds a rule by code (`KB012`, any case) or name (`duplicate-article-id`).
 pub fn find(key: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| {
         let m = r.meta();
@@ -126,6 +132,23 @@ struct PathOverride {
 }
 
 impl Levels {
+    /// The levels `[lints]` and `[[lints.overrides]]` of book.toml set, with
+    /// unknown rules and levels reported as errors in the configuration.
+    pub fn from_config(config: &Config) -> anyhow::Result<Levels> {
+        use anyhow::Context as _;
+        let path = config.root.join("book.toml");
+        let in_config = || format!("invalid configuration in {}", path.display());
+        let table = parse_levels(&config.lints.levels).with_context(in_config)?;
+        let mut levels = Levels::from_table(table.iter().map(|(k, l)| (k.as_str(), *l)))
+            .map_err(anyhow::Error::msg)
+            .with_context(in_config)?;
+        for o in &config.lints.overrides {
+            let table = parse_levels(&o.levels).with_context(in_config)?;
+            levels.add_override(&o.paths, table).map_err(anyhow::Error::msg).with_context(in_config)?;
+        }
+        Ok(levels)
+    }
+
     /// Resolves `[lints]` entries (keys are rule names or codes).
     pub fn from_table<'a>(table: impl IntoIterator<Item = (&'a str, Level)>) -> Result<Levels, String> {
         let mut configured = HashMap::new();
@@ -191,6 +214,16 @@ impl Levels {
     }
 }
 
+fn parse_levels(table: &BTreeMap<String, String>) -> anyhow::Result<Vec<(String, Level)>> {
+    table
+        .iter()
+        .map(|(k, v)| match Level::parse(v) {
+            Some(l) => Ok((k.clone(), l)),
+            None => anyhow::bail!("invalid level `{v}` for `{k}` in [lints]: use \"allow\", \"warn\" or \"deny\""),
+        })
+        .collect()
+}
+
 pub fn unknown_rule_message(key: &str) -> String {
     match suggest(key) {
         Some(s) => format!("unknown rule `{key}` (did you mean `{s}`?)"),
@@ -244,6 +277,20 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn levels_come_from_the_config_and_reject_unknown_rules_and_levels() {
+        let c = Config::parse("[lints]\nmalformed-properties = \"warn\"\n[[lints.overrides]]\npaths = [\"legacy/**\"]\nKB012 = \"allow\"\n").unwrap();
+        let levels = Levels::from_config(&c).unwrap();
+        assert_eq!(levels.level("KB002", "a.md"), Level::Warning);
+        assert_eq!(levels.level("KB012", "legacy/a.md"), Level::Allow);
+        assert_eq!(levels.level("KB012", "a.md"), Level::Error);
+        let c = Config::parse("[lints]\nduplicate-articleid = \"deny\"").unwrap();
+        let err = format!("{:#}", Levels::from_config(&c).unwrap_err());
+        assert!(err.contains("did you mean `duplicate-article-id`"), "{err}");
+        let c = Config::parse("[lints]\nKB012 = \"loud\"").unwrap();
+        assert!(Levels::from_config(&c).is_err());
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn close(out: &mut [Entry], code: Option<&'static str>, at: usize) {
 
 #[cfg(test)]
 mod tests {
-    use crate::article::Corpus;
+    use crate::article::{Article, Corpus};
     use crate::config::Config;
     use crate::lint::rules::testing::article;
     use crate::lint::{self, Context, Levels};
@@ -146,8 +146,7 @@ mod tests {
     /// Findings of `code`, review-link and unused-suppression on one article.
     fn run(code: &str, body: &str) -> Vec<(&'static str, String)> {
         let text = article("", body);
-        let parsed = crate::parse::parse(SourceFile::new("a.md".into(), text, false));
-        let corpus = Corpus::new(vec![parsed.article]);
+        let corpus = Corpus::new(vec![Article::parse(SourceFile::new("a.md".into(), text, false))]);
         let levels = Levels::only(&[code, "KB202", "KB600"]);
         let config = Config::default();
         let diags = lint::lint(&Context { corpus: &corpus, config: &config }, &levels);

@@ -33,6 +33,25 @@ pub struct Link {
     pub autolink: bool,
 }
 
+impl Link {
+    /// Where the destination is written in the article `text`, when it is
+    /// written literally inside the link (not for reference-style links or
+    /// destinations with escapes or entities).
+    pub fn destination_span(&self, text: &str) -> Option<Span> {
+        let whole = text.get(self.span.clone())?;
+        if self.url.is_empty() {
+            return None;
+        }
+        if whole == self.url {
+            // A raw HTML anchor: the span is the URL itself.
+            return Some(self.span.clone());
+        }
+        let at = if self.autolink { whole.find(&self.url)? } else { whole.rfind(&format!("({}", self.url))? + 1 };
+        let start = self.span.start + at;
+        Some(start..start + self.url.len())
+    }
+}
+
 /// A list item with its nesting depth (1 = top level).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListItem {
@@ -375,5 +394,13 @@ mod tests {
     fn ignores_rules_that_are_not_json_fences() {
         let text = "# T\n---\nplain text\n";
         assert!(find_json_block(text, 0).is_none());
+    }
+
+    #[test]
+    fn finds_the_destination_inside_the_link_text() {
+        let text = "see [x](https://a.test/b) and <https://c.test>";
+        let b = parse(text, 0);
+        let spans: Vec<_> = b.links.iter().filter_map(|l| l.destination_span(text)).map(|s| &text[s]).collect();
+        assert_eq!(spans, ["https://a.test/b", "https://c.test"]);
     }
 }

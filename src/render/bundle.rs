@@ -199,7 +199,7 @@ mod tests {
         let text = format!(
             "<properties pageTitle=\"T {id}\" articleId=\"{id}\" supportTopicIds=\"7, 8\" service=\"svc\" cloudEnvironments=\"public\" />\n# H\n\nSee [x](https://portal.azure.com/a).\n"
         );
-        let a = crate::parse::parse(crate::source::SourceFile::new(path.into(), text, false)).article;
+        let a = crate::article::Article::parse(crate::source::SourceFile::new(path.into(), text, false));
         article(&a, a.text(), &a.body, outline::extract(&outline::body_events(a.text(), &a.body)))
     }
 

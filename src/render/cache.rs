@@ -99,7 +99,7 @@ pub fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]
         field(&mut h, "undecodable", s.rel_path.as_bytes());
         field(&mut h, "text", s.text.as_bytes());
     }
-    field(&mut h, "found", format!("{:?}", found.diagnostics).as_bytes());
+    field(&mut h, "found", format!("{:?}", found.unusable).as_bytes());
     Ok(format!("blake3:{}", h.finalize().to_hex()))
 }
 
@@ -120,7 +120,8 @@ pub(crate) fn replay(manifest: &Manifest, out: &Path, key: &str, root: &Path) ->
     if !manifest.files.par_iter().all(|f| out.join(f).is_file()) {
         return None;
     }
-    let diagnostics = crate::diagnostic::store::decode(&std::fs::read(out.join(DIAGNOSTICS_FILE)).ok()?)?;
+    let stored = std::fs::read(out.join(DIAGNOSTICS_FILE)).ok()?;
+    let diagnostics = crate::diagnostic::store::decode(&stored, crate::lint::registry::meta)?;
     let report = serde_json::from_slice(&std::fs::read(out.join(super::output::REPORT_FILE)).ok()?).ok()?;
     Some(Replay { diagnostics, report })
 }

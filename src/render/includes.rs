@@ -68,7 +68,7 @@ mod tests {
     use crate::source::SourceFile;
 
     fn article(path: &str, text: &str) -> Article {
-        crate::parse::parse(SourceFile::new(path.into(), text.into(), false)).article
+        crate::article::Article::parse(SourceFile::new(path.into(), text.into(), false))
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! untrusted input.
 
 use super::clouds::Rewrites;
-use crate::lint::html::Scanner;
 use crate::parse::outline::Spanned;
+use crate::syntax::html::Scanner;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use regex::Regex;
 use std::borrow::Cow;

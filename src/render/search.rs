@@ -104,7 +104,7 @@ mod tests {
 
     fn article(title: &str, body: &str) -> BundleArticle {
         let text = format!("<properties pageTitle=\"{title}\" service=\"Svc.Name\" />\n{body}");
-        let a = crate::parse::parse(crate::source::SourceFile::new("a.md".into(), text, false)).article;
+        let a = crate::article::Article::parse(crate::source::SourceFile::new("a.md".into(), text, false));
         super::super::bundle::article(&a, a.text(), &a.body, outline::extract(&outline::body_events(a.text(), &a.body)))
     }
 

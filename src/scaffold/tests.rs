@@ -1,21 +1,17 @@
 use super::*;
-use crate::article::Corpus;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::lint::{self, Context};
+use crate::lint::{self, Levels};
 use crate::source::SourceFile;
 
 const ID: &str = "0b3c4d5e-6f70-4182-93a4-b5c6d7e8f901";
 
 /// Runs every rule at its default level over one article.
 fn check(text: &str) -> Vec<Diagnostic> {
-    let parsed = crate::parse::parse(SourceFile::new("a/new.md".into(), text.into(), false));
-    let mut diags = parsed.diagnostics;
-    let corpus = Corpus::new(vec![parsed.article]);
+    let source = SourceFile::new("a/new.md".into(), text.into(), false);
     let config = Config::default();
-    let levels = config.levels().unwrap();
-    diags.extend(lint::lint(&Context { corpus: &corpus, config: &config }, &levels));
-    lint::finish(diags, &levels)
+    let levels = Levels::from_config(&config).unwrap();
+    lint::check_sources(vec![source], &config, &levels).1
 }
 
 fn full() -> Fields {

@@ -35,9 +35,7 @@ pub(crate) struct Preview {
     theme: Theme,
     sanitizer: Sanitizer,
     pub corpus: Corpus,
-    /// Files discovery could not read or decode.
-    discovery: Vec<Diagnostic>,
-    /// Parser and article-rule findings, by article path.
+    /// Article-rule findings, by article path.
     own: HashMap<String, Vec<Diagnostic>>,
     /// Every finding, leveled and sorted.
     pub diagnostics: Vec<Diagnostic>,
@@ -64,17 +62,14 @@ impl Preview {
     /// Reads, checks and renders the whole knowledge base into `site_dir`.
     pub fn load(root: &Path, cloud: Option<Cloud>, site_dir: &Path) -> Result<Preview> {
         let config = Config::load(root)?;
-        let levels = config.levels()?;
+        let levels = Levels::from_config(&config)?;
         let theme = Theme::load(root)?;
         let rewrites = cloud.map(|c| Rewrites::for_cloud(&config, c)).unwrap_or_default();
         let found = crate::discover::discover(root, &config.source_dir());
-        let parsed: Vec<_> = found.sources.into_par_iter().map(crate::parse::parse).collect();
-        let mut own = HashMap::new();
-        let mut articles = Vec::with_capacity(parsed.len());
-        for p in parsed {
-            own.insert(p.article.path().to_string(), p.diagnostics);
-            articles.push(p.article);
-        }
+        let articles: Vec<Article> = found.sources.into_par_iter().map(Article::parse).collect();
+        let own = articles.iter().map(|a| (a.path().to_string(), Vec::new())).collect();
+        let mut corpus = Corpus::new(articles);
+        corpus.unusable = found.unusable;
         let mut preview = Preview {
             root: root.to_path_buf(),
             cloud,
@@ -83,8 +78,7 @@ impl Preview {
             levels,
             theme,
             sanitizer: Sanitizer::new(rewrites),
-            corpus: Corpus::new(articles),
-            discovery: found.diagnostics,
+            corpus,
             own,
             diagnostics: Vec::new(),
             published: Vec::new(),
@@ -108,6 +102,7 @@ impl Preview {
             return Ok(Rebuilt::Nothing);
         }
         let mut articles = std::mem::take(&mut self.corpus.articles);
+        let unusable = std::mem::take(&mut self.corpus.unusable);
         let mut indices = Vec::new();
         for rel in &paths {
             let Ok(source) = crate::discover::read(&self.root.join(rel), rel.clone()) else {
@@ -115,15 +110,15 @@ impl Preview {
                 *self = Preview::load(&self.root, self.cloud, &self.site_dir)?;
                 return Ok(Rebuilt::Everything);
             };
-            let parsed = crate::parse::parse(source);
             let i = articles.iter().position(|a| a.path() == rel).expect("modified articles are known");
-            self.own.insert(rel.clone(), parsed.diagnostics);
-            articles[i] = parsed.article;
+            self.own.insert(rel.clone(), Vec::new());
+            articles[i] = Article::parse(source);
             indices.push(i);
         }
         // Paths are unchanged, so the sort order and the indices are too.
         let t = std::time::Instant::now();
         self.corpus = Corpus::new(articles);
+        self.corpus.unusable = unusable;
         self.lint_articles(&indices);
         let affected = self.relint_readers(&indices);
         let linted = t.elapsed();
@@ -169,8 +164,8 @@ impl Preview {
         lint::enabled(&self.levels)
     }
 
-    /// Runs the article rules over the given articles, after their parser
-    /// findings (which `own` already holds).
+    /// Runs the article rules over the given articles (whose entries in
+    /// `own` are empty).
     fn lint_articles(&mut self, indices: &[usize]) {
         let rules = self.rules();
         for (path, diags) in self.run_article_rules(&rules, indices) {
@@ -212,8 +207,7 @@ impl Preview {
 
     /// Corpus rules, then levels and order, over every finding.
     fn finish_lint(&mut self) {
-        let mut all: Vec<Diagnostic> = self.discovery.clone();
-        all.extend(self.own.values().flatten().cloned());
+        let mut all: Vec<Diagnostic> = self.own.values().flatten().cloned().collect();
         let cx = Context { corpus: &self.corpus, config: &self.config };
         for rule in self.rules() {
             rule.check_corpus(&cx, &mut all);

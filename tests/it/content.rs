@@ -177,19 +177,10 @@ mod corpus {
         let mut text = sources[victim].text.clone();
         text.insert_str(h1_end, "\nAn added line.\n\nSee [this](https://).\n\n");
         sources[victim] = SourceFile::new(sources[victim].rel_path.clone(), text, sources[victim].bom);
-        // Files that could not be read are not articles: keep their findings.
-        let mut diags: Vec<_> =
-            checked.diagnostics.iter().filter(|d| checked.corpus.by_path(&d.path).is_none()).cloned().collect();
-        let articles = sources
-            .into_iter()
-            .map(|s| {
-                let p = kbc::parse::parse(s);
-                diags.extend(p.diagnostics);
-                p.article
-            })
-            .collect();
-        let corpus = Corpus::new(articles);
-        diags.extend(lint::lint(&Context { corpus: &corpus, config: &checked.config }, &checked.levels));
+        let mut corpus = Corpus::new(sources.into_iter().map(kbc::article::Article::parse).collect());
+        // Files that could not be read are not articles: their findings stay.
+        corpus.unusable = checked.corpus.unusable.clone();
+        let diags = lint::lint(&Context { corpus: &corpus, config: &checked.config }, &checked.levels);
         let diags = lint::finish_in(&corpus, diags, &checked.levels);
         let files = Files::new(corpus.articles.iter().map(|a| &a.source).chain(&checked.undecodable));
         let (new, outcome) = baseline.filter(diags, &files);

@@ -1,8 +1,25 @@
 //! The parser on the quirks real article files contain, through the library:
-//! bytes -> `SourceFile::decode` -> `parse::parse`. Each test names one quirk.
+//! bytes -> `SourceFile::decode` -> `Article::parse`, and the findings the
+//! parser's facts give (`missing-properties`, `malformed-properties`). Each
+//! test names one quirk.
 
-use kbc::parse::{Parsed, parse};
+use kbc::article::Article;
+use kbc::config::Config;
+use kbc::diagnostic::Diagnostic;
+use kbc::lint::{self, Levels};
 use kbc::source::{DecodeError, SourceFile};
+
+/// An article and the findings of the rules over what its parser found.
+struct Parsed {
+    article: Article,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn parse(source: SourceFile) -> Parsed {
+    let levels = Levels::only(&["missing-properties", "malformed-properties"]);
+    let diagnostics = lint::check_sources(vec![source.clone()], &Config::default(), &levels).1;
+    Parsed { article: Article::parse(source), diagnostics }
+}
 
 fn parse_bytes(bytes: &[u8]) -> Parsed {
     parse(SourceFile::decode("a.md".into(), bytes.to_vec()).expect("decodes"))

@@ -120,6 +120,7 @@ mod tests {
             help: Some("give each article its own GUID".into()),
             labels: vec![],
             fix: None,
+            redact: false,
         }
     }
 

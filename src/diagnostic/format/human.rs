@@ -39,7 +39,7 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
         _ => Level::WARNING,
     };
     let mut primary = files.get(&d.path).map(|f| excerpt(f, &d.span));
-    if d.code == crate::lint::rules::secret_in_content::META.code
+    if d.redact
         && let Some(ex) = &mut primary
     {
         ex.mask();
@@ -79,11 +79,7 @@ pub fn simple(d: &Diagnostic, files: &Files<'_>) -> Option<String> {
     use std::fmt::Write as _;
     let plain = |s: &str| s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t');
     let one_line = |s: &str| !s.contains(['\n', '\r', '\t']);
-    if !d.labels.is_empty()
-        || d.code == crate::lint::rules::secret_in_content::META.code
-        || !one_line(&d.message)
-        || !d.help.as_deref().is_none_or(one_line)
-    {
+    if !d.labels.is_empty() || d.redact || !one_line(&d.message) || !d.help.as_deref().is_none_or(one_line) {
         return None;
     }
     let f = files.get(&d.path)?;
@@ -167,18 +163,21 @@ fn snippet<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Diagnostic;
+    use crate::diagnostic::{Diagnostic, RuleMeta};
+
+    const MALFORMED: RuleMeta =
+        RuleMeta { code: "KB002", name: "malformed-properties", default_level: KbLevel::Error, summary: "", docs: "" };
 
     fn show(text: &str, span: Span) -> String {
         let f = SourceFile::new("a.md".into(), text.into(), false);
-        let d = Diagnostic::new(&crate::lint::rules::malformed_properties::META, span, "bad").with_path("a.md");
+        let d = Diagnostic::new(&MALFORMED, span, "bad").with_path("a.md");
         render(&Renderer::plain(), &d, &Files::new([&f]))
     }
 
     /// The fast path and annotate-snippets agree on every span of a text.
     #[test]
     fn simple_rendering_is_what_annotate_snippets_gives() {
-        let meta = &crate::lint::rules::noncanonical_attribute_case::META;
+        let meta = &RuleMeta { code: "KB005", default_level: KbLevel::Warning, ..MALFORMED };
         let mut text =
             "<properties\n  pagetitle=\"A title\"\t \n\tx=1\t\ty=2\n/>\n\nbody line  with  spaces\n".to_string();
         text += &"filler\n".repeat(6);

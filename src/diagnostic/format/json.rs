@@ -79,9 +79,14 @@ mod tests {
     #[test]
     fn writes_one_line_per_diagnostic_with_positions_and_related_locations() {
         let a = SourceFile::new("a.md".into(), "x\n  id=\"1\"\n".into(), false);
-        let d = Diagnostic::new(&crate::lint::rules::duplicate_article_id::META, 8..9, "dup")
-            .with_path("a.md")
-            .with_label("a.md", 0..1, "also here");
+        let meta = crate::diagnostic::RuleMeta {
+            code: "KB012",
+            name: "duplicate-article-id",
+            default_level: crate::diagnostic::Level::Error,
+            summary: "",
+            docs: "",
+        };
+        let d = Diagnostic::new(&meta, 8..9, "dup").with_path("a.md").with_label("a.md", 0..1, "also here");
         let mut out = Vec::new();
         write(&mut out, &[d.clone(), d.with_help("fix it")], &Files::new([&a])).unwrap();
         let text = String::from_utf8(out).unwrap();

@@ -69,6 +69,9 @@ pub struct Options {
     /// this is ROOT's folder within the checkout, because annotations and
     /// code-scanning results are resolved against the repository root.
     pub path_prefix: String,
+    /// Every rule, described in SARIF output (the caller knows the rules;
+    /// the formats do not).
+    pub rules: Vec<&'static super::RuleMeta>,
 }
 
 /// Writes diagnostics in the chosen format.
@@ -83,6 +86,6 @@ pub fn write(
         Format::Human => human::write(out, diags, files, options.color),
         Format::Json => json::write(out, diags, files),
         Format::Github => github::write(out, diags, files, &options.path_prefix),
-        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix),
+        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix, &options.rules),
     }
 }

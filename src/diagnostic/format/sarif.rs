@@ -8,8 +8,7 @@
 //! tracked across runs instead of being reopened when lines shift.
 
 use super::Files;
-use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::{RuleMeta, registry};
+use crate::diagnostic::{Diagnostic, Level, RuleMeta};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -18,17 +17,18 @@ pub fn write(
     diags: &[Diagnostic],
     files: &Files<'_>,
     prefix: &str,
+    rules: &[&RuleMeta],
 ) -> std::io::Result<()> {
-    let log = to_value(diags, files, prefix);
+    let log = to_value(diags, files, prefix, rules);
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 
-/// The whole log. `prefix` goes before every artifact URI.
-pub fn to_value(diags: &[Diagnostic], files: &Files<'_>, prefix: &str) -> Value {
-    let rules: Vec<Value> = registry::metas().map(rule).collect();
+/// The whole log, describing `rules`. `prefix` goes before every artifact URI.
+pub fn to_value(diags: &[Diagnostic], files: &Files<'_>, prefix: &str, rules: &[&RuleMeta]) -> Value {
     let mut fingerprints = Fingerprints::default();
-    let results: Vec<Value> = diags.iter().map(|d| result(d, files, prefix, &mut fingerprints)).collect();
+    let results: Vec<Value> = diags.iter().map(|d| result(d, files, prefix, rules, &mut fingerprints)).collect();
+    let rules: Vec<Value> = rules.iter().map(|m| rule(m)).collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -71,7 +71,13 @@ fn family(code: &str) -> &'static str {
     }
 }
 
-fn result(d: &Diagnostic, files: &Files<'_>, prefix: &str, fingerprints: &mut Fingerprints) -> Value {
+fn result(
+    d: &Diagnostic,
+    files: &Files<'_>,
+    prefix: &str,
+    rules: &[&RuleMeta],
+    fingerprints: &mut Fingerprints,
+) -> Value {
     let related: Vec<Value> = d
         .labels
         .iter()
@@ -95,7 +101,7 @@ fn result(d: &Diagnostic, files: &Files<'_>, prefix: &str, fingerprints: &mut Fi
         "locations": [location(prefix, &d.path, &d.span, files)],
         "partialFingerprints": { "kbcFingerprint/v1": fingerprints.next(d, files) },
     });
-    if let Some(index) = registry::metas().position(|m| m.code == d.code) {
+    if let Some(index) = rules.iter().position(|m| m.code == d.code) {
         r["ruleIndex"] = json!(index);
     }
     if !related.is_empty() {
@@ -165,9 +171,18 @@ mod tests {
     use super::*;
     use crate::source::SourceFile;
 
+    const OTHER: RuleMeta = RuleMeta { code: "KB001", ..DUPLICATE };
+    const DUPLICATE: RuleMeta = RuleMeta {
+        code: "KB012",
+        name: "duplicate-article-id",
+        default_level: Level::Error,
+        summary: "Two articles share an articleId",
+        docs: "## What it checks\n",
+    };
+    const RULES: &[&RuleMeta] = &[&OTHER, &DUPLICATE];
+
     fn diag(path: &str, span: std::ops::Range<usize>) -> Diagnostic {
-        Diagnostic::new(&crate::lint::rules::duplicate_article_id::META, span, "duplicate articleId \"x\"")
-            .with_path(path)
+        Diagnostic::new(&DUPLICATE, span, "duplicate articleId \"x\"").with_path(path)
     }
 
     #[test]
@@ -180,8 +195,8 @@ mod tests {
     fn identical_findings_get_distinct_stable_fingerprints() {
         let f = SourceFile::new("a.md".into(), "x\nx\n".into(), false);
         let files = Files::new([&f]);
-        let log = to_value(&[diag("a.md", 0..1), diag("a.md", 2..3)], &files, "");
-        let again = to_value(&[diag("a.md", 0..1), diag("a.md", 2..3)], &files, "");
+        let log = to_value(&[diag("a.md", 0..1), diag("a.md", 2..3)], &files, "", RULES);
+        let again = to_value(&[diag("a.md", 0..1), diag("a.md", 2..3)], &files, "", RULES);
         let fp = |log: &Value, i: usize| log["runs"][0]["results"][i]["partialFingerprints"].clone();
         assert_ne!(fp(&log, 0), fp(&log, 1));
         assert_eq!(fp(&log, 1), fp(&again, 1));
@@ -190,7 +205,7 @@ mod tests {
     #[test]
     fn results_point_into_the_rule_table_with_a_prefixed_uri() {
         let f = SourceFile::new("a.md".into(), "one\n two\n".into(), false);
-        let log = to_value(&[diag("a.md", 5..8)], &Files::new([&f]), "kb/");
+        let log = to_value(&[diag("a.md", 5..8)], &Files::new([&f]), "kb/", RULES);
         let run = &log["runs"][0];
         let r = &run["results"][0];
         assert_eq!(run["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize]["id"], "KB012");

@@ -63,7 +63,7 @@ impl Rule for BoldH2ForOtherSection {
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let text = article.text();
-        let regions = crate::lint::portal::issue_descriptions(article);
+        let regions = article.issue_descriptions();
         let inside = |h: &Heading| regions.iter().any(|r| r.start <= h.span.start && h.span.end <= r.end);
         let mut h2s = article.body.headings.iter().filter(|h| h.level == 2).peekable();
         // The first H2 may be the issue title (Apollo) or, above the issue

@@ -1,9 +1,9 @@
 use crate::anchor::Anchors;
 use crate::article::{Article, Corpus};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::url::{self, Url, destination_span};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Link;
+use crate::syntax::url::{self, Url};
 use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
@@ -117,7 +117,7 @@ fn diagnostic(from: &Article, link: &Link, target: &Article, fragment: &str, ids
         None if ids.is_empty() => d.with_help("the target has no headings below its title"),
         None => d.with_help(format!("its anchors are {}", list(ids))),
     };
-    if let (Some(id), Some(dest)) = (same_but_case, destination_span(from.text(), link)) {
+    if let (Some(id), Some(dest)) = (same_but_case, link.destination_span(from.text())) {
         let written = &from.text()[dest.clone()];
         if let Some(hash) = written.find('#') {
             d = d.with_fix(dest.start + hash + 1..dest.end, id.clone());
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn computes_anchors_as_the_site_does() {
-        let a = crate::parse::parse(crate::source::SourceFile::new("t.md".into(), TARGET.into(), false)).article;
+        let a = crate::article::Article::parse(crate::source::SourceFile::new("t.md".into(), TARGET.into(), false));
         assert_eq!(heading_ids(&a), ["renew-the-token", "custom-steps", "renew-the-token-1", "raw"]);
     }
 

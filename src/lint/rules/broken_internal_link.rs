@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::url::{self, Url};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::url::{self, Url};
 
 pub struct BrokenInternalLink;
 

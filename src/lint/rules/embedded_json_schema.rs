@@ -1,8 +1,8 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::json::{self, Node, Value};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::Span;
+use crate::syntax::json::{Node, Value};
 use std::collections::HashMap;
 
 pub struct EmbeddedJsonSchema;
@@ -85,7 +85,7 @@ impl Rule for EmbeddedJsonSchema {
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(kind) = article.self_help_type().filter(|t| needs_json(t)) else { return };
-        let root = match json::parse(article) {
+        let root = match article.embedded_json() {
             None => {
                 let at = article.props.get("selfHelpType").map_or(0..0, |a| a.value_span.clone());
                 let msg = format!("a {kind} article needs an embedded JSON block after the H1");

@@ -59,7 +59,7 @@ impl Rule for EmptySection {
         let body = &article.body;
         let text = article.text();
         // A heading that is the whole issue description is a statement, not a section.
-        let issue = crate::lint::portal::issue_descriptions(article);
+        let issue = article.issue_descriptions();
         for (i, h) in body.headings.iter().enumerate().filter(|(_, h)| h.level > 1) {
             let next = body.headings.get(i + 1);
             if next.is_some_and(|n| n.level > h.level) || issue.iter().any(|r| r.contains(&h.span.start)) {

@@ -68,7 +68,7 @@ impl Rule for FormattingInIssueDescription {
         if !is_insight(article) {
             return;
         }
-        let regions = crate::lint::portal::issue_descriptions(article);
+        let regions = article.issue_descriptions();
         let inside = |s: &Span| regions.iter().any(|r| r.start <= s.start && s.end <= r.end);
         let body = &article.body;
         for link in body.all_links().filter(|l| inside(&l.span)) {

@@ -61,7 +61,7 @@ impl Rule for HeadingInIssueDescription {
         if !super::formatting_in_issue_description::is_insight(article) {
             return;
         }
-        let regions = crate::lint::portal::issue_descriptions(article);
+        let regions = article.issue_descriptions();
         let text = article.text();
         for h in &article.body.headings {
             if regions.iter().any(|r| r.start <= h.span.start && h.span.end <= r.end) {

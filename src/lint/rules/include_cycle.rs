@@ -45,7 +45,7 @@ impl Rule for IncludeCycle {
     }
 
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let resolver = include::resolver(cx);
+        let resolver = include::Resolver::new(&cx.config.root, cx.corpus);
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             let Target::Found(path) = resolver.resolve(article.path(), &d.target) else { continue };
             let mut stack = vec![article.path().to_string()];

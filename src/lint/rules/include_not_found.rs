@@ -53,7 +53,7 @@ impl Rule for IncludeNotFound {
     }
 
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let resolver = include::resolver(cx);
+        let resolver = include::Resolver::new(&cx.config.root, cx.corpus);
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             if let Target::Missing(path) = resolver.resolve(article.path(), &d.target) {
                 let msg = format!("included file `{}` does not exist (resolved to `{path}`)", d.target);

@@ -52,7 +52,7 @@ impl Rule for IncludeOutsideRoot {
     }
 
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let resolver = include::resolver(cx);
+        let resolver = include::Resolver::new(&cx.config.root, cx.corpus);
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             if resolver.resolve(article.path(), &d.target) == Target::OutsideRoot {
                 let msg = format!("include `{}` is outside the knowledge base", d.target);

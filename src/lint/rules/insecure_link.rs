@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::url::{Url, destination_span};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::url::Url;
 
 pub struct InsecureLink;
 
@@ -71,7 +71,7 @@ impl Rule for InsecureLink {
             let msg = format!("link to `{}` uses plain http", url.host);
             let mut d = Diagnostic::new(&META, link.span.clone(), msg).with_help("use https://");
             if HTTPS_HOSTS.iter().any(|h| url.host_is(h))
-                && let Some(dest) = destination_span(article.text(), link)
+                && let Some(dest) = link.destination_span(article.text())
             {
                 d = d.with_fix(dest.start..dest.start + 4, "https");
             }

@@ -1,6 +1,6 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::{Context, Rule, RuleMeta, json};
+use crate::lint::{Context, Rule, RuleMeta};
 
 pub struct InvalidEmbeddedJson;
 
@@ -60,7 +60,7 @@ impl Rule for InvalidEmbeddedJson {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if let Some(e) = json::error(article) {
+        if let Some(e) = article.embedded_json_error() {
             let end = article.text()[e.offset..].chars().next().map_or(e.offset, |c| e.offset + c.len_utf8());
             let msg = format!("embedded JSON is invalid: {}", e.message);
             out.push(Diagnostic::new(&META, e.offset..end, msg).with_help("the portal ignores the whole block"));

@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::{Rule, RuleMeta};
+use crate::discover::Reason;
+use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::DecodeError;
 
 pub struct InvalidEncoding;
@@ -38,13 +39,23 @@ impl Rule for InvalidEncoding {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
+
+    /// The files discovery read but could not decode.
+    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for u in &cx.corpus.unusable {
+            if let Reason::Undecodable { error, len } = &u.reason {
+                out.push(diagnostic(&u.path, *len, error));
+            }
+        }
+    }
 }
 
-/// The finding for a file that could not be decoded, pointing at the bad byte.
-pub fn diagnostic(path: &str, bytes: &[u8], err: &DecodeError) -> Diagnostic {
+/// The finding for a file of `len` bytes that could not be decoded, pointing
+/// at the bad byte.
+fn diagnostic(path: &str, len: usize, err: &DecodeError) -> Diagnostic {
     let span = match err {
         DecodeError::InvalidUtf8 { offset, .. } | DecodeError::Nul { offset, .. } => *offset..*offset + 1,
-        DecodeError::Utf16 => 0..2.min(bytes.len()),
+        DecodeError::Utf16 => 0..2.min(len),
     };
     Diagnostic::new(&META, span, err.to_string()).with_path(path).with_help("save the file as UTF-8")
 }

@@ -1,8 +1,8 @@
 use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::url::{DOCS_HOSTS, Url, destination_span};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::url::{DOCS_HOSTS, Url};
 
 pub struct LocaleInDocsLink;
 
@@ -74,7 +74,7 @@ impl Rule for LocaleInDocsLink {
             let msg = format!("docs link is pinned to locale `{locale}`");
             let mut d = Diagnostic::new(&META, link.span.clone(), msg)
                 .with_help(format!("remove `/{locale}` so readers get their own language"));
-            if let Some(dest) = destination_span(article.text(), link) {
+            if let Some(dest) = link.destination_span(article.text()) {
                 let start = dest.start + (link.url.len() - link.url.trim_start().len()) + url.path_start;
                 d = d.with_fix(start..start + 1 + locale.len(), "");
             }
@@ -111,7 +111,7 @@ fn locale_query(text: &str, link: &crate::parse::body::Link, url: &Url<'_>) -> O
             let msg = format!("link is pinned to locale `{value}` by its query string");
             let mut d = Diagnostic::new(&META, link.span.clone(), msg)
                 .with_help(format!("remove `locale={value}` so readers get their own language"));
-            if let Some(dest) = destination_span(text, link) {
+            if let Some(dest) = link.destination_span(text) {
                 // The parameter and the `&` after it when others follow it
                 // first in the query; else the separator (`?` or `&`) before it.
                 let pos = dest.start + (link.url.len() - link.url.trim_start().len()) + query_start + at;

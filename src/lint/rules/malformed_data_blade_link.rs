@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::url::Url;
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::url::Url;
 
 pub struct MalformedDataBladeLink;
 

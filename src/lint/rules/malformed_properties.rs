@@ -1,5 +1,6 @@
-use crate::diagnostic::Level;
-use crate::lint::{Rule, RuleMeta};
+use crate::article::Article;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::lint::{Context, Rule, RuleMeta};
 
 pub struct MalformedProperties;
 
@@ -60,6 +61,15 @@ attributes it could still read are checked by the other header rules.
 impl Rule for MalformedProperties {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    /// The problems the header scanner found, one finding each.
+    fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for p in &article.header_problems {
+            let mut d = Diagnostic::new(&META, p.span.clone(), p.message.clone());
+            d.help.clone_from(&p.help);
+            out.push(d);
+        }
     }
 }
 

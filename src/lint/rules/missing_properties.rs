@@ -1,5 +1,6 @@
+use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::{Rule, RuleMeta};
+use crate::lint::{Context, Rule, RuleMeta};
 
 pub struct MissingProperties;
 
@@ -43,10 +44,16 @@ impl Rule for MissingProperties {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
+
+    fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !article.has_header {
+            out.push(diagnostic(article.text(), article.header_found_later));
+        }
+    }
 }
 
-/// The parser's finding for a file without a header at its top.
-pub fn diagnostic(text: &str, found_later: Option<usize>) -> Diagnostic {
+/// The finding for a file without a header at its top.
+fn diagnostic(text: &str, found_later: Option<usize>) -> Diagnostic {
     match found_later {
         Some(at) => Diagnostic::new(
             &META,

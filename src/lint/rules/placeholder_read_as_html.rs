@@ -1,8 +1,8 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::html::{self, Tag};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Html;
+use crate::syntax::html::{self, Tag};
 use std::collections::HashSet;
 
 pub struct PlaceholderReadAsHtml;

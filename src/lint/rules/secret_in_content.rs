@@ -60,7 +60,7 @@ impl Rule for SecretInContent {
         for s in secrets::find(text) {
             let msg = format!("{} in content: {}", s.kind, secrets::mask(&text[s.span.clone()]));
             let help = "replace it with a placeholder such as [SECRET], and rotate the credential";
-            out.push(Diagnostic::new(&META, s.span, msg).with_help(help));
+            out.push(Diagnostic::new(&META, s.span, msg).with_help(help).redacted());
         }
     }
 }

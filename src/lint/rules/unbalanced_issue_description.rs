@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::portal::{self, Marker};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::portal::{self, Marker};
 
 pub struct UnbalancedIssueDescription;
 
@@ -55,7 +55,7 @@ impl Rule for UnbalancedIssueDescription {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let all = portal::markers(article);
+        let all = article.portal_markers();
         let issue: Vec<&Marker> = all.iter().filter(|m| portal::is_issue_description(m)).collect();
         for m in portal::pair(&issue).1 {
             let (msg, help) = if m.closing {

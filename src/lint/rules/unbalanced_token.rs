@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::portal::{self, Marker};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::portal::{self, Marker};
 
 pub struct UnbalancedToken;
 
@@ -50,7 +50,7 @@ impl Rule for UnbalancedToken {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let all = portal::markers(article);
+        let all = article.portal_markers();
         let tokens: Vec<&Marker> = all.iter().filter(|m| m.token).collect();
         for m in tokens.iter().filter(|m| m.spaced) {
             let slash = if m.closing { "/" } else { "" };

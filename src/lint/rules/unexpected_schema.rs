@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::json;
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::json;
 
 pub struct UnexpectedSchema;
 
@@ -76,7 +76,7 @@ impl Rule for UnexpectedSchema {
             let msg = format!("schemaVersion is \"{}\"; the problem scoping template gives \"1\"", v.value.trim());
             out.push(Diagnostic::new(&META, v.value_span.clone(), msg).with_help("set schemaVersion=\"1\""));
         }
-        let (Some(expected), Some(Ok(root))) = (expected_schema(kind), json::parse(article)) else { return };
+        let (Some(expected), Some(Ok(root))) = (expected_schema(kind), article.embedded_json()) else { return };
         if !matches!(root.value, json::Value::Object(_)) {
             return;
         }

@@ -1,9 +1,9 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::json::{self, Node, Value};
-use crate::lint::url::Url;
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::Span;
+use crate::syntax::json::{Node, Value};
+use crate::syntax::url::Url;
 use std::collections::BTreeSet;
 
 pub struct UnknownBlade;
@@ -72,7 +72,7 @@ impl Rule for UnknownBlade {
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(known) = &cx.config.vocabularies.blade_list else { return };
         let mut used = link_blades(article);
-        if let Some(Ok(root)) = json::parse(article) {
+        if let Some(Ok(root)) = article.embedded_json() {
             json_blades(&root, &mut used);
         }
         for (blade, span) in used {

@@ -1,7 +1,7 @@
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::json::{self, Node, Value};
 use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::json::{Node, Value};
 use rayon::prelude::*;
 
 pub struct UnknownCommonSolutionArticle;
@@ -64,7 +64,7 @@ impl Rule for UnknownCommonSolutionArticle {
 }
 
 fn dangling(a: &Article, exists: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
-    let Some(Ok(root)) = json::parse(a) else { return Vec::new() };
+    let Some(Ok(root)) = a.embedded_json() else { return Vec::new() };
     let mut ids = Vec::new();
     members(&root, "commonSolutionArticleId", &mut ids);
     ids.into_iter()

@@ -1,7 +1,7 @@
 use crate::article::{Article, Corpus};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::json::Node;
-use crate::lint::{Context, Rule, RuleMeta, json};
+use crate::lint::{Context, Rule, RuleMeta};
+use crate::syntax::json::Node;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -89,7 +89,7 @@ fn undefined_topics(a: &Article, defined: &BTreeMap<String, BTreeSet<String>>) -
 
 /// `supportTopicId` values of the embedded JSON that `known` lacks.
 fn json_topics(a: &Article, known: &BTreeSet<&String>) -> Vec<Diagnostic> {
-    let Some(Ok(root)) = json::parse(a) else { return Vec::new() };
+    let Some(Ok(root)) = a.embedded_json() else { return Vec::new() };
     let mut nodes = Vec::new();
     super::unknown_common_solution_article::members(&root, "supportTopicId", &mut nodes);
     let mut out = Vec::new();
@@ -108,7 +108,7 @@ fn json_topics(a: &Article, known: &BTreeSet<&String>) -> Vec<Diagnostic> {
 fn defined_topics(corpus: &Corpus) -> BTreeMap<String, BTreeSet<String>> {
     let descriptions = corpus.articles.par_iter().filter(|a| a.self_help_type() == Some("supporttopicdescription"));
     let found: Vec<(&Article, Vec<String>)> = descriptions
-        .filter_map(|a| match json::parse(a) {
+        .filter_map(|a| match a.embedded_json() {
             Some(Ok(root)) => Some((a, topic_ids(&root).collect())),
             _ => None,
         })

@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lint::{Rule, RuleMeta};
+use crate::discover::Reason;
+use crate::lint::{Context, Rule, RuleMeta};
 
 pub struct UnreadableFile;
 
@@ -35,8 +36,13 @@ impl Rule for UnreadableFile {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
-}
 
-pub fn diagnostic(path: &str, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(&META, 0..0, message).with_path(path)
+    /// The files and folders discovery could not read.
+    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for u in &cx.corpus.unusable {
+            if let Reason::Unreadable(message) = &u.reason {
+                out.push(Diagnostic::new(&META, 0..0, message.clone()).with_path(&u.path));
+            }
+        }
+    }
 }

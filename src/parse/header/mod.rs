@@ -3,13 +3,26 @@
 //! lines, any attribute case, `/>` or `</properties>`) and reports everything
 //! else as [`HeaderProblem`]s with exact spans, keeping every attribute it can.
 
-use crate::article::properties::Attribute;
-use crate::article::vocab::canonical_attribute;
 use crate::source::Span;
+use crate::vocab::canonical_attribute;
 use quick_xml::events::attributes::{AttrError, Attributes};
 use walk::{TagEnd, find_tag_end};
 
 mod walk;
+
+/// One `name="value"` of the header as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// The name as written, original case.
+    pub name: String,
+    pub name_span: Span,
+    /// The value with XML entities decoded.
+    pub value: String,
+    /// The raw value between the quotes.
+    pub value_span: Span,
+    /// The canonical spelling when the name is known (case-insensitively).
+    pub canonical: Option<&'static str>,
+}
 
 /// The raw header: where it is and its attributes in source order, duplicates
 /// and original case kept.

@@ -2,7 +2,6 @@
 //! the article, and a span-carrying tree for schema rules (serde_json values
 //! know no positions). The tree parser only runs on text serde_json accepted.
 
-use crate::article::Article;
 use crate::source::Span;
 
 /// A JSON value with its byte span in the article text.
@@ -58,17 +57,10 @@ pub(crate) struct JsonError {
     pub message: String,
 }
 
-/// Parses the article's embedded JSON block, if it has one.
-pub(crate) fn parse(article: &Article) -> Option<Result<Node, JsonError>> {
-    let block = article.body.json.as_ref()?;
-    Some(parse_at(article.text(), block.span.clone()))
-}
-
-/// Why the article's embedded JSON block is invalid, if it has one that is;
-/// [`parse`] without building the tree (half the cost).
-pub(crate) fn error(article: &Article) -> Option<JsonError> {
-    let block = article.body.json.as_ref()?;
-    validate(article.text(), block.span.clone()).err()
+/// Why the JSON at `span` of `text` is invalid, if it is: [`parse_at`]
+/// without building the tree (half the cost).
+pub(crate) fn error_at(text: &str, span: Span) -> Option<JsonError> {
+    validate(text, span).err()
 }
 
 pub(crate) fn parse_at(text: &str, span: Span) -> Result<Node, JsonError> {

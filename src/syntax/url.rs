@@ -2,9 +2,6 @@
 //! destination as written, without normalising it (rules report and fix the
 //! author's text, so offsets must stay meaningful).
 
-use crate::parse::body::Link;
-use crate::source::Span;
-
 /// The parts of a link destination. Everything borrows from the destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Url<'a> {
@@ -57,23 +54,6 @@ fn is_scheme(s: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
-/// Where a link's destination is written in the article text, when it is
-/// written literally inside the link (not for reference-style links or
-/// destinations with escapes or entities).
-pub(crate) fn destination_span(text: &str, link: &Link) -> Option<Span> {
-    let whole = text.get(link.span.clone())?;
-    if link.url.is_empty() {
-        return None;
-    }
-    if whole == link.url {
-        // A raw HTML anchor: the span is the URL itself.
-        return Some(link.span.clone());
-    }
-    let at = if link.autolink { whole.find(&link.url)? } else { whole.rfind(&format!("({}", link.url))? + 1 };
-    let start = link.span.start + at;
-    Some(start..start + link.url.len())
-}
-
 /// Microsoft documentation hosts, where pages exist in every locale.
 pub(crate) const DOCS_HOSTS: &[&str] = &[
     "docs.microsoft.com",
@@ -107,14 +87,6 @@ mod tests {
         let b = Url::parse("data-blade:Ext.Blade");
         assert_eq!((b.scheme, b.host, b.path), (Some("data-blade"), "", "Ext.Blade"));
         assert_eq!(Url::parse("https://").host, "");
-    }
-
-    #[test]
-    fn finds_the_destination_inside_the_link_text() {
-        let text = "see [x](https://a.test/b) and <https://c.test>";
-        let b = crate::parse::body::parse(text, 0);
-        let spans: Vec<_> = b.links.iter().filter_map(|l| destination_span(text, l)).map(|s| &text[s]).collect();
-        assert_eq!(spans, ["https://a.test/b", "https://c.test"]);
     }
 }
 

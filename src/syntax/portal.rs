@@ -2,7 +2,6 @@
 //! and section markers (`<!--issueDescription-->…<!--/issueDescription-->`).
 //! Markers inside code are text, not markup, and are skipped.
 
-use crate::article::Article;
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -23,10 +22,9 @@ pub(crate) struct Marker {
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<!--[ \t]*(/?)[ \t]*(\$?)([ \t]*)([A-Za-z][A-Za-z0-9_.]*)[ \t]*-->").unwrap());
 
-/// Every marker in the body, in order.
-pub(crate) fn markers(article: &Article) -> Vec<Marker> {
-    let text = article.text();
-    let from = article.body.start;
+/// Every marker in `text` from byte `from` on (an article's body), in
+/// order, except those where `in_code` says code starts.
+pub(crate) fn markers(text: &str, from: usize, mut in_code: impl FnMut(usize) -> bool) -> Vec<Marker> {
     // Four rules ask for every article, and four in five have no comment at
     // all: a SIMD search for `<!--` spares them the regex.
     if memchr::memmem::find(&text.as_bytes()[from..], b"<!--").is_none() {
@@ -44,7 +42,7 @@ pub(crate) fn markers(article: &Article) -> Vec<Marker> {
                 span: from + m.start()..from + m.end(),
             }
         })
-        .filter(|m| !article.body.in_code(m.span.start))
+        .filter(|m| !in_code(m.span.start))
         .collect()
 }
 
@@ -77,9 +75,10 @@ pub(crate) fn is_issue_description(m: &Marker) -> bool {
     !m.token && m.name.eq_ignore_ascii_case("issueDescription")
 }
 
-/// The text between matched `<!--issueDescription-->` markers.
-pub(crate) fn issue_descriptions(article: &Article) -> Vec<Span> {
-    let all = markers(article);
+/// The text between matched `<!--issueDescription-->` markers of
+/// [`markers`]`(text, from, in_code)`.
+pub(crate) fn issue_descriptions(text: &str, from: usize, in_code: impl FnMut(usize) -> bool) -> Vec<Span> {
+    let all = markers(text, from, in_code);
     let issue: Vec<&Marker> = all.iter().filter(|m| is_issue_description(m)).collect();
     pair(&issue).0.into_iter().map(|(o, c)| o.span.end..c.span.start).collect()
 }
@@ -87,17 +86,16 @@ pub(crate) fn issue_descriptions(article: &Article) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
-    fn parse(text: &str) -> Article {
-        crate::parse::parse(SourceFile::new("a.md".into(), text.into(), false)).article
+    /// Code is what lies between backquotes, as far as these tests go.
+    fn in_code(text: &str) -> impl Fn(usize) -> bool + '_ {
+        move |at| text[..at].matches('`').count() % 2 == 1
     }
 
     #[test]
     fn finds_tokens_and_sections_outside_code() {
-        let a =
-            parse("# T\n<!--issueDescription-->\nDB <!--$Db-->x<!--/$Db--> `<!--$No-->`\n<!--/issueDescription-->\n");
-        let got: Vec<_> = markers(&a).iter().map(|m| (m.name.clone(), m.token, m.closing)).collect();
+        let a = "# T\n<!--issueDescription-->\nDB <!--$Db-->x<!--/$Db--> `<!--$No-->`\n<!--/issueDescription-->\n";
+        let got: Vec<_> = markers(a, 0, in_code(a)).iter().map(|m| (m.name.clone(), m.token, m.closing)).collect();
         assert_eq!(
             got,
             [
@@ -107,13 +105,13 @@ mod tests {
                 ("issueDescription".into(), false, true)
             ]
         );
-        assert_eq!(issue_descriptions(&a).len(), 1);
+        assert_eq!(issue_descriptions(a, 0, in_code(a)).len(), 1);
     }
 
     #[test]
     fn pairs_markers_and_reports_leftovers() {
-        let a = parse("# T\n<!--$A-->x<!--$B-->y<!--/$A--> <!--/$C-->\n");
-        let all = markers(&a);
+        let a = "# T\n<!--$A-->x<!--$B-->y<!--/$A--> <!--/$C-->\n";
+        let all = markers(a, 0, |_| false);
         let refs: Vec<&Marker> = all.iter().collect();
         let (pairs, left) = pair(&refs);
         assert_eq!(pairs.len(), 1);
