@@ -49,6 +49,7 @@ pub static RULES: &[&dyn Rule] = &[
     &code_block_language_tag::CodeBlockLanguageTag,
     &recommended_sections_out_of_order::RecommendedSectionsOutOfOrder,
     &links_run_together::LinksRunTogether,
+    &list_without_blank_line::ListWithoutBlankLine,
     // KB2xx: links.
     &locale_in_docs_link::LocaleInDocsLink,
     &review_link::ReviewLink,

@@ -64,6 +64,7 @@ rule_fixtures! {
     code_block_language_tag => "code-block-language-tag",
     recommended_sections_out_of_order => "recommended-sections-out-of-order",
     links_run_together => "links-run-together",
+    list_without_blank_line => "list-without-blank-line",
     locale_in_docs_link => "locale-in-docs-link",
     review_link => "review-link",
     short_link => "short-link",
@@ -113,4 +114,44 @@ fn a_missing_or_invalid_vocabulary_file_is_a_configuration_error_naming_it() {
     std::fs::write(dir.path().join("book.toml"), "[vocabularies]\nblade = \"vocab/blades.txt\"\n").unwrap();
     let err = format!("{:#}", load(dir.path()).err().expect("an unknown key is an error"));
     assert!(err.contains("blade"), "{err}");
+}
+
+/// The new rules' fixes, applied by `--fix` to their catching fixtures,
+/// leave nothing of what they fixed: each finding with a fix is gone after
+/// one pass, and the findings without a fix are still there.
+#[test]
+fn fixes_of_the_house_rules_remove_what_they_fix() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("punctuation-in-page-title", "fixable.md"),
+        ("multiple-services-or-resources", "catches.md"),
+        ("bold-h2-for-other-section", "catches.md"),
+        ("code-block-language-tag", "catches.md"),
+        ("links-run-together", "catches.md"),
+        ("list-without-blank-line", "catches.md"),
+        ("locale-in-docs-link", "catches-query.md"),
+        ("unexpected-schema", "catches.md"),
+    ];
+    for (rule, file) in cases {
+        std::fs::copy(fixtures.join(rule).join(file), dir.path().join(format!("{rule}.md"))).unwrap();
+    }
+    let count = |checked: &kbc::commands::check::Checked, fixable: bool| {
+        let names: Vec<&str> = cases.iter().map(|c| c.0).collect();
+        checked.diagnostics.iter().filter(|d| names.contains(&d.name) && d.fix.is_some() == fixable).count()
+    };
+    let before = load(dir.path()).unwrap();
+    let (with_fix, without) = (count(&before, true), count(&before, false));
+    assert!(with_fix >= 9, "{with_fix} fixable findings");
+    let files = before.files();
+    let done = kbc::fix::apply_all(dir.path(), &before.diagnostics, |p| files.get(p)).unwrap();
+    assert!(done.fixes >= with_fix, "{} fixes applied", done.fixes);
+    let after = load(dir.path()).unwrap();
+    assert_eq!(
+        count(&after, true),
+        0,
+        "{:#?}",
+        after.diagnostics.iter().filter(|d| d.fix.is_some()).collect::<Vec<_>>()
+    );
+    assert_eq!(count(&after, false), without);
 }

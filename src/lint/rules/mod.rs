@@ -32,6 +32,7 @@ pub mod invalid_product_id;
 pub mod invalid_support_topic_id;
 pub mod links_run_together;
 pub mod list_too_deep;
+pub mod list_without_blank_line;
 pub mod locale_in_docs_link;
 pub mod long_file_name;
 pub mod malformed_data_blade_link;
