@@ -5,9 +5,10 @@
 //! knowledge-base root and walks nested includes. Rules report its findings;
 //! renderers can resolve includes through [`Resolver`] too.
 
-use crate::article::Corpus;
+use crate::article::{Article, Corpus};
 use crate::source::Span;
 use regex::Regex;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -48,14 +49,25 @@ pub enum Target {
 
 /// Resolves and reads include files of one knowledge base.
 pub struct Resolver<'a> {
-    pub root: &'a Path,
-    pub corpus: &'a Corpus,
+    root: &'a Path,
+    corpus: &'a Corpus,
+    /// Where to note each article of the corpus looked up, when a rule's
+    /// reads are being recorded (see `lint::Context`).
+    consulted: Option<&'a RefCell<Vec<String>>>,
 }
 
 impl Resolver<'_> {
+    /// The article at `path`, noted as consulted.
+    fn article(&self, path: &str) -> Option<&Article> {
+        if let Some(seen) = self.consulted {
+            seen.borrow_mut().push(path.to_string());
+        }
+        self.corpus.by_path(path)
+    }
+
     pub fn resolve(&self, from_file: &str, target: &str) -> Target {
         let Some(path) = crate::syntax::url::resolve(from_file, target) else { return Target::OutsideRoot };
-        if self.corpus.by_path(&path).is_some() {
+        if self.article(&path).is_some() {
             return Target::Found(path);
         }
         if !self.corpus.probes.is_file(self.root, &path) {
@@ -69,7 +81,7 @@ impl Resolver<'_> {
 
     /// The text of a found include: the parsed article, else the file.
     pub fn text(&self, path: &str) -> Option<String> {
-        match self.corpus.by_path(path) {
+        match self.article(path) {
             Some(a) => Some(a.text().to_string()),
             None => self.corpus.probes.read_to_string(self.root, path),
         }
@@ -100,10 +112,16 @@ impl Resolver<'_> {
 impl<'a> Resolver<'a> {
     /// A resolver of `corpus` under `root` (the current folder when `root`
     /// is empty, as in unit tests).
-    pub(crate) fn new(root: &'a Path, corpus: &'a Corpus) -> Resolver<'a> {
+    pub fn new(root: &'a Path, corpus: &'a Corpus) -> Resolver<'a> {
         static DOT: LazyLock<PathBuf> = LazyLock::new(|| PathBuf::from("."));
         let root = if root.as_os_str().is_empty() { DOT.as_path() } else { root };
-        Resolver { root, corpus }
+        Resolver { root, corpus, consulted: None }
+    }
+
+    /// [`Resolver::new`], noting in `consulted` the path of every article
+    /// of the corpus it looks up.
+    pub(crate) fn recording(root: &'a Path, corpus: &'a Corpus, consulted: &'a RefCell<Vec<String>>) -> Self {
+        Resolver { consulted: Some(consulted), ..Resolver::new(root, corpus) }
     }
 }
 

@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod discover;
+pub mod engine;
 pub mod fix;
 pub mod fs;
 pub mod include;

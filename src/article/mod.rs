@@ -105,13 +105,48 @@ pub struct Corpus {
 impl Corpus {
     pub fn new(mut articles: Vec<Article>) -> Corpus {
         articles.sort_by(|a, b| a.path().cmp(b.path()));
-        let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, a) in articles.iter().enumerate() {
+        let mut corpus = Corpus { articles, ..Corpus::default() };
+        corpus.index_ids();
+        corpus
+    }
+
+    fn index_ids(&mut self) {
+        self.by_id.clear();
+        for (i, a) in self.articles.iter().enumerate() {
             if let Some(id) = a.article_id() {
-                by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
+                self.by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
             }
         }
-        Corpus { articles, by_id, probes: probes::Probes::default(), unusable: Vec::new() }
+    }
+
+    /// Puts `article` in place of the article at its path, or adds it in
+    /// path order; returns its index.
+    pub fn upsert(&mut self, article: Article) -> usize {
+        let i = match self.articles.binary_search_by(|a| a.path().cmp(article.path())) {
+            Ok(i) => {
+                self.articles[i] = article;
+                i
+            }
+            Err(i) => {
+                self.articles.insert(i, article);
+                i
+            }
+        };
+        self.index_ids();
+        i
+    }
+
+    /// Takes the article at `path` out; returns its index and the article.
+    pub fn remove(&mut self, path: &str) -> Option<(usize, Article)> {
+        let i = self.articles.binary_search_by(|a| a.path().cmp(path)).ok()?;
+        let article = self.articles.remove(i);
+        self.index_ids();
+        Some((i, article))
+    }
+
+    /// The index of the article at `path`.
+    pub fn position(&self, path: &str) -> Option<usize> {
+        self.articles.binary_search_by(|a| a.path().cmp(path)).ok()
     }
 
     /// Articles with this articleId (case-insensitive), in path order.
@@ -126,7 +161,7 @@ impl Corpus {
 
     /// The article at a path relative to the root, if any.
     pub fn by_path(&self, path: &str) -> Option<&Article> {
-        self.articles.binary_search_by(|a| a.path().cmp(path)).ok().map(|i| &self.articles[i])
+        self.position(path).map(|i| &self.articles[i])
     }
 
     pub fn len(&self) -> usize {

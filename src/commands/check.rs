@@ -1,5 +1,5 @@
-//! `kbc check`: discover, parse, lint, report. [`load`] is the shared front half
-//! of every command that reads a knowledge base.
+//! `kbc check`: discover, parse, lint (the engine, once), report. [`load`]
+//! is the shared front half of every command that reads a knowledge base.
 
 use crate::ExitStatus;
 use crate::article::Corpus;
@@ -7,9 +7,9 @@ use crate::cli::{CheckArgs, CommonArgs};
 use crate::config::Config;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};
+use crate::engine::{Mode, Session};
 use crate::lint::baseline::Baseline;
 use crate::lint::{self, Levels};
-use crate::progress::Progress;
 use crate::source::SourceFile;
 use anyhow::{Result, bail};
 use std::io::{IsTerminal, Write};
@@ -47,50 +47,12 @@ pub fn load_with(root: &Path, progress: bool) -> Result<Checked> {
     Ok(lint_read(read(root)?, progress))
 }
 
-/// A knowledge base read from disk: its config and files, not yet parsed.
-pub struct Read {
-    pub config: Config,
-    pub levels: Levels,
-    pub found: crate::discover::Discovered,
-}
+pub use crate::engine::{Read, read};
 
-impl Read {
-    /// Every file read, for showing snippets.
-    pub fn files(&self) -> Files<'_> {
-        Files::new(self.found.sources.iter().chain(&self.found.undecodable))
-    }
-
-    /// How many files were read (decoded or not).
-    pub fn count(&self) -> usize {
-        self.found.sources.len() + self.found.undecodable.len()
-    }
-}
-
-/// Reads the config and every article file under ROOT.
-pub fn read(root: &Path) -> Result<Read> {
-    if !root.exists() {
-        bail!("knowledge-base folder {} does not exist", root.display());
-    }
-    if !root.is_dir() {
-        bail!("{} is not a folder (give the knowledge-base folder, not a file)", root.display());
-    }
-    let config = Config::load(root)?;
-    let levels = Levels::from_config(&config)?;
-    let src = config.source_dir();
-    if !src.is_dir() {
-        bail!("source folder {} does not exist (set [book] src in book.toml)", src.display());
-    }
-    let found = crate::discover::discover(root, &src);
-    Ok(Read { config, levels, found })
-}
-
-/// Parses and lints what [`read`] read.
+/// Parses and checks what [`read`] read, once (through the engine).
 pub fn lint_read(read: Read, progress: bool) -> Checked {
-    let Read { config, levels, found } = read;
-    let undecodable = found.undecodable;
-    let bar = Progress::start(found.sources.len(), progress);
-    let (corpus, diagnostics) = lint::check_sources_with(found.sources, found.unusable, &config, &levels, &bar);
-    bar.finish();
+    let session = Session::check(read, Mode::Once, progress);
+    let (config, levels, corpus, diagnostics, undecodable) = session.into_parts();
     Checked { config, levels, corpus, diagnostics, undecodable }
 }
 

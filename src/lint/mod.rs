@@ -1,8 +1,11 @@
-//! The lint engine: the [`Rule`] trait, running rules over a [`Corpus`], and
-//! applying configured levels. Rules live one per file in [`rules`] and are
-//! listed once in [`registry::RULES`].
+//! Running rules: the [`Rule`] trait, the article rules over each article
+//! (in parallel) and the corpus rules over the whole knowledge base, and
+//! applying configured levels and suppressions. Rules live one per file in
+//! [`rules`] and are listed once in [`registry::RULES`]. What a rule may read
+//! besides its article goes through [`Context`], which records it.
 
 pub mod baseline;
+mod context;
 pub mod registry;
 pub mod rules;
 pub(crate) mod secrets;
@@ -14,43 +17,40 @@ use crate::config::Config;
 /// describes, so that output formats need not know the rules.
 pub use crate::diagnostic::RuleMeta;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::discover::Unusable;
 use crate::progress::Progress;
 use crate::source::SourceFile;
+pub use context::{Context, Reads};
 use rayon::prelude::*;
 pub use registry::Levels;
-
-/// Shared read-only state a rule may consult.
-pub struct Context<'a> {
-    pub corpus: &'a Corpus,
-    pub config: &'a Config,
-}
 
 /// A lint rule. Article rules run in parallel per article; corpus rules run
 /// once over the whole knowledge base.
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
 
+    /// Findings about `article`. Anything else the rule looks at (another
+    /// article, a file) it asks `cx` for, which records it.
     fn check_article(&self, _article: &Article, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
-    /// Whether `check_article` looks at other articles (a link's target, its
-    /// clouds): then editing one article can change another's findings, and
-    /// `kbc serve` runs the rule over every article after each save.
-    fn reads_other_articles(&self) -> bool {
-        false
-    }
-
     fn check_corpus(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// The article rules' findings over one article, and what each rule read of
+/// other articles (only rules that read something are listed).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleRun {
+    /// Every finding has a path.
+    pub findings: Vec<Diagnostic>,
+    /// `(rule code, what it read)`.
+    pub reads: Vec<(&'static str, Reads)>,
 }
 
 /// Runs every enabled rule over the corpus. Output is not yet leveled or sorted.
 pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
     let rules = enabled(levels);
-    let mut diags: Vec<Diagnostic> =
-        cx.corpus.articles.par_iter().flat_map_iter(|article| check_article(&rules, article, cx)).collect();
-    for rule in &rules {
-        rule.check_corpus(cx, &mut diags);
-    }
+    let runs = run_articles(&rules, cx.corpus(), cx.config);
+    let mut diags: Vec<Diagnostic> = runs.into_iter().flat_map(|r| r.findings).collect();
+    diags.extend(run_corpus(&rules, cx));
     diags
 }
 
@@ -59,14 +59,33 @@ pub fn enabled(levels: &Levels) -> Vec<&'static dyn Rule> {
     registry::RULES.iter().copied().filter(|r| levels.may_fire(r.meta().code)).collect()
 }
 
-/// The article checks of `rules` over one article, every finding with a path.
-pub fn check_article(rules: &[&'static dyn Rule], article: &Article, cx: &Context<'_>) -> Vec<Diagnostic> {
+/// The article checks of `rules` over every article, in corpus order.
+pub fn run_articles(rules: &[&'static dyn Rule], corpus: &Corpus, config: &Config) -> Vec<ArticleRun> {
+    corpus.articles.par_iter().map(|a| run_article(rules, a, corpus, config)).collect()
+}
+
+/// The article checks of `rules` over one article of `corpus`.
+pub fn run_article(rules: &[&'static dyn Rule], article: &Article, corpus: &Corpus, config: &Config) -> ArticleRun {
+    let mut run = ArticleRun::default();
+    for rule in rules {
+        let cx = Context::for_article(corpus, config, article.path());
+        rule.check_article(article, &cx, &mut run.findings);
+        let reads = cx.into_reads();
+        if !reads.is_empty() {
+            run.reads.push((rule.meta().code, reads));
+        }
+    }
+    for d in run.findings.iter_mut().filter(|d| d.path.is_empty()) {
+        d.path.clone_from(&article.source.rel_path);
+    }
+    run
+}
+
+/// The corpus checks of `rules`.
+pub fn run_corpus(rules: &[&'static dyn Rule], cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in rules {
-        rule.check_article(article, cx, &mut out);
-    }
-    for d in out.iter_mut().filter(|d| d.path.is_empty()) {
-        d.path.clone_from(&article.source.rel_path);
+        rule.check_corpus(cx, &mut out);
     }
     out
 }
@@ -76,22 +95,9 @@ pub fn finish_in(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Ve
     finish(suppress::apply(corpus, diags, levels), levels)
 }
 
-/// Parses, lints and finishes sources already in memory: the pipeline after
-/// discovery, for tests and tools without a folder on disk. The corpus is
-/// returned too, since formatting needs its sources for line and column.
-pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels) -> (Corpus, Vec<Diagnostic>) {
-    check_sources_with(sources, Vec::new(), config, levels, &Progress::hidden())
-}
-
-/// [`check_sources`] after discovery: `unusable` holds the files discovery
-/// could not use, and `bar` counts parsed files.
-pub fn check_sources_with(
-    sources: Vec<SourceFile>,
-    unusable: Vec<Unusable>,
-    config: &Config,
-    levels: &Levels,
-    bar: &Progress,
-) -> (Corpus, Vec<Diagnostic>) {
+/// Parses sources already in memory into a corpus, in parallel, counting
+/// them on `bar`.
+pub fn parse_all(sources: Vec<SourceFile>, bar: &Progress) -> Corpus {
     let articles: Vec<Article> = sources
         .into_par_iter()
         .map(|s| {
@@ -100,10 +106,16 @@ pub fn check_sources_with(
             a
         })
         .collect();
-    bar.phase("linting");
-    let mut corpus = Corpus::new(articles);
-    corpus.unusable = unusable;
-    let diags = lint(&Context { corpus: &corpus, config }, levels);
+    Corpus::new(articles)
+}
+
+/// Parses, lints and finishes sources already in memory: the pipeline after
+/// discovery, for tests and tools without a folder on disk (`engine::Session`
+/// is the same over a folder, and keeps what re-checking needs). The corpus
+/// is returned too, since formatting needs its sources for line and column.
+pub fn check_sources(sources: Vec<SourceFile>, config: &Config, levels: &Levels) -> (Corpus, Vec<Diagnostic>) {
+    let corpus = parse_all(sources, &Progress::hidden());
+    let diags = lint(&Context::new(&corpus, config), levels);
     let diags = finish_in(&corpus, diags, levels);
     (corpus, diags)
 }

@@ -149,7 +149,7 @@ mod tests {
         let corpus = Corpus::new(vec![Article::parse(SourceFile::new("a.md".into(), text, false))]);
         let levels = Levels::only(&[code, "KB202", "KB600"]);
         let config = Config::default();
-        let diags = lint::lint(&Context { corpus: &corpus, config: &config }, &levels);
+        let diags = lint::lint(&Context::new(&corpus, &config), &levels);
         let d = lint::finish_in(&corpus, diags, &levels);
         d.into_iter().map(|d| (d.name, d.message)).collect()
     }

@@ -5,6 +5,7 @@
 
 use super::body::{Body, options};
 use crate::source::Span;
+use crate::syntax::portal;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// One body event with its absolute byte span in the article text.
@@ -135,9 +136,11 @@ impl Walk {
                 self.push_text(t);
             }
             Event::SoftBreak | Event::HardBreak => self.push_text(" "),
-            Event::Html(t) | Event::InlineHtml(t) if t.contains("issueDescription") => {
-                self.flush(false);
-                self.in_issue = !t.contains("/issueDescription");
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some(m) = portal::scan(t).filter(portal::is_issue_description).last() {
+                    self.flush(false);
+                    self.in_issue = !m.closing;
+                }
             }
             _ => {}
         }

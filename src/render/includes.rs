@@ -79,7 +79,7 @@ mod tests {
         std::fs::write(dir.path().join("includes/inner.md"), "inner text\n").unwrap();
         std::fs::write(dir.path().join("includes/loop.md"), "[!INCLUDE [l](loop.md)]").unwrap();
         let corpus = Corpus::new(Vec::new());
-        let resolver = Resolver { root: dir.path(), corpus: &corpus };
+        let resolver = Resolver::new(dir.path(), &corpus);
         let a = article(
             "articles/a.md",
             "# T\n\n[!INCLUDE [n](../includes/note.md)]\n\n[!INCLUDE [m](../includes/missing.md)]\n\n[!INCLUDE [l](../includes/loop.md)]\n\n```\n[!INCLUDE [n](../includes/note.md)]\n```\n",

@@ -7,11 +7,10 @@
 use super::clouds::Rewrites;
 use crate::parse::outline::Spanned;
 use crate::syntax::html::Scanner;
+use crate::syntax::portal::{self, Marker};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
-use regex::Regex;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 /// The sanitiser for one site: ammonia's safe defaults (no script, no event
 /// handlers, no `javascript:` URLs), our marker classes, and the cloud's URL
@@ -127,41 +126,39 @@ fn mapped<'a>(url: &CowStr<'a>, link: &dyn Fn(&str) -> Option<String>) -> CowStr
     link(url).map_or_else(|| url.clone(), CowStr::from)
 }
 
-static MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<!--\s*(/?)\s*(\$[A-Za-z_][\w.-]*|issueDescription)\s*-->").expect("valid regex"));
-
 /// `<!--$Name-->…<!--/$Name-->` becomes a marked placeholder span and
-/// `<!--issueDescription-->…<!--/issueDescription-->` the issue summary box;
-/// other comments are left for the sanitiser to drop. Inside a tag (a
-/// placeholder as a link's `href`) markup cannot go, so there the markers
-/// are dropped and the placeholder's text stays.
+/// `<!--issueDescription-->…<!--/issueDescription-->` the issue summary box
+/// (the markers the portal acts on, read by `syntax::portal`); other
+/// comments are left for the sanitiser to drop. Inside a tag (a placeholder
+/// as a link's `href`) markup cannot go, so there the markers are dropped
+/// and the placeholder's text stays.
 fn markers<'a>(html: &CowStr<'a>, tag: &mut Scanner) -> CowStr<'a> {
-    if !html.contains("<!--") || !MARKER.is_match(html) {
+    let found: Vec<Marker> = portal::scan(html).filter(portal::is_live).collect();
+    if found.is_empty() {
         tag.scan(html, |_| {});
         return html.clone();
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut last = 0;
-    for c in MARKER.captures_iter(html) {
-        let m = c.get(0).expect("group 0 is the match");
-        tag.scan(&html[last..m.start()], |_| {});
-        out.push_str(&html[last..m.start()]);
+    for m in found {
+        tag.scan(&html[last..m.span.start], |_| {});
+        out.push_str(&html[last..m.span.start]);
         if !tag.in_tag() {
-            out.push_str(&marker_html(&c[2], !c[1].is_empty()));
+            out.push_str(&marker_html(&m));
         }
-        last = m.end();
+        last = m.span.end;
     }
     tag.scan(&html[last..], |_| {});
     out.push_str(&html[last..]);
     CowStr::from(out)
 }
 
-fn marker_html(name: &str, closing: bool) -> String {
-    match (name, closing) {
-        ("issueDescription", false) => "<div class=\"kbc-issue\">".to_string(),
-        ("issueDescription", true) => "</div>".to_string(),
-        (_, true) => "</span>".to_string(),
-        (name, false) => format!("<span class=\"kbc-placeholder\" title=\"{}\">", &name[1..]),
+fn marker_html(m: &Marker) -> String {
+    match (portal::is_issue_description(m), m.closing) {
+        (true, false) => "<div class=\"kbc-issue\">".to_string(),
+        (true, true) => "</div>".to_string(),
+        (false, true) => "</span>".to_string(),
+        (false, false) => format!("<span class=\"kbc-placeholder\" title=\"{}\">", m.name),
     }
 }
 

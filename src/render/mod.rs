@@ -20,6 +20,7 @@ pub(crate) mod includes;
 pub(crate) mod markdown;
 pub(crate) mod memo;
 pub(crate) mod output;
+pub(crate) mod page;
 pub mod report;
 pub(crate) mod search;
 pub(crate) mod site;
@@ -31,7 +32,6 @@ use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::include::Resolver;
-use crate::parse::outline;
 use anyhow::Result;
 use bundle::Entry;
 use clouds::Rewrites;
@@ -254,7 +254,7 @@ fn render_articles(ctx: &Ctx<'_>, mut memos: Vec<Option<Rendered>>) -> Result<Ve
 }
 
 fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) -> Result<Rendered> {
-    let resolver = Resolver { root: &ctx.input.config.root, corpus: ctx.input.corpus };
+    let resolver = Resolver::new(&ctx.input.config.root, ctx.input.corpus);
     let expanded = includes::expand(&resolver, a);
     let url = &ctx.plan.urls[i];
     let page_key = cache::page_key(&ctx.pages_key, url, a.source.hash(), expanded.as_deref());
@@ -262,37 +262,32 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     if let Some(m) = memo.filter(|m| unchanged && m.page_key == page_key && keep_pages(ctx, url, m)) {
         return Ok(m);
     }
-    let expanded = expanded.map(|text| {
-        let body = crate::parse::body::parse(&text, a.body.start);
-        (text, body)
-    });
-    let (text, body) = expanded.as_ref().map_or((a.text(), &a.body), |(t, b)| (t.as_str(), b));
-    let events = outline::body_events(text, body);
-    let full = bundle::article(a, text, body, outline::extract(&events));
-    let entry = Entry::new(&full);
-    let link = |target: &str| ctx.plan.link(i, a.path(), target);
+    let expanded = page::parse_expanded(a, expanded);
+    let prepared = page::Prepared::new(a, &expanded);
+    let pages = page::Pages { theme: &ctx.theme, site: &ctx.site, plan: &ctx.plan };
+    let full = &prepared.full;
+    let entry = Entry::new(full);
     // A page whose key matches the previous build's is that build's file;
     // `put` says whether it was.
     let put = |rel: String, sanitizer: &Sanitizer| -> Result<bool> {
         if unchanged && ctx.staging.reuse(std::slice::from_ref(&rel)) {
             return Ok(true);
         }
-        let html = markdown::render(&events, &link, sanitizer);
-        let data = full.data.as_ref().map(data::view);
-        ctx.staging.write(&rel, site::article_page(&ctx.theme, &ctx.site, &full, url, &html, data)?)?;
+        ctx.staging.write(&rel, prepared.page(&pages, i, a.path(), sanitizer)?)?;
         Ok(false)
     };
     let mut kept = put(format!("site/{url}"), &ctx.sanitizer)?;
     let mut variants = Vec::new();
+    let text = expanded.as_ref().map_or(a.text(), |(t, _)| t.as_str());
     for (cloud, rewrites, sanitizer) in &ctx.variants {
         if entry.in_cloud(*cloud) && rewrites.touches(text) {
             kept &= put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
-            let json = bundle::rewrite(&full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
+            let json = bundle::rewrite(full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
             variants.push((*cloud, json));
         }
     }
-    let json = bundle::entry_json(&full)?;
-    let search = search::doc_json(&full, &entry.title, url)?;
+    let json = bundle::entry_json(full)?;
+    let search = search::doc_json(full, &entry.title, url)?;
     // A page written again (OUT had lost it) needs its cloud links made again.
     Ok(Rendered { entry, json, search, variants, page_key, unchanged: unchanged && kept })
 }

@@ -5,6 +5,7 @@
 use super::bundle::Entry;
 use super::templates::Theme;
 use super::view::{ArticleLink, BundleArticle, DataView, GroupLink, HomeView, ListView, PageView, SiteView};
+use crate::syntax::url::{self, Url};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -40,36 +41,18 @@ impl Plan {
 
     /// Where a link written in article `from` (a path relative to ROOT)
     /// should point when it targets another published article's `.md` file:
-    /// that article's page, relative to `from`'s page.
+    /// that article's page, relative to `from`'s page, with the link's query
+    /// and fragment. The target is found by the resolver the link rules use
+    /// (`syntax::url::resolve`), so a link `kbc check` accepts works here.
     pub(crate) fn link(&self, from: usize, from_path: &str, target: &str) -> Option<String> {
-        if target.contains("://") || target.starts_with(['/', '#']) || target.starts_with("mailto:") {
+        let url = Url::parse(target);
+        if !url::is_local_file(&url) {
             return None;
         }
-        let split = target.find(['#', '?']).unwrap_or(target.len());
-        let (file, rest) = target.split_at(split);
-        if !file.to_ascii_lowercase().ends_with(".md") {
-            return None;
-        }
-        let dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
-        let joined = normalise(&format!("{dir}/{file}"))?;
-        let to = *self.by_path.get(&joined)?;
+        let to = *self.by_path.get(&url::resolve(from_path, url.path)?)?;
+        let rest = &url.path[url.path.find(['#', '?']).unwrap_or(url.path.len())..];
         Some(format!("{}{}{rest}", root_prefix(&self.urls[from]), self.urls[to]))
     }
-}
-
-/// `a/./b/../c` to `a/c`; `None` when `..` climbs above the root.
-fn normalise(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// A path segment or name safe in a URL and a file name.
@@ -267,5 +250,18 @@ mod tests {
         assert_eq!(plan.link(0, paths[0], "missing.md"), None);
         assert_eq!(plan.link(0, paths[0], "https://x.test/a.md"), None);
         assert_eq!(plan.link(0, paths[0], "../../../etc.md"), None);
+        assert_eq!(plan.link(0, paths[0], "//x.test/a.md"), None);
+    }
+
+    #[test]
+    fn finds_link_targets_as_the_link_rules_do() {
+        let paths = ["articles/a/x.md", "articles/b/with space.md", "articles/b/c#d?.md", "articles/b/é.md"];
+        let plan = Plan::new(paths.iter().copied(), "articles/");
+        let link = |t| plan.link(0, paths[0], t);
+        assert_eq!(link("../b/with%20space.md#x").as_deref(), Some("../../articles/b/with-space.html#x"));
+        assert_eq!(link("../b/c%23d%3F.md?v=1").as_deref(), Some("../../articles/b/c-d-.html?v=1"));
+        assert_eq!(link("../b/%C3%A9.md").as_deref(), Some("../../articles/b/-.html"));
+        assert_eq!(link("/articles/b/with space.md").as_deref(), Some("../../articles/b/with-space.html"));
+        assert_eq!(link(" ../b/with%20space.md ").as_deref(), Some("../../articles/b/with-space.html"));
     }
 }

@@ -88,16 +88,16 @@ fn cleanup_on_interrupt(dir: std::path::PathBuf) -> Result<()> {
 }
 
 fn snapshot(preview: &Preview, generation: u64) -> Snapshot {
-    Snapshot::new(generation, preview.pages(), &preview.diagnostics, &preview.files())
+    Snapshot::new(generation, preview.pages(), preview.diagnostics(), &preview.files())
 }
 
 /// Prints the diagnostics of what was rebuilt (all of them at start) and a
 /// summary line with the time taken.
 fn report(preview: &Preview, done: Option<&Rebuilt>, started: Instant) {
     let shown: Vec<Diagnostic> = match done {
-        None => preview.diagnostics.clone(),
+        None => preview.diagnostics().to_vec(),
         Some(Rebuilt::Articles { saved, affected }) => preview
-            .diagnostics
+            .diagnostics()
             .iter()
             .filter(|d| saved.contains(&d.path) || affected.contains(&d.path))
             .cloned()
@@ -118,7 +118,7 @@ fn report(preview: &Preview, done: Option<&Rebuilt>, started: Instant) {
         }
         Some(_) => "rebuilt everything".to_string(),
     };
-    let summary = Summary::new(preview.corpus.len(), &preview.diagnostics).line();
+    let summary = Summary::new(preview.session.corpus().len(), preview.diagnostics()).line();
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let _ = writeln!(out, "{what} in {ms:.0} ms; {summary}");
     let _ = out.flush();

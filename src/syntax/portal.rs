@@ -1,6 +1,8 @@
 //! Portal markup in HTML comments: replacement tokens (`<!--$Name-->value<!--/$Name-->`)
 //! and section markers (`<!--issueDescription-->…<!--/issueDescription-->`).
-//! Markers inside code are text, not markup, and are skipped.
+//! Markers inside code are text, not markup, and are skipped. The one
+//! definition of the syntax: the rules, the outline and the renderer all
+//! read markers through [`scan`].
 
 use crate::source::Span;
 use regex::Regex;
@@ -22,26 +24,28 @@ pub(crate) struct Marker {
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<!--[ \t]*(/?)[ \t]*(\$?)([ \t]*)([A-Za-z][A-Za-z0-9_.]*)[ \t]*-->").unwrap());
 
+/// Every marker in `text`, in order, code or not (spans relative to `text`).
+pub(crate) fn scan(text: &str) -> impl Iterator<Item = Marker> + '_ {
+    // Four rules ask for every article, and four in five have no comment at
+    // all: a SIMD search for `<!--` spares them the regex.
+    let any = memchr::memmem::find(text.as_bytes(), b"<!--").is_some();
+    MARKER.captures_iter(if any { text } else { "" }).map(|c| {
+        let m = c.get(0).expect("whole match");
+        Marker {
+            name: c[4].to_string(),
+            token: !c[2].is_empty(),
+            closing: !c[1].is_empty(),
+            spaced: !c[2].is_empty() && !c[3].is_empty(),
+            span: m.range(),
+        }
+    })
+}
+
 /// Every marker in `text` from byte `from` on (an article's body), in
 /// order, except those where `in_code` says code starts.
 pub(crate) fn markers(text: &str, from: usize, mut in_code: impl FnMut(usize) -> bool) -> Vec<Marker> {
-    // Four rules ask for every article, and four in five have no comment at
-    // all: a SIMD search for `<!--` spares them the regex.
-    if memchr::memmem::find(&text.as_bytes()[from..], b"<!--").is_none() {
-        return Vec::new();
-    }
-    MARKER
-        .captures_iter(&text[from..])
-        .map(|c| {
-            let m = c.get(0).expect("whole match");
-            Marker {
-                name: c[4].to_string(),
-                token: !c[2].is_empty(),
-                closing: !c[1].is_empty(),
-                spaced: !c[2].is_empty() && !c[3].is_empty(),
-                span: from + m.start()..from + m.end(),
-            }
-        })
+    scan(&text[from..])
+        .map(|m| Marker { span: from + m.span.start..from + m.span.end, ..m })
         .filter(|m| !in_code(m.span.start))
         .collect()
 }
@@ -69,6 +73,13 @@ pub(crate) fn pair<'a>(markers: &[&'a Marker]) -> (Vec<(&'a Marker, &'a Marker)>
     unmatched.extend(open);
     unmatched.sort_by_key(|m| m.span.start);
     (pairs, unmatched)
+}
+
+/// A marker the portal acts on: a replacement token written without blanks
+/// after `$`, or an issue-description marker. The portal leaves any other
+/// comment alone (the rules report the spaced ones).
+pub(crate) fn is_live(m: &Marker) -> bool {
+    (m.token && !m.spaced) || is_issue_description(m)
 }
 
 pub(crate) fn is_issue_description(m: &Marker) -> bool {
@@ -116,5 +127,14 @@ mod tests {
         let (pairs, left) = pair(&refs);
         assert_eq!(pairs.len(), 1);
         assert_eq!(left.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["B", "C"]);
+    }
+
+    #[test]
+    fn the_portal_acts_on_tokens_without_blanks_and_issue_markers_in_any_case() {
+        let live: Vec<_> = scan("<!--$A--> <!--$ B--> <!--IssueDescription--> <!--other--> <!-- /$C -->")
+            .filter(is_live)
+            .map(|m| (m.name, m.closing))
+            .collect();
+        assert_eq!(live, [("A".into(), false), ("IssueDescription".into(), false), ("C".into(), true)]);
     }
 }

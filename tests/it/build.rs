@@ -314,3 +314,57 @@ fn every_relative_link_of_every_built_site_resolves() {
         assert!(broken.is_empty(), "{}: unresolved links {broken:#?}", site.display());
     }
 }
+
+/// A whole article with a valid header (id `n`) and `body` under an H1.
+fn article(n: u32, title: &str, body: &str) -> String {
+    format!(
+        "<properties\n  pageTitle=\"{title}\"\n  description=\"d\"\n  service=\"microsoft.test\"\n  resource=\"r\"\n  ms.author=\"a\"\n  selfHelpType=\"generic\"\n  supportTopicIds=\"32677721\"\n  productPesIds=\"16432\"\n  cloudEnvironments=\"public, fairfax\"\n  articleId=\"00000000-0000-4000-8000-{n:012}\"\n  ownershipId=\"T\"\n/>\n\n# {title}\n\n{body}\n"
+    )
+}
+
+/// `kbc check` and the site find a relative link's target with one resolver
+/// (query and fragment cut, then each segment percent-decoded, a leading `/`
+/// at the root): every link check accepts points at the target's page on
+/// every site, and the one link check reports stays as written.
+#[test]
+fn a_link_check_accepts_works_on_the_site_and_a_broken_one_is_reported() {
+    let kb = Kb::empty();
+    kb.write("book.toml", "[lints]\nbroken-internal-link = \"warn\"\n");
+    let targets = ["with space.md", "c#d.md", "e?f.md", "100%.md", "café.md"];
+    for (i, name) in targets.iter().enumerate() {
+        kb.write(&format!("articles/b/{name}"), article(i as u32 + 1, &format!("Target {i}"), "Text."));
+    }
+    let good = [
+        "../b/with%20space.md",
+        "<../b/with space.md>",
+        "../b/c%23d.md#top",
+        "../b/e%3Ff.md?x=1",
+        "../b/100%25.md",
+        "../b/caf%C3%A9.md",
+        "/articles/b/with%20space.md",
+        "%2E%2E/b/c%23d.md",
+    ];
+    let links: Vec<String> = good.iter().enumerate().map(|(i, t)| format!("[link {i}]({t})")).collect();
+    let body = format!("{}\n\nAnd [broken](../b/with%2520space.md).", links.join("\n"));
+    kb.write("articles/a/links.md", article(99, "Links", &body));
+
+    let run = kb.run(["check", "--format", "json"]);
+    let findings: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let codes: Vec<(&str, &str)> =
+        findings.iter().map(|f| (f["code"].as_str().unwrap(), f["message"].as_str().unwrap())).collect();
+    assert_eq!(
+        codes,
+        [("KB207", "`../b/with%2520space.md` does not exist (resolved to `articles/b/with%20space.md`)")]
+    );
+
+    kb.run(["build", "--quiet"]).code(0);
+    for site in ["out/site", "out/clouds/public/site", "out/clouds/fairfax/site"] {
+        let page = std::fs::read_to_string(kb.path(site).join("articles/a/links.html")).unwrap();
+        let hrefs: Vec<&str> = page.split("href=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+        let to_pages = hrefs.iter().filter(|h| h.starts_with("../../articles/b/")).count();
+        assert_eq!(to_pages, good.len(), "{site}: {hrefs:#?}");
+        let broken = crate::common::links::unresolved(&kb.path(site));
+        let written: Vec<&str> = broken.iter().map(|(_, url)| url.as_str()).collect();
+        assert_eq!(written, ["../b/with%2520space.md"], "{site}");
+    }
+}

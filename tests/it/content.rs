@@ -180,7 +180,7 @@ mod corpus {
         let mut corpus = Corpus::new(sources.into_iter().map(kbc::article::Article::parse).collect());
         // Files that could not be read are not articles: their findings stay.
         corpus.unusable = checked.corpus.unusable.clone();
-        let diags = lint::lint(&Context { corpus: &corpus, config: &checked.config }, &checked.levels);
+        let diags = lint::lint(&Context::new(&corpus, &checked.config), &checked.levels);
         let diags = lint::finish_in(&corpus, diags, &checked.levels);
         let files = Files::new(corpus.articles.iter().map(|a| &a.source).chain(&checked.undecodable));
         let (new, outcome) = baseline.filter(diags, &files);

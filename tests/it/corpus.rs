@@ -68,15 +68,18 @@ fn renders_simple_findings_as_annotate_snippets_does(checked: &kbc::commands::ch
     assert!(taken * 2 > checked.diagnostics.len(), "the fast path took only {taken}");
 }
 
-/// The corpus built (the main site and fairfax's, whose link rewriting
-/// changes pages): every relative link that does not resolve was written so
-/// by an author (it occurs in some article's source), never made by kbc.
+/// The corpus built (the main site and every cloud's): every relative link
+/// resolves to a file, except a replacement token's sample value an author
+/// wrote as a link's address (`<a href="<!--$Link-->[Link]<!--/$Link-->">`,
+/// filled in by the portal), which `kbc check` does not take for a file. A link
+/// check accepts but the site cannot follow (the two resolving targets
+/// differently) fails here.
 #[test]
-fn builds_the_corpus_without_making_a_broken_link() {
+fn builds_the_corpus_without_a_broken_relative_link() {
     let Some(root) = corpus() else { return };
     let out = tempfile::Builder::new().prefix("corpus-out-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
-        .args(["build", "--quiet", "--skip-invalid", "--cloud", "fairfax", "--format", "json", "-o"])
+        .args(["build", "--quiet", "--skip-invalid", "--format", "json", "-o"])
         .arg(out.path())
         .arg(&root)
         .stdout(std::process::Stdio::null())
@@ -87,10 +90,16 @@ fn builds_the_corpus_without_making_a_broken_link() {
         .iter()
         .map(|rel| String::from_utf8_lossy(&std::fs::read(root.join(rel)).unwrap()).into_owned())
         .collect();
-    for site in [out.path().join("site"), out.path().join("clouds/fairfax/site")] {
+    // The value of a replacement token: `<!--$Name-->value<!--/$Name-->`.
+    let placeholder = |url: &str| sources.iter().any(|s| s.contains(&format!("-->{url}<!--/$")));
+    let sites = std::iter::once(out.path().join("site")).chain(
+        ["public", "fairfax", "mooncake", "usnat", "ussec"].map(|c| out.path().join("clouds").join(c).join("site")),
+    );
+    for site in sites {
+        assert!(site.join("index.html").is_file(), "{} was not built", site.display());
         let broken = crate::common::links::unresolved(&site);
-        let made: Vec<_> = broken.iter().filter(|(_, url)| !sources.iter().any(|s| s.contains(url.as_str()))).collect();
-        assert!(made.is_empty(), "{}: links kbc made that do not resolve: {made:#?}", site.display());
-        eprintln!("{}: {} unresolved link(s), all as written by authors", site.display(), broken.len());
+        let dead: Vec<_> = broken.iter().filter(|(_, url)| !placeholder(url)).collect();
+        assert!(dead.is_empty(), "{}: relative links that do not resolve: {dead:#?}", site.display());
+        eprintln!("{}: {} placeholder address(es) left as written", site.display(), broken.len());
     }
 }

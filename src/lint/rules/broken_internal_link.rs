@@ -47,11 +47,6 @@ impl Rule for BrokenInternalLink {
         &META
     }
 
-    /// Whether a link's target exists is a question about other articles.
-    fn reads_other_articles(&self) -> bool {
-        true
-    }
-
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for link in article.body.all_links() {
             let u = Url::parse(&link.url);
@@ -64,18 +59,13 @@ impl Rule for BrokenInternalLink {
             } else {
                 match url::resolve(article.path(), u.path) {
                     None => format!("`{}` points outside the knowledge base", link.url),
-                    Some(p) if exists(cx, &p) => continue,
+                    Some(p) if cx.exists(&p) => continue,
                     Some(p) => format!("`{}` does not exist (resolved to `{p}`)", link.url),
                 }
             };
             out.push(Diagnostic::new(&META, link.span.clone(), problem).with_help("fix the path or use a full URL"));
         }
     }
-}
-
-/// An article of the corpus, or any other file on disk under the root.
-pub(crate) fn exists(cx: &Context<'_>, path: &str) -> bool {
-    cx.corpus.by_path(path).is_some() || (!path.is_empty() && cx.corpus.probes.is_file(&cx.config.root, path))
 }
 
 fn looks_like_web_address(path: &str) -> bool {
@@ -107,5 +97,14 @@ mod tests {
         );
         let b = article("", "");
         assert!(check_files("broken-internal-link", &[("kb/a/one.md", &a), ("kb/b/two.md", &b)]).is_empty());
+    }
+
+    #[test]
+    fn decodes_percent_escapes_as_the_site_does() {
+        let a = article("", "[a](../b/c%23d.md) [b](../b/e%3Ff.md?x) [c](/kb/b/c%23d.md) [d](../b/c%2523d.md)\n");
+        let t = article("", "");
+        let d = check_files("broken-internal-link", &[("kb/a/one.md", &a), ("kb/b/c#d.md", &t), ("kb/b/e?f.md", &t)]);
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["`../b/c%2523d.md` does not exist (resolved to `kb/b/c%23d.md`)"]);
     }
 }

@@ -44,11 +44,6 @@ impl Rule for CrossCloudLink {
         &META
     }
 
-    /// The target's clouds are the other article's.
-    fn reads_other_articles(&self) -> bool {
-        true
-    }
-
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let clouds = article.effective_clouds();
         for link in article.body.all_links() {
@@ -57,7 +52,7 @@ impl Rule for CrossCloudLink {
             if link.autolink || !url::is_local_file(&u) {
                 continue;
             }
-            let Some(target) = url::resolve(article.path(), u.path).and_then(|p| cx.corpus.by_path(&p)) else {
+            let Some(target) = url::resolve(article.path(), u.path).and_then(|p| cx.article(&p)) else {
                 continue;
             };
             let theirs = target.effective_clouds();

@@ -39,8 +39,9 @@ impl Rule for DuplicateArticleId {
     }
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let articles = &cx.corpus.articles;
-        for (_, group) in cx.corpus.id_groups().filter(|(_, g)| g.len() > 1) {
+        let corpus = cx.corpus();
+        let articles = &corpus.articles;
+        for (_, group) in corpus.id_groups().filter(|(_, g)| g.len() > 1) {
             for &i in group {
                 let a = &articles[i];
                 let attr = a.props.get("articleId").expect("grouped articles have an id");

@@ -39,13 +39,8 @@ impl Rule for IncludeCycle {
         &META
     }
 
-    /// Nested includes are read from other articles when they are articles.
-    fn reads_other_articles(&self) -> bool {
-        true
-    }
-
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let resolver = include::Resolver::new(&cx.config.root, cx.corpus);
+        let resolver = cx.resolver();
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             let Target::Found(path) = resolver.resolve(article.path(), &d.target) else { continue };
             let mut stack = vec![article.path().to_string()];

@@ -47,13 +47,8 @@ impl Rule for IncludeNotFound {
         &META
     }
 
-    /// Nested includes are read from other articles when they are articles.
-    fn reads_other_articles(&self) -> bool {
-        true
-    }
-
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let resolver = include::Resolver::new(&cx.config.root, cx.corpus);
+        let resolver = cx.resolver();
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             if let Target::Missing(path) = resolver.resolve(article.path(), &d.target) {
                 let msg = format!("included file `{}` does not exist (resolved to `{path}`)", d.target);

@@ -46,13 +46,8 @@ impl Rule for IncludeOutsideRoot {
         &META
     }
 
-    /// Nested includes are read from other articles when they are articles.
-    fn reads_other_articles(&self) -> bool {
-        true
-    }
-
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let resolver = include::Resolver::new(&cx.config.root, cx.corpus);
+        let resolver = cx.resolver();
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             if resolver.resolve(article.path(), &d.target) == Target::OutsideRoot {
                 let msg = format!("include `{}` is outside the knowledge base", d.target);

@@ -42,7 +42,7 @@ impl Rule for InvalidEncoding {
 
     /// The files discovery read but could not decode.
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for u in &cx.corpus.unusable {
+        for u in &cx.corpus().unusable {
             if let Reason::Undecodable { error, len } = &u.reason {
                 out.push(diagnostic(&u.path, *len, error));
             }

@@ -59,11 +59,12 @@ impl Rule for UnknownSupportTopic {
     }
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let defined = defined_topics(cx.corpus);
+        let corpus = cx.corpus();
+        let defined = defined_topics(corpus);
         if defined.is_empty() {
             return;
         }
-        let articles = cx.corpus.articles.par_iter().filter(|a| a.self_help_type() != Some("supporttopicdescription"));
+        let articles = corpus.articles.par_iter().filter(|a| a.self_help_type() != Some("supporttopicdescription"));
         let found: Vec<Vec<Diagnostic>> = articles.map(|a| undefined_topics(a, &defined)).collect();
         out.extend(found.into_iter().flatten());
     }

@@ -39,7 +39,7 @@ impl Rule for UnreadableFile {
 
     /// The files and folders discovery could not read.
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for u in &cx.corpus.unusable {
+        for u in &cx.corpus().unusable {
             if let Reason::Unreadable(message) = &u.reason {
                 out.push(Diagnostic::new(&META, 0..0, message.clone()).with_path(&u.path));
             }

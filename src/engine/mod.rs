@@ -1,0 +1,316 @@
+//! The engine: one knowledge base read, parsed and checked, held in memory,
+//! and kept checked as its files change. `kbc check` and `kbc build` run it
+//! once ([`Mode::Once`]); `kbc serve` (and an editor's language server) keep
+//! a [`Session`] ([`Mode::Incremental`]) and hand it each changed file, from
+//! disk or as unsaved text: it re-checks that article, then the articles
+//! whose findings read it (what a rule read is recorded by `lint::Context`
+//! while it runs, so the dependency is what the rule did), runs the corpus
+//! rules again, and says whose findings changed. Pages are rendered through
+//! `render::page`, the build's own code path.
+
+use crate::article::{Article, Corpus};
+use crate::config::Config;
+use crate::diagnostic::format::Files;
+use crate::diagnostic::{Diagnostic, Summary};
+use crate::discover::{Discovered, Unusable};
+use crate::include::Resolver;
+use crate::lint::{self, ArticleRun, Context, Levels, Rule};
+use crate::progress::Progress;
+use crate::render::markdown::Sanitizer;
+use crate::render::page::{self, Page, Pages};
+use crate::source::SourceFile;
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+#[cfg(test)]
+mod tests;
+
+/// How long the findings must stay up to date (as Zola's `BuildMode` says
+/// where pages go: the work is the same, what is kept differs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Check once (`kbc check`, `kbc build`): nothing is kept for re-checking.
+    Once,
+    /// Keep each article's findings and what its rules read, so that a
+    /// change re-checks only what it can affect (`kbc serve`, an editor).
+    Incremental,
+}
+
+/// A knowledge base read from disk: its config and files, not yet parsed.
+pub struct Read {
+    pub config: Config,
+    pub levels: Levels,
+    pub found: Discovered,
+}
+
+impl Read {
+    /// Every file read, for showing snippets.
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self.found.sources.iter().chain(&self.found.undecodable))
+    }
+
+    /// How many files were read (decoded or not).
+    pub fn count(&self) -> usize {
+        self.found.sources.len() + self.found.undecodable.len()
+    }
+}
+
+/// Reads the config and every article file under `root`.
+pub fn read(root: &Path) -> Result<Read> {
+    if !root.exists() {
+        bail!("knowledge-base folder {} does not exist", root.display());
+    }
+    if !root.is_dir() {
+        bail!("{} is not a folder (give the knowledge-base folder, not a file)", root.display());
+    }
+    let config = Config::load(root)?;
+    let levels = Levels::from_config(&config)?;
+    let src = config.source_dir();
+    if !src.is_dir() {
+        bail!("source folder {} does not exist (set [book] src in book.toml)", src.display());
+    }
+    let found = crate::discover::discover(root, &src);
+    Ok(Read { config, levels, found })
+}
+
+/// A knowledge base checked, held in memory.
+pub struct Session {
+    config: Config,
+    levels: Levels,
+    rules: Vec<&'static dyn Rule>,
+    corpus: Corpus,
+    /// Lossy display copies of the files that could not be decoded.
+    undecodable: Vec<SourceFile>,
+    /// In incremental mode, each article's run (aligned with the corpus).
+    runs: Option<Vec<ArticleRun>>,
+    /// Every finding, leveled, suppressions applied, sorted.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What re-checking after a change found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    /// The files whose findings changed (the changed file's included), sorted.
+    pub changed: Vec<String>,
+}
+
+impl Session {
+    /// Reads and checks the knowledge base at `root`.
+    pub fn load(root: &Path, mode: Mode) -> Result<Session> {
+        Ok(Session::check(read(root)?, mode, false))
+    }
+
+    /// Parses and checks what [`read`] read, with a progress bar on stderr
+    /// when `progress` is wanted and someone is watching.
+    pub fn check(read: Read, mode: Mode, progress: bool) -> Session {
+        let Read { config, levels, found } = read;
+        let bar = Progress::start(found.sources.len(), progress);
+        let mut corpus = lint::parse_all(found.sources, &bar);
+        corpus.unusable = found.unusable;
+        bar.phase("linting");
+        let rules = lint::enabled(&levels);
+        let runs = lint::run_articles(&rules, &corpus, &config);
+        let mut session = Session {
+            config,
+            levels,
+            rules,
+            corpus,
+            undecodable: found.undecodable,
+            runs: None,
+            diagnostics: Vec::new(),
+        };
+        match mode {
+            Mode::Once => session.finish(runs.into_iter().flat_map(|r| r.findings).collect()),
+            Mode::Incremental => {
+                session.runs = Some(runs);
+                session.refinish();
+            }
+        }
+        bar.finish();
+        session
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn levels(&self) -> &Levels {
+        &self.levels
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// Every finding, leveled, suppressions applied, in the canonical order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The findings of one file (a slice of [`Session::diagnostics`]).
+    pub fn diagnostics_of(&self, path: &str) -> &[Diagnostic] {
+        let start = self.diagnostics.partition_point(|d| d.path.as_str() < path);
+        let end = start + self.diagnostics[start..].partition_point(|d| d.path == path);
+        &self.diagnostics[start..end]
+    }
+
+    /// Lossy display copies of the files that could not be decoded.
+    pub fn undecodable(&self) -> &[SourceFile] {
+        &self.undecodable
+    }
+
+    /// Every file's text, for showing snippets.
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self.corpus.articles.iter().map(|a| &a.source).chain(&self.undecodable))
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary::new(self.corpus.len() + self.undecodable.len(), &self.diagnostics)
+    }
+
+    /// The session's parts, for a caller done with checking.
+    pub fn into_parts(self) -> (Config, Levels, Corpus, Vec<Diagnostic>, Vec<SourceFile>) {
+        (self.config, self.levels, self.corpus, self.diagnostics, self.undecodable)
+    }
+
+    /// Sets the text of the article file at `path` (relative to the root;
+    /// added when it is new), as an editor holds it unsaved, and re-checks.
+    pub fn set_text(&mut self, path: &str, text: String) -> Update {
+        let bom = self.corpus.by_path(path).is_some_and(|a| a.source.bom);
+        self.put(SourceFile::new(path.to_string(), text, bom))
+    }
+
+    /// Reads the article file at `path` (relative to the root) from disk
+    /// again and re-checks: changed, added, removed, or no longer readable.
+    pub fn reload(&mut self, path: &str) -> Update {
+        let abs = self.config.root.join(path);
+        if !abs.exists() {
+            return self.remove(path);
+        }
+        match crate::discover::read(&abs, path.to_string()) {
+            Ok(source) => self.put(source),
+            Err(unread) => {
+                self.take_out(path);
+                self.corpus.unusable.push(unread.unusable);
+                self.undecodable.extend(unread.display);
+                self.recheck(path)
+            }
+        }
+    }
+
+    /// Forgets the file at `path` (deleted) and re-checks.
+    pub fn remove(&mut self, path: &str) -> Update {
+        self.take_out(path);
+        self.recheck(path)
+    }
+
+    /// Renders the page of the published article at `path`, number `k` of
+    /// `pages`, as `kbc build` does.
+    pub(crate) fn render_page(&self, pages: &Pages<'_>, k: usize, path: &str, sanitizer: &Sanitizer) -> Result<Page> {
+        let Some(a) = self.corpus.by_path(path) else { bail!("{path} is not an article of this knowledge base") };
+        page::render(&Resolver::new(&self.config.root, &self.corpus), a, pages, k, sanitizer)
+    }
+
+    /// Puts a decoded file in the corpus (in place of the article or the
+    /// unusable file at its path) and re-checks.
+    fn put(&mut self, source: SourceFile) -> Update {
+        let path = source.rel_path.clone();
+        self.forget_unusable(&path);
+        let added = self.corpus.by_path(&path).is_none();
+        let i = self.corpus.upsert(Article::parse(source));
+        if let Some(runs) = &mut self.runs {
+            let run = lint::run_article(&self.rules, &self.corpus.articles[i], &self.corpus, &self.config);
+            match added {
+                true => runs.insert(i, run),
+                false => runs[i] = run,
+            }
+        }
+        self.recheck(&path)
+    }
+
+    /// Takes the article or unusable file at `path` out of the corpus.
+    fn take_out(&mut self, path: &str) {
+        self.forget_unusable(path);
+        if let Some((i, _)) = self.corpus.remove(path)
+            && let Some(runs) = &mut self.runs
+        {
+            runs.remove(i);
+        }
+    }
+
+    fn forget_unusable(&mut self, path: &str) {
+        self.corpus.unusable.retain(|u: &Unusable| u.path != path);
+        self.undecodable.retain(|s| s.rel_path != path);
+    }
+
+    /// After `path` changed: the rules that read it over the other
+    /// articles (every rule over every article after a check once), then
+    /// the corpus rules, then the findings finished again. Returns the files
+    /// whose findings changed.
+    fn recheck(&mut self, path: &str) -> Update {
+        match self.runs {
+            Some(_) => self.rerun_readers(path),
+            None => self.runs = Some(lint::run_articles(&self.rules, &self.corpus, &self.config)),
+        }
+        let before = std::mem::take(&mut self.diagnostics);
+        self.refinish();
+        Update { changed: changed_paths(&before, &self.diagnostics) }
+    }
+
+    /// Runs again each (article, rule) whose last run read `path`.
+    fn rerun_readers(&mut self, path: &str) {
+        let runs = self.runs.as_ref().expect("incremental");
+        let stale: Vec<(usize, Vec<&'static str>)> = runs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| self.corpus.articles[*j].path() != path)
+            .map(|(j, run)| (j, run.reads.iter().filter(|(_, r)| r.covers(path)).map(|(code, _)| *code).collect()))
+            .filter(|(_, codes): &(usize, Vec<&str>)| !codes.is_empty())
+            .collect();
+        let fresh: Vec<(usize, Vec<&'static str>, ArticleRun)> = stale
+            .into_par_iter()
+            .map(|(j, codes)| {
+                let rules: Vec<&'static dyn Rule> =
+                    self.rules.iter().copied().filter(|r| codes.contains(&r.meta().code)).collect();
+                let run = lint::run_article(&rules, &self.corpus.articles[j], &self.corpus, &self.config);
+                (j, codes, run)
+            })
+            .collect();
+        let runs = self.runs.as_mut().expect("incremental");
+        for (j, codes, run) in fresh {
+            let old = &mut runs[j];
+            old.findings.retain(|d| !codes.contains(&d.code));
+            old.findings.extend(run.findings);
+            old.reads.retain(|(code, _)| !codes.contains(code));
+            old.reads.extend(run.reads);
+            old.reads.sort_by_key(|(code, _)| *code);
+        }
+    }
+
+    /// The corpus rules, then levels, suppressions and order, over the kept runs.
+    fn refinish(&mut self) {
+        let runs = self.runs.as_ref().expect("incremental");
+        let findings: Vec<Diagnostic> = runs.iter().flat_map(|r| r.findings.iter().cloned()).collect();
+        self.finish(findings);
+    }
+
+    /// The corpus rules over `findings` of the article rules, then levels,
+    /// suppressions and the canonical order.
+    fn finish(&mut self, mut findings: Vec<Diagnostic>) {
+        findings.extend(lint::run_corpus(&self.rules, &Context::new(&self.corpus, &self.config)));
+        self.diagnostics = lint::finish_in(&self.corpus, findings, &self.levels);
+    }
+}
+
+/// The paths whose findings differ between two finished lists (both in
+/// the canonical order, so grouped by path), sorted.
+fn changed_paths(before: &[Diagnostic], after: &[Diagnostic]) -> Vec<String> {
+    fn groups(ds: &[Diagnostic]) -> BTreeMap<&str, &[Diagnostic]> {
+        ds.chunk_by(|a, b| a.path == b.path).map(|g| (g[0].path.as_str(), g)).collect()
+    }
+    let (b, a) = (groups(before), groups(after));
+    let paths: BTreeSet<&str> = b.keys().chain(a.keys()).copied().collect();
+    paths.into_iter().filter(|p| b.get(p) != a.get(p)).map(str::to_string).collect()
+}
