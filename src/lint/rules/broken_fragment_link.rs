@@ -67,7 +67,7 @@ impl Rule for BrokenFragmentLink {
     }
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let corpus = cx.corpus;
+        let corpus = cx.corpus();
         let links: Vec<(&Article, &Link, &Article, String)> =
             corpus.articles.iter().flat_map(|a| fragment_links(corpus, a)).collect();
         // Each target's anchors once, however many links point at it.

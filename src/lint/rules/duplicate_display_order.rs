@@ -65,7 +65,7 @@ impl Rule for DuplicateDisplayOrder {
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut groups: BTreeMap<Key, Vec<(&Article, u8)>> = BTreeMap::new();
-        for a in &cx.corpus.articles {
+        for a in &cx.corpus().articles {
             let mask = cloud_mask(&a.effective_clouds());
             if let Some(key) = key(a).filter(|_| mask != 0) {
                 groups.entry(key).or_default().push((a, mask));

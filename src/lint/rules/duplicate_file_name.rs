@@ -64,7 +64,7 @@ impl Rule for DuplicateFileName {
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut by_name: BTreeMap<String, Vec<&Article>> = BTreeMap::new();
-        for a in &cx.corpus.articles {
+        for a in &cx.corpus().articles {
             by_name.entry(file_name(a.path()).to_lowercase()).or_default().push(a);
         }
         for group in by_name.values().filter(|g| g.len() > 1) {

@@ -51,7 +51,7 @@ impl Rule for DuplicateFolderName {
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Folder name (lowercase) -> folder path -> the first article in it.
         let mut names: BTreeMap<String, BTreeMap<&str, &Article>> = BTreeMap::new();
-        for a in &cx.corpus.articles {
+        for a in &cx.corpus().articles {
             let inside = below_source(cx.config, a.path());
             let prefix_len = a.path().len() - inside.len();
             let Some((folders, _)) = inside.rsplit_once('/') else { continue };

@@ -52,12 +52,12 @@ impl Rule for UnknownCommonSolutionArticle {
     }
 
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let found: Vec<Vec<Diagnostic>> = cx
-            .corpus
+        let corpus = cx.corpus();
+        let found: Vec<Vec<Diagnostic>> = corpus
             .articles
             .par_iter()
             .filter(|a| a.body.json.is_some())
-            .map(|a| dangling(a, &|id| cx.corpus.by_article_id(id).next().is_some()))
+            .map(|a| dangling(a, &|id| corpus.by_article_id(id).next().is_some()))
             .collect();
         out.extend(found.into_iter().flatten());
     }

@@ -11,7 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "KB301",
     name: "unknown-support-topic",
     default_level: Level::Warning,
-    summary: "A supportTopicIds entry that the product's supportTopicDescription article does not define",
+    summary: "A support topic id (supportTopicIds, or in diagnose-and-solve data) that the product's supportTopicDescription article does not define",
     docs: r#"## What it checks
 Support topics are defined by `supportTopicDescription` articles: one per
 product (its `productPesIds`), listing topics in the `supportTopics` array
