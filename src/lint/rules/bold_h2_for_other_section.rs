@@ -63,7 +63,10 @@ impl Rule for BoldH2ForOtherSection {
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let text = article.text();
-        let regions = article.issue_descriptions();
+        // The marker scan is only worth it when the text has a marker.
+        static MARKER: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| regex::Regex::new("(?i)issueDescription").expect("valid regex"));
+        let regions = if MARKER.is_match(text) { article.issue_descriptions() } else { Vec::new() };
         let inside = |h: &Heading| regions.iter().any(|r| r.start <= h.span.start && h.span.end <= r.end);
         let mut h2s = article.body.headings.iter().filter(|h| h.level == 2).peekable();
         // The first H2 may be the issue title (Apollo) or, above the issue

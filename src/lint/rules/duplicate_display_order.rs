@@ -66,8 +66,9 @@ impl Rule for DuplicateDisplayOrder {
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut groups: BTreeMap<Key, Vec<(&Article, u8)>> = BTreeMap::new();
         for a in &cx.corpus().articles {
+            let Some(key) = key(a) else { continue };
             let mask = cloud_mask(&a.effective_clouds());
-            if let Some(key) = key(a).filter(|_| mask != 0) {
+            if mask != 0 {
                 groups.entry(key).or_default().push((a, mask));
             }
         }

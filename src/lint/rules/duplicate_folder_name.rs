@@ -1,4 +1,4 @@
-use super::folder_too_deep::below_source;
+use super::folder_too_deep::{below, source_prefix};
 use super::long_file_name::whole_file;
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
@@ -51,8 +51,9 @@ impl Rule for DuplicateFolderName {
     fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Folder name (lowercase) -> folder path -> the first article in it.
         let mut names: BTreeMap<String, BTreeMap<&str, &Article>> = BTreeMap::new();
+        let prefix = source_prefix(cx.config);
         for a in &cx.corpus().articles {
-            let inside = below_source(cx.config, a.path());
+            let inside = below(&prefix, a.path());
             let prefix_len = a.path().len() - inside.len();
             let Some((folders, _)) = inside.rsplit_once('/') else { continue };
             let mut end = 0;

@@ -1,4 +1,3 @@
-use crate::article::Article;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -48,25 +47,36 @@ impl Rule for FolderTooDeep {
         &META
     }
 
-    fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let inside = below_source(cx.config, article.path());
-        let depth = inside.matches('/').count();
-        if let Some((folders, _)) = inside.rsplit_once('/')
-            && depth > 1
-        {
-            let msg = format!("article is {depth} folders deep (`{folders}/`); the guide allows one");
-            let help = "move it into its service folder and keep the extra level in the file name";
-            out.push(Diagnostic::new(&META, super::long_file_name::whole_file(article), msg).with_help(help));
+    /// A corpus rule only so that the source folder is looked up once, not
+    /// once per article: it reads no other article.
+    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let prefix = source_prefix(cx.config);
+        for article in &cx.corpus().articles {
+            let inside = below(&prefix, article.path());
+            let depth = inside.matches('/').count();
+            if let Some((folders, _)) = inside.rsplit_once('/')
+                && depth > 1
+            {
+                let msg = format!("article is {depth} folders deep (`{folders}/`); the guide allows one");
+                let help = "move it into its service folder and keep the extra level in the file name";
+                let d = Diagnostic::new(&META, super::long_file_name::whole_file(article), msg);
+                out.push(d.with_path(article.path()).with_help(help));
+            }
         }
     }
 }
 
-/// The part of a root-relative path below the source folder (the whole path
-/// when it is not under it).
-pub(crate) fn below_source<'a>(config: &Config, path: &'a str) -> &'a str {
+/// The source folder relative to the root (`articles`, or empty when the
+/// articles are in the root itself).
+pub(crate) fn source_prefix(config: &Config) -> String {
     let src = config.source_dir();
-    let prefix = crate::fs::display_rel(&config.root, &src);
-    match prefix.trim_matches('/') {
+    crate::fs::display_rel(&config.root, &src).trim_matches('/').to_string()
+}
+
+/// The part of a root-relative path below the source folder `prefix` (the
+/// whole path when it is not under it).
+pub(crate) fn below<'a>(prefix: &str, path: &'a str) -> &'a str {
+    match prefix {
         "" => path,
         p => path.strip_prefix(p).and_then(|r| r.strip_prefix('/')).unwrap_or(path),
     }

@@ -2,6 +2,8 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::json;
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub struct UnexpectedSchema;
 
@@ -76,7 +78,11 @@ impl Rule for UnexpectedSchema {
             let msg = format!("schemaVersion is \"{}\"; the problem scoping template gives \"1\"", v.value.trim());
             out.push(Diagnostic::new(&META, v.value_span.clone(), msg).with_help("set schemaVersion=\"1\""));
         }
-        let (Some(expected), Some(Ok(root))) = (expected_schema(kind), article.embedded_json()) else { return };
+        let Some(expected) = expected_schema(kind) else { return };
+        if top_level_schema_is(article, expected) {
+            return;
+        }
+        let Some(Ok(root)) = article.embedded_json() else { return };
         if !matches!(root.value, json::Value::Object(_)) {
             return;
         }
@@ -100,6 +106,41 @@ impl Rule for UnexpectedSchema {
     }
 }
 
+/// Whether the block's only `"$schema"` member is at the top level and
+/// names `expected`: the common case, told without building the JSON tree.
+fn top_level_schema_is(article: &Article, expected: &str) -> bool {
+    static MEMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)"\$schema"\s*:\s*"([^"\\]*)""#).expect("valid regex"));
+    let Some(block) = &article.body.json else { return false };
+    let json = &article.text()[block.span.clone()];
+    let mut found = MEMBER.captures_iter(json);
+    match (found.next(), found.next()) {
+        (Some(c), None) => {
+            c[1].trim().eq_ignore_ascii_case(expected) && depth_at(json, c.get(0).map_or(0, |m| m.start())) == 1
+        }
+        _ => false,
+    }
+}
+
+/// How many objects and arrays are open at byte `at` of JSON text (strings
+/// skipped).
+fn depth_at(json: &str, at: usize) -> usize {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in &json.as_bytes()[..at] {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'{' | b'[') => depth += 1,
+            (false, _, b'}' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lint::rules::testing::check;
@@ -121,6 +162,13 @@ mod tests {
         assert_eq!(d[1].fix.as_ref().unwrap().replacement, "\"SelfHelpContent\"");
         let missing = doc("advisorRecommendationMetadata", "", r#"{"actions": []}"#);
         assert!(check("KB410", &missing)[0].message.contains("no \"$schema\""));
+    }
+
+    #[test]
+    fn a_schema_name_nested_deeper_does_not_count() {
+        let nested = doc("diagnoseAndSolve", "", r#"{"commonProblems": [{"$schema": "SelfHelpContent"}]}"#);
+        assert!(check("KB410", &nested)[0].message.contains("no \"$schema\""));
+        assert_eq!(super::depth_at(r#"{"a": "{[", "b": ["#, 16), 1);
     }
 
     #[test]

@@ -3,6 +3,8 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::json::{Node, Value};
 use rayon::prelude::*;
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub struct UnknownCommonSolutionArticle;
 
@@ -64,6 +66,12 @@ impl Rule for UnknownCommonSolutionArticle {
 }
 
 fn dangling(a: &Article, exists: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+    // Building the JSON tree is the costly part; most blocks never name one.
+    static KEY: LazyLock<Regex> = LazyLock::new(|| Regex::new("(?i)commonSolutionArticleId").expect("valid regex"));
+    let Some(block) = &a.body.json else { return Vec::new() };
+    if !KEY.is_match(&a.text()[block.span.clone()]) {
+        return Vec::new();
+    }
     let Some(Ok(root)) = a.embedded_json() else { return Vec::new() };
     let mut ids = Vec::new();
     members(&root, "commonSolutionArticleId", &mut ids);
