@@ -22,11 +22,22 @@ Exit status:
 
 Paths in the output are relative to ROOT, with forward slashes.
 
+Pull requests: `kbc check [ROOT] PATH...` and `kbc check [ROOT] --changed-since REV`
+check the whole knowledge base (rules across articles need every article)
+and report the findings in the named files, or in the files changed since
+REV's merge base with HEAD (committed or not, untracked too), plus the
+findings elsewhere that those files cause, each labelled with the reason.
+When the first argument is a file rather than a folder, ROOT is the current
+folder and every argument is a PATH.
+
 Environment:
   NO_COLOR             when set and not empty, no colour (unless --color always)
   GITHUB_STEP_SUMMARY  with --format github, a Markdown table of findings per rule is appended to this file
   GITHUB_WORKSPACE     with --format github or sarif, paths are made relative to this checkout
-                       (set by GitHub Actions), so annotations land on the right files";
+                       (set by GitHub Actions), so annotations land on the right files
+  KBC_RULES_URL        where kbc's rule reference (docs/rules.md) is published: with --format sarif
+                       each rule gets URL#kb012 as its helpUri, with rdjson as its code's url
+                       (the GitHub Action sets it)";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -111,6 +122,16 @@ pub struct CheckArgs {
     /// findings (a table, or JSON Lines with --format json).
     #[arg(long)]
     pub statistics: bool,
+    /// Report only the findings in these files or folders (relative to the
+    /// current folder or to ROOT), and those they cause in other files.
+    #[arg(value_name = "PATH", conflicts_with = "write_baseline")]
+    pub paths: Vec<PathBuf>,
+    /// Report only the findings in the files changed since this git revision
+    /// (a branch, tag or commit; from its merge base with HEAD, including
+    /// uncommitted and untracked files), and the new findings those changes
+    /// cause in other files.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["paths", "write_baseline"])]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +150,10 @@ pub struct BuildArgs {
     /// Ignore findings recorded in this baseline file (see `kbc check --write-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Print every warning, not only their count per rule (human format;
+    /// the other formats always list every finding).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -142,7 +167,7 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print as text or JSON.
+    /// Print as text, JSON, or the Markdown rule reference (docs/rules.md).
     #[arg(long, value_enum, default_value = "text")]
     pub format: DocFormat,
 }
@@ -151,6 +176,9 @@ pub struct RulesArgs {
 pub enum DocFormat {
     Text,
     Json,
+    /// `kbc explain`: the same as text, which is Markdown; `kbc rules`: every
+    /// rule's documentation on one page, as in docs/rules.md.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

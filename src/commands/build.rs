@@ -7,13 +7,14 @@ use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::cli::BuildArgs;
 use crate::commands::check::{self, Checked};
-use crate::diagnostic::Level;
-use crate::diagnostic::Summary;
+use crate::diagnostic::format::{Files, Format};
+use crate::diagnostic::{Diagnostic, Level, Summary};
 use crate::render::cache;
 use crate::render::report::{BuildReport, Reason, Skipped, Timings};
 use crate::render::{self, BuildInput};
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::time::Instant;
 
 pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
@@ -27,14 +28,14 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let previous = cache::Manifest::read(&out).unwrap_or_default();
     if let Some(replay) = cache::replay(&previous, &out, &input_key, &read.config.root) {
         let summary = Summary::new(read.count(), &replay.diagnostics);
-        check::write_report(&read.config.root, &replay.diagnostics, &read.files(), &summary, &args.common)?;
+        report(&read.config.root, &replay.diagnostics, &read.files(), &summary, args)?;
         say_built(args, &replay.report, &out, start, " (up to date)");
         return Ok(ExitStatus::Success);
     }
     let progress = !args.common.quiet;
     let mut checked = timings.time("check", || check::lint_read(read, progress));
     check::apply_baseline(&mut checked, args.baseline.as_deref(), args.common.quiet)?;
-    check::report(&checked, &args.common)?;
+    report(&checked.config.root, &checked.diagnostics, &checked.files(), &checked.summary(), args)?;
     let skipped = skipped(&checked, args.common.deny_warnings);
     if !skipped.is_empty() && !args.skip_invalid {
         refuse(&skipped);
@@ -97,6 +98,43 @@ fn input_key(read: &check::Read, clouds: &[Cloud], args: &BuildArgs) -> Result<S
     cache::input_key(&read.config, &read.found, &settings)
 }
 
+/// What a build says about the findings. Human output shows the findings
+/// that stop a build (errors, and warnings under --deny-warnings) in full and
+/// counts the others by rule, with where to see them: on a large legacy tree
+/// the warnings alone ran to 292,000 lines before the build's own summary.
+/// `--verbose` and the machine formats print every finding, as `kbc check`.
+fn report(
+    root: &std::path::Path,
+    diagnostics: &[Diagnostic],
+    files: &Files<'_>,
+    summary: &Summary,
+    args: &BuildArgs,
+) -> Result<()> {
+    if args.verbose || args.common.format != Format::Human {
+        return check::write_report(root, diagnostics, files, summary, &args.common);
+    }
+    let blocking =
+        |d: &&Diagnostic| d.level == Level::Error || (args.common.deny_warnings && d.level == Level::Warning);
+    let shown: Vec<Diagnostic> = diagnostics.iter().filter(blocking).cloned().collect();
+    let mut counted = crate::diagnostic::stats::count(diagnostics);
+    counted.retain(|c| c.level == Level::Warning && !args.common.deny_warnings);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    check::write_findings(root, &mut out, &shown, files, &args.common)?;
+    let n: usize = counted.iter().map(|c| c.count).sum();
+    if n > 0 && !args.common.quiet {
+        let s = if n == 1 { "" } else { "s" };
+        writeln!(
+            out,
+            "warning: {n} warning{s} not shown, by rule (`kbc check` lists them, as does `kbc build --verbose`):"
+        )?;
+        crate::diagnostic::stats::write_human(&mut out, &counted)?;
+        writeln!(out)?;
+    }
+    check::write_summary(&mut out, &summary.line(), &args.common)?;
+    out.flush()?;
+    Ok(())
+}
+
 fn say_built(args: &BuildArgs, report: &BuildReport, out: &std::path::Path, start: Instant, note: &str) {
     if args.common.quiet {
         return;
@@ -115,6 +153,7 @@ fn say_built(args: &BuildArgs, report: &BuildReport, out: &std::path::Path, star
             n => format!("; skipped {n} (see build-report.json)"),
         }
     );
+    eprintln!("The site is at {}", out.join("site").join("index.html").display());
 }
 
 /// Files that cannot be published, sorted by path: those with an error (or

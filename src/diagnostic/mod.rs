@@ -55,6 +55,45 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+impl RuleMeta {
+    /// What `kbc explain` prints: title, summary, default level, then the docs.
+    pub fn explanation(&self) -> String {
+        format!(
+            "# {} ({})\n\n{}\n\nDefault level: {}\n\n{}",
+            self.name,
+            self.code,
+            self.summary,
+            self.default_level.as_str(),
+            self.docs
+        )
+    }
+}
+
+/// Markdown written for a terminal, made safe for a Markdown renderer: a `<`
+/// in prose (`<properties>`, `<Product Name>`) would start an HTML tag that
+/// GitHub drops with its text, so outside code it becomes `&lt;`.
+pub fn escape_markdown_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut in_block = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("```") || line.starts_with("~~~") {
+            in_block = !in_block;
+        }
+        if in_block || !line.contains('<') {
+            out.push_str(line);
+            continue;
+        }
+        // Odd pieces between backquotes are code spans.
+        for (i, piece) in line.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            if i % 2 == 1 { out.push_str(piece) } else { out.push_str(&piece.replace('<', "&lt;")) }
+        }
+    }
+    out
+}
+
 /// A secondary location, possibly in another file (e.g. the other article that
 /// shares an articleId).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,11 +64,15 @@ fn missing_root_folder_exits_two_naming_it() {
 }
 
 #[test]
-fn root_that_is_a_file_exits_two() {
+fn root_that_is_a_file_exits_two_except_for_check_where_it_is_a_path() {
     let kb = Kb::fixture("flat");
-    let run = kb.run(["check", "one.md"]);
+    let run = kb.run(["build", "one.md"]);
     run.code(2);
     assert!(run.stderr.contains("one.md is not a folder"), "{}", run.stderr);
+    // `kbc check FILE...`: the current folder is ROOT, FILE a path in it (tests/it/ci.rs).
+    let run = kb.run(["check", "one.md"]);
+    run.code(0);
+    assert!(run.summary().is_some_and(|s| s.starts_with("checked 1 of ")), "{}", run.stdout);
 }
 
 #[test]
@@ -417,32 +421,118 @@ fn sarif(kb: &Kb, args: &[&str]) -> Value {
     serde_json::from_str(&run.stdout).unwrap()
 }
 
-/// The SARIF schema ships beside the repository (`../shared/schemas`), not in it.
-fn sarif_schema() -> Option<Value> {
+/// A validator of the SARIF 2.1.0 schema, which ships beside the repository
+/// (`../shared/schemas`), not in it. Without it the test says so, and fails
+/// under CI.
+pub(crate) fn sarif_validator() -> Option<jsonschema::Validator> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json");
     match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).unwrap()),
+        Ok(text) => Some(jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()),
+        Err(_) if std::env::var_os("CI").is_some() => panic!("{} not found: CI validates SARIF", path.display()),
         Err(_) => {
-            eprintln!("note: {} not found; skipping SARIF schema validation", path.display());
+            eprintln!("note: {} not found; SKIPPING SARIF schema validation", path.display());
             None
         }
     }
 }
 
+/// Asserts that a SARIF log is valid against the 2.1.0 schema.
+#[track_caller]
+pub(crate) fn assert_valid_sarif(validator: &jsonschema::Validator, log: &Value, what: &str) {
+    let errors: Vec<String> = validator.iter_errors(log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
 #[test]
 fn sarif_is_valid_against_the_2_1_0_schema() {
-    let Some(schema) = sarif_schema() else { return };
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let Some(validator) = sarif_validator() else { return };
     for case in ["several-problems", "clean"] {
-        let log = sarif(&Kb::fixture(case), &[]);
-        let errors: Vec<String> =
-            validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-        assert!(errors.is_empty(), "{case}: {errors:#?}");
+        assert_valid_sarif(&validator, &sarif(&Kb::fixture(case), &[]), case);
     }
+    // Results with fixes, and help URIs.
+    let kb = Kb::fixture("clean");
+    let link = "\nSee [the guide](https://learn.microsoft.com/en-us/azure/databricks/).\n";
+    kb.write("articles/fixable.md", article("5d0c8c33-9d6e-4a43-a0e6-3b1d3d1f5a10", "") + link);
+    let out = kb
+        .kbc(["check", "--format", "sarif"])
+        .env("KBC_RULES_URL", "https://example.test/docs/rules.md")
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixed = &log["runs"][0]["results"][0];
+    assert_eq!(fixed["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "");
+    assert_valid_sarif(&validator, &log, "fixes and help URIs");
     // The validator does catch a broken log.
     let mut log = sarif(&Kb::fixture("several-problems"), &[]);
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0.into();
     assert!(!validator.is_valid(&log));
+}
+
+#[test]
+fn sarif_runs_hold_at_most_25000_results_errors_first_and_say_what_was_cut() {
+    let kb = Kb::empty();
+    // Two errors (a shared articleId), then 25,003 warnings (short links) in one file.
+    let links = "[a](https://aka.ms/a)\n".repeat(25_003);
+    let id = "5d0c8c33-9d6e-4a43-a0e6-3b1d3d1f5a10";
+    kb.write("articles/a-many.md", article("0b5e8a50-3a3a-4c41-9a57-0d1a39f0e001", "") + "\n" + &links);
+    kb.write("articles/b.md", article(id, "")).write("articles/c.md", article(id, ""));
+    let run = kb.run(["check", "--format", "sarif"]);
+    run.code(1);
+    let log: Value = serde_json::from_str(&run.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    let levels: Vec<&str> = results.iter().map(|r| r["level"].as_str().unwrap()).collect();
+    assert_eq!(&levels[..3], ["error", "error", "warning"], "errors first");
+    let note = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    let text = note["message"]["text"].as_str().unwrap();
+    assert!(text.contains("25005 findings") && text.contains("leaves out 0 error(s) and 5 warning(s)"), "{text}");
+    assert!(run.stderr.contains(&format!("warning: {text}")), "{}", run.stderr);
+    if let Some(validator) = sarif_validator() {
+        assert_valid_sarif(&validator, &log, "a cut run");
+    }
+    // Under the limit, no notification.
+    let log = sarif(&Kb::fixture("several-problems"), &[]);
+    assert!(log["runs"][0]["invocations"][0].get("toolExecutionNotifications").is_none());
+    assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
+#[test]
+fn sarif_rules_carry_the_explanation_and_a_help_uri_into_the_rule_reference() {
+    let kb = Kb::fixture("several-problems");
+    let reference =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md")).unwrap();
+    let out = kb
+        .kbc(["check", "--format", "sarif"])
+        .env("KBC_RULES_URL", "https://example.test/kbc/docs/rules.md")
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let code = rule["id"].as_str().unwrap();
+        let anchor = code.to_ascii_lowercase();
+        assert_eq!(rule["helpUri"], format!("https://example.test/kbc/docs/rules.md#{anchor}"));
+        assert!(reference.contains(&format!("<a id=\"{anchor}\"></a>")), "docs/rules.md has no anchor for {code}");
+        let explained = kbc(["explain", code]).output().unwrap().stdout;
+        assert_eq!(rule["help"]["text"], String::from_utf8(explained).unwrap());
+    }
+    let kb012 = rules.iter().find(|r| r["id"] == "KB001").unwrap();
+    assert!(kb012["help"]["markdown"].as_str().unwrap().contains("&lt;properties> header"), "{kb012}");
+    // Without KBC_RULES_URL, kbc does not know where its reference is published.
+    let log = sarif(&kb, &[]);
+    assert!(log["runs"][0]["tool"]["driver"]["rules"][0].get("helpUri").is_none());
+}
+
+#[test]
+fn the_rule_reference_in_docs_is_up_to_date() {
+    let generated = kbc(["rules", "--format", "markdown"]).output().unwrap();
+    assert!(generated.status.success());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed.as_bytes() == generated.stdout,
+        "docs/rules.md is out of date: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod common_serve;
 mod browser;
 mod build;
 mod build_cache;
+mod ci;
 mod cli;
 mod completions;
 mod content;

@@ -63,36 +63,100 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A Markdown summary: the summary line, then one row per rule, most severe
-/// first.
-pub fn step_summary(diags: &[Diagnostic], summary_line: &str) -> String {
-    let mut counts = crate::diagnostic::stats::count(diags);
-    counts.sort_by_key(|c| (std::cmp::Reverse(c.level), c.code, c.name));
+/// A Markdown summary: the summary line, one row per rule, most severe
+/// first, then what GitHub does not show as annotations, by rule and by file.
+/// `prefix` goes before every path, as in the annotations.
+pub fn step_summary(diags: &[Diagnostic], summary_line: &str, prefix: &str) -> String {
     let mut s = format!("## kbc check\n\n{summary_line}\n\n");
-    if !counts.is_empty() {
-        s.push_str("| Code | Rule | Severity | Count |\n|---|---|---|---:|\n");
-        for c in counts {
-            let _ = writeln!(s, "| {} | `{}` | {} | {} |", c.code, c.name, c.level.as_str(), c.count);
-        }
-        s.push('\n');
-    }
-    let shown = |level| diags.iter().filter(|d| d.level == level).count() > ANNOTATIONS_SHOWN;
-    if shown(Level::Error) || shown(Level::Warning) {
+    rule_table(&mut s, diags, "Count");
+    let hidden = unannotated(diags);
+    if !hidden.is_empty() {
         let _ = writeln!(
             s,
-            "GitHub shows only the first {ANNOTATIONS_SHOWN} errors and {ANNOTATIONS_SHOWN} warnings of a step as \
-             annotations; the step's log lists every finding.\n"
+            "### Not annotated\n\nGitHub shows the first {ANNOTATIONS_SHOWN} errors and {ANNOTATIONS_SHOWN} warnings of a \
+             step as annotations. These {} findings are in the step's log only (`kbc check` lists them too):\n",
+            hidden.len()
         );
+        let hidden: Vec<Diagnostic> = hidden.into_iter().cloned().collect();
+        rule_table(&mut s, &hidden, "Not annotated");
+        file_table(&mut s, &hidden, prefix);
     }
     s
+}
+
+/// One row per rule (code, name, level, count), most severe first.
+fn rule_table(s: &mut String, diags: &[Diagnostic], count: &str) {
+    let mut counts = crate::diagnostic::stats::count(diags);
+    counts.sort_by_key(|c| (std::cmp::Reverse(c.level), c.code, c.name));
+    if counts.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "| Code | Rule | Severity | {count} |\n|---|---|---|---:|");
+    for c in counts {
+        let _ = writeln!(s, "| {} | `{}` | {} | {} |", c.code, c.name, c.level.as_str(), c.count);
+    }
+    s.push('\n');
+}
+
+/// Errors and warnings per file, most first, the first [`FILES_LISTED`]
+/// files, then one row for the rest.
+fn file_table(s: &mut String, diags: &[Diagnostic], prefix: &str) {
+    let mut by_file: std::collections::BTreeMap<&str, (usize, usize)> = std::collections::BTreeMap::new();
+    for d in diags {
+        let n = by_file.entry(d.path.as_str()).or_default();
+        if d.level == Level::Error { n.0 += 1 } else { n.1 += 1 }
+    }
+    let mut files: Vec<(&str, (usize, usize))> = by_file.into_iter().collect();
+    files.sort_by_key(|(path, (e, w))| (std::cmp::Reverse((*e, *w)), *path));
+    s.push_str("| File | Errors | Warnings |\n|---|---:|---:|\n");
+    for (path, (e, w)) in files.iter().take(FILES_LISTED) {
+        let _ = writeln!(s, "| {} | {e} | {w} |", code_cell(&format!("{prefix}{path}")));
+    }
+    if files.len() > FILES_LISTED {
+        let rest = &files[FILES_LISTED..];
+        let (e, w) = rest.iter().fold((0, 0), |(a, b), (_, (e, w))| (a + e, b + w));
+        let _ = writeln!(s, "| … and {} more files | {e} | {w} |", rest.len());
+    }
+    s.push('\n');
+}
+
+/// A path as code in a table cell: `|` escaped (GitHub's tables read `\|`
+/// even inside code), longer backquote fences when the path has one.
+fn code_cell(path: &str) -> String {
+    let path = path.replace('|', "\\|");
+    if path.contains('`') { format!("`` {path} ``") } else { format!("`{path}`") }
 }
 
 /// How many annotations of each level GitHub shows for one step.
 const ANNOTATIONS_SHOWN: usize = 10;
 
+/// How many files the summary's table of findings not annotated lists.
+const FILES_LISTED: usize = 50;
+
+/// The findings past the first [`ANNOTATIONS_SHOWN`] of each level, in the
+/// order [`write`] prints them: the ones GitHub does not annotate.
+fn unannotated(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let past = |level| diags.iter().filter(move |d| d.level == level).skip(ANNOTATIONS_SHOWN);
+    past(Level::Error).chain(past(Level::Warning)).collect()
+}
+
+/// What GitHub leaves unannotated, for stderr; `None` when it shows everything.
+pub fn unannotated_note(diags: &[Diagnostic]) -> Option<String> {
+    let hidden = unannotated(diags);
+    if hidden.is_empty() {
+        return None;
+    }
+    let errors = hidden.iter().filter(|d| d.level == Level::Error).count();
+    Some(format!(
+        "GitHub shows {ANNOTATIONS_SHOWN} error and {ANNOTATIONS_SHOWN} warning annotations per step: {errors} error(s) \
+         and {} warning(s) are not annotated (the job summary counts them by rule and by file)",
+        hidden.len() - errors
+    ))
+}
+
 /// Appends the summary to the file `$GITHUB_STEP_SUMMARY` names, when it is
 /// set and not empty.
-pub fn write_step_summary(diags: &[Diagnostic], summary_line: &str) -> anyhow::Result<()> {
+pub fn write_step_summary(diags: &[Diagnostic], summary_line: &str, prefix: &str) -> anyhow::Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
@@ -100,7 +164,7 @@ pub fn write_step_summary(diags: &[Diagnostic], summary_line: &str) -> anyhow::R
     let path = std::path::PathBuf::from(path);
     let context = || format!("cannot write the step summary to {} (GITHUB_STEP_SUMMARY)", path.display());
     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).with_context(context)?;
-    f.write_all(step_summary(diags, summary_line).as_bytes()).with_context(context)
+    f.write_all(step_summary(diags, summary_line, prefix).as_bytes()).with_context(context)
 }
 
 #[cfg(test)]
@@ -161,19 +225,35 @@ mod tests {
         w.code = "KB002";
         w.name = "malformed-properties";
         let diags = [w, diag(Level::Error, "a.md", 0..0), diag(Level::Error, "b.md", 0..0)];
-        let s = step_summary(&diags, "checked 2 articles: 2 errors, 1 warning");
+        let s = step_summary(&diags, "checked 2 articles: 2 errors, 1 warning", "");
         assert!(s.starts_with("## kbc check\n\nchecked 2 articles: 2 errors, 1 warning\n\n| Code |"), "{s}");
         let rows: Vec<_> = s.lines().filter(|l| l.starts_with("| KB")).collect();
         assert_eq!(
             rows,
             ["| KB012 | `duplicate-article-id` | error | 2 |", "| KB002 | `malformed-properties` | warning | 1 |"]
         );
-        assert!(!s.contains("GitHub shows only"));
+        assert!(!s.contains("Not annotated"));
+        assert_eq!(unannotated_note(&diags), None);
     }
 
     #[test]
-    fn step_summary_says_when_annotations_are_cut_off() {
-        let diags: Vec<_> = (0..11).map(|_| diag(Level::Error, "a.md", 0..0)).collect();
-        assert!(step_summary(&diags, "").contains("GitHub shows only the first 10 errors"));
+    fn step_summary_counts_what_is_not_annotated_by_rule_and_by_file() {
+        let mut diags: Vec<_> = (0..12).map(|i| diag(Level::Error, &format!("e{}.md", i % 2), 0..0)).collect();
+        diags.sort_by(|a, b| a.path.cmp(&b.path));
+        for i in 0..70 {
+            diags.push(diag(Level::Warning, &format!("w|{i:02}.md"), 0..0));
+        }
+        let s = step_summary(&diags, "", "kb/");
+        let hidden = s.split_once("### Not annotated").expect("a section for what is not annotated").1;
+        assert!(hidden.contains("These 62 findings"), "{hidden}");
+        assert!(hidden.contains("| KB012 | `duplicate-article-id` | error | 2 |"), "{hidden}");
+        assert!(hidden.contains("| KB012 | `duplicate-article-id` | warning | 60 |"), "{hidden}");
+        // e0.md's first six and e1.md's first four errors are annotated, then w|00..w|09.
+        assert!(hidden.contains("| `kb/e1.md` | 2 | 0 |"), "{hidden}");
+        assert!(!hidden.contains("e0.md"), "{hidden}");
+        assert!(hidden.contains("| `kb/w\\|10.md` | 0 | 1 |") && !hidden.contains("w\\|09.md"), "{hidden}");
+        assert!(hidden.contains("| … and 11 more files | 0 | 11 |"), "{hidden}");
+        let note = unannotated_note(&diags).unwrap();
+        assert!(note.contains("2 error(s) and 60 warning(s) are not annotated"), "{note}");
     }
 }

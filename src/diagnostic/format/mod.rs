@@ -4,6 +4,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod rdjson;
 pub mod sarif;
 
 use super::Diagnostic;
@@ -21,6 +22,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning upload.
     Sarif,
+    /// reviewdog's Diagnostic Format (rdjson), with fixes as suggestions.
+    Rdjson,
 }
 
 /// Source texts by relative path, for line and column lookup.
@@ -65,13 +68,18 @@ pub struct Position {
 pub struct Options {
     /// Colour (human format only).
     pub color: bool,
-    /// Put before every path in github and sarif output. Under GitHub Actions
-    /// this is ROOT's folder within the checkout, because annotations and
-    /// code-scanning results are resolved against the repository root.
+    /// Put before every path in github, sarif and rdjson output. Under GitHub
+    /// Actions this is ROOT's folder within the checkout, because annotations
+    /// and code-scanning results are resolved against the repository root;
+    /// for rdjson, ROOT relative to the current folder, where reviewdog runs.
     pub path_prefix: String,
     /// Every rule, described in SARIF output (the caller knows the rules;
     /// the formats do not).
     pub rules: Vec<&'static super::RuleMeta>,
+    /// Where kbc's rule reference (docs/rules.md) is on the web, if known:
+    /// each rule's help URI in SARIF and code URL in rdjson is it plus
+    /// `#kb012` (`KBC_RULES_URL`; the GitHub Action sets it).
+    pub rules_url: Option<String>,
 }
 
 /// Writes diagnostics in the chosen format.
@@ -86,6 +94,9 @@ pub fn write(
         Format::Human => human::write(out, diags, files, options.color),
         Format::Json => json::write(out, diags, files),
         Format::Github => github::write(out, diags, files, &options.path_prefix),
-        Format::Sarif => sarif::write(out, diags, files, &options.path_prefix, &options.rules),
+        Format::Sarif => {
+            sarif::write(out, diags, files, &options.path_prefix, &options.rules, options.rules_url.as_deref())
+        }
+        Format::Rdjson => rdjson::write(out, diags, files, &options.path_prefix, options.rules_url.as_deref()),
     }
 }

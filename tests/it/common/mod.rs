@@ -41,7 +41,8 @@ use std::path::{Path, PathBuf};
 
 /// Environment variables that change kbc's output; removed for every run so a
 /// test behaves the same in a terminal, in CI and under GitHub Actions.
-const AMBIENT: &[&str] = &["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE"];
+const AMBIENT: &[&str] =
+    &["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "KBC_RULES_URL"];
 
 /// A knowledge base in a temporary folder, deleted when dropped.
 pub struct Kb {
