@@ -5,7 +5,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -16,6 +16,8 @@ pub struct Config {
     pub lints: LintsConfig,
     /// Per-cloud settings, keyed by cloud name (`[clouds.fairfax]`).
     pub clouds: BTreeMap<String, CloudConfig>,
+    /// Files listing allowed values (`[vocabularies]`).
+    pub vocabularies: VocabulariesConfig,
     /// The knowledge-base root the config was loaded from.
     #[serde(skip)]
     pub root: PathBuf,
@@ -70,6 +72,24 @@ pub struct CloudConfig {
     pub rewrite: BTreeMap<String, String>,
 }
 
+/// `[vocabularies]`: files, relative to the root, that list the values a
+/// knowledge base allows, one per line. A rule that checks against a list is
+/// off while its file is not configured.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VocabulariesConfig {
+    /// Blades links may open (`Extension.BladeName`).
+    pub blades: Option<PathBuf>,
+    /// Values `resourceTags` may hold.
+    pub resource_tags: Option<PathBuf>,
+    /// The entries of `blades`, lowercase, read by [`Config::load`].
+    #[serde(skip)]
+    pub blade_list: Option<BTreeSet<String>>,
+    /// The entries of `resource-tags`, lowercase, read by [`Config::load`].
+    #[serde(skip)]
+    pub resource_tag_list: Option<BTreeSet<String>>,
+}
+
 impl Config {
     /// Loads `ROOT/book.toml`, or defaults when there is none.
     pub fn load(root: &Path) -> Result<Config> {
@@ -82,6 +102,10 @@ impl Config {
         };
         config.root = root.to_path_buf();
         config.validate().with_context(|| format!("invalid configuration in {}", path.display()))?;
+        let v = &mut config.vocabularies;
+        v.blade_list = read_vocabulary(root, v.blades.as_deref(), "blades", crate::vocabulary::is_blade)?;
+        v.resource_tag_list =
+            read_vocabulary(root, v.resource_tags.as_deref(), "resource-tags", crate::vocabulary::is_tag)?;
         Ok(config)
     }
 
@@ -112,6 +136,21 @@ impl Config {
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(self.output.dir.as_deref().unwrap_or(Path::new("out")))
     }
+}
+
+/// The entries of a configured vocabulary file, or `None` when the key is
+/// not set. Errors name the key and the file.
+fn read_vocabulary(
+    root: &Path,
+    file: Option<&Path>,
+    key: &str,
+    valid: fn(&str) -> bool,
+) -> Result<Option<BTreeSet<String>>> {
+    let Some(file) = file else { return Ok(None) };
+    let shown = file.display();
+    let entries = crate::vocabulary::read(root, file, valid)
+        .with_context(|| format!("invalid vocabulary file `{shown}` ([vocabularies] {key} in book.toml)"))?;
+    Ok(Some(entries))
 }
 
 #[cfg(test)]

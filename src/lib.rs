@@ -10,6 +10,7 @@
 //! Only [`source`] knows lines and columns; findings are values, never errors.
 //! See ARCHITECTURE.md for the invariants.
 
+pub mod anchor;
 pub mod article;
 pub mod cli;
 pub mod commands;
@@ -33,6 +34,7 @@ pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod vocab;
+pub mod vocabulary;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

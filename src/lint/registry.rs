@@ -30,6 +30,12 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_display_order::InvalidDisplayOrder,
     &template_placeholder::TemplatePlaceholder,
     &noncanonical_cloud_case::NoncanonicalCloudCase,
+    &punctuation_in_page_title::PunctuationInPageTitle,
+    &multiple_services_or_resources::MultipleServicesOrResources,
+    &long_file_name::LongFileName,
+    &space_in_file_name::SpaceInFileName,
+    &folder_too_deep::FolderTooDeep,
+    &unknown_resource_tag::UnknownResourceTag,
     // KB1xx: content structure.
     &missing_h1::MissingH1,
     &recommended_heading_format::RecommendedHeadingFormat,
@@ -39,6 +45,11 @@ pub static RULES: &[&dyn Rule] = &[
     &unsupported_docs_extension::UnsupportedDocsExtension,
     &placeholder_read_as_html::PlaceholderReadAsHtml,
     &empty_article::EmptyArticle,
+    &bold_h2_for_other_section::BoldH2ForOtherSection,
+    &code_block_language_tag::CodeBlockLanguageTag,
+    &recommended_sections_out_of_order::RecommendedSectionsOutOfOrder,
+    &links_run_together::LinksRunTogether,
+    &list_without_blank_line::ListWithoutBlankLine,
     // KB2xx: links.
     &locale_in_docs_link::LocaleInDocsLink,
     &review_link::ReviewLink,
@@ -49,8 +60,15 @@ pub static RULES: &[&dyn Rule] = &[
     &broken_internal_link::BrokenInternalLink,
     &cross_cloud_link::CrossCloudLink,
     &public_host_in_sovereign_cloud::PublicHostInSovereignCloud,
+    &same_article_anchor_link::SameArticleAnchorLink,
+    &broken_fragment_link::BrokenFragmentLink,
+    &unknown_blade::UnknownBlade,
     // KB3xx: across articles.
     &unknown_support_topic::UnknownSupportTopic,
+    &duplicate_display_order::DuplicateDisplayOrder,
+    &duplicate_file_name::DuplicateFileName,
+    &unknown_common_solution_article::UnknownCommonSolutionArticle,
+    &duplicate_folder_name::DuplicateFolderName,
     // KB4xx: embedded JSON, portal markup and includes.
     &invalid_embedded_json::InvalidEmbeddedJson,
     &embedded_json_schema::EmbeddedJsonSchema,
@@ -60,6 +78,9 @@ pub static RULES: &[&dyn Rule] = &[
     &include_not_found::IncludeNotFound,
     &include_cycle::IncludeCycle,
     &include_outside_root::IncludeOutsideRoot,
+    &heading_in_issue_description::HeadingInIssueDescription,
+    &unexpected_schema::UnexpectedSchema,
+    &invalid_apollo_component::InvalidApolloComponent,
     // KB5xx: security.
     &secret_in_content::SecretInContent,
     // KB6xx: suppressions.

@@ -471,8 +471,9 @@ fn sarif_is_valid_against_the_2_1_0_schema() {
 #[test]
 fn sarif_runs_hold_at_most_25000_results_errors_first_and_say_what_was_cut() {
     let kb = Kb::empty();
-    // Two errors (a shared articleId), then 25,003 warnings (short links) in one file.
-    let links = "[a](https://aka.ms/a)\n".repeat(25_003);
+    // Two errors (a shared articleId), then 25,003 warnings (short links) in one file,
+    // a paragraph each (on consecutive lines they would also run together, KB112).
+    let links = "[a](https://aka.ms/a)\n\n".repeat(25_003);
     let id = "5d0c8c33-9d6e-4a43-a0e6-3b1d3d1f5a10";
     kb.write("articles/a-many.md", article("0b5e8a50-3a3a-4c41-9a57-0d1a39f0e001", "") + "\n" + &links);
     kb.write("articles/b.md", article(id, "")).write("articles/c.md", article(id, ""));

@@ -116,6 +116,8 @@ fn fix_rewrites_only_the_fixed_bytes_keeping_bom_and_crlf() {
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend_from_slice(before.as_bytes());
     kb.write("articles/a.md", &bytes);
+    // The case rules are off by default (the guide: "capitalization don't matter"); opt in.
+    kb.write("book.toml", "[lints]\nnoncanonical-attribute-case = \"warn\"\nnoncanonical-cloud-case = \"warn\"\n");
 
     let run = kb.run(["check", ".", "--fix"]);
     assert!(run.stderr.contains("fixed 5 problem(s) in 1 file(s)"), "{}", run.stderr);

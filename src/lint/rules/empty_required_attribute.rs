@@ -26,7 +26,7 @@ Bad:
 ```markdown
 <properties
   pageTitle="Secrets scope is missing"
-  selfHelpType="generic"
+  selfHelpType="Apollo"
   supportTopicIds=""
   …
 />
@@ -69,15 +69,19 @@ mod tests {
 
     #[test]
     fn reports_empty_required_value_at_its_quotes() {
-        let text = article("", "").replace("productPesIds=\"16432\"", "productPesIds=\"  \"");
+        let text = article("", "")
+            .replace("productPesIds=\"16432\"", "productPesIds=\"  \"")
+            .replace("\"generic\"", "\"Apollo\"");
         let d = check("KB007", &text);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(&text[d[0].span.clone()], "\"  \"");
-        assert_eq!(d[0].message, "required attribute `productPesIds` is empty for selfHelpType \"generic\"");
+        assert_eq!(d[0].message, "required attribute `productPesIds` is empty for selfHelpType \"Apollo\"");
     }
 
     #[test]
     fn allows_empty_optional_attributes() {
         assert!(check("KB007", &article("  resourceTags=\"\"\n  displayOrder=\"\"\n", "")).is_empty());
+        let generic = article("", "").replace("\"32677721\"", "\"\"").replace("\"16432\"", "\"\"");
+        assert!(check("KB007", &generic).is_empty(), "generic articles need no topics or products");
     }
 }

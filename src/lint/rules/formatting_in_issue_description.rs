@@ -16,6 +16,12 @@ Links (including blade links), bold and italic text between
 around a replacement token's value (`**<!--$Db-->db<!--/$Db-->**`), as the
 diagnostic sample article does, is allowed.
 
+Only insights are checked: articles whose `selfHelpType` is `diagnostics`,
+`rca`, `health` or `serviceHealthInsights`, the cards the diagnostic
+template describes. Troubleshooter content (`TSG_Content`) often wraps its
+whole body in the markers; the troubleshooter templates say nothing about
+them, so kbc does not hold those articles to the diagnostic template's rule.
+
 ## Why
 The diagnostic template says: "Please do NOT use links (internal/blade or
 external), bold, or italic text formatting within the issueDescription
@@ -59,6 +65,9 @@ impl Rule for FormattingInIssueDescription {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !is_insight(article) {
+            return;
+        }
         let regions = article.issue_descriptions();
         let inside = |s: &Span| regions.iter().any(|r| r.start <= s.start && s.end <= r.end);
         let body = &article.body;
@@ -77,6 +86,11 @@ impl Rule for FormattingInIssueDescription {
     }
 }
 
+/// An insight card, whose issue description the diagnostic template governs.
+pub(crate) fn is_insight(article: &Article) -> bool {
+    matches!(article.self_help_type(), Some("diagnostics" | "rca" | "health" | "servicehealthinsights"))
+}
+
 const HELP: &str = "remove the formatting; put links under Recommended Steps or Recommended Documents";
 
 #[cfg(test)]
@@ -86,8 +100,15 @@ mod tests {
     #[test]
     fn reports_links_bold_and_italic_inside_the_description() {
         let body = "<!--issueDescription-->\nDB **x** and *y* see [z](https://a.test)\n<!--/issueDescription-->\n";
-        let d = check("KB405", &article("", body));
+        let d = check("KB405", &article("", body).replace("\"generic\"", "\"Diagnostics\""));
         assert_eq!(d.len(), 3);
+    }
+
+    #[test]
+    fn leaves_troubleshooter_content_alone() {
+        let body = "<!--issueDescription-->\nDB **x** and *y* see [z](https://a.test)\n<!--/issueDescription-->\n";
+        let tsg = article("", body).replace("\"generic\"", "\"TSG_Content\"");
+        assert!(check("KB405", &tsg).is_empty());
     }
 
     #[test]

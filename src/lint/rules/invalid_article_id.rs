@@ -10,7 +10,7 @@ pub struct InvalidArticleId;
 pub static META: RuleMeta = RuleMeta {
     code: "KB011",
     name: "invalid-article-id",
-    default_level: Level::Warning,
+    default_level: Level::Allow,
     summary: "The articleId is neither a GUID nor a slug",
     docs: r#"## What it checks
 That `articleId` is a GUID (`f1dae65e-2eee-4c5e-bbd3-4a1310313f3d`, braces
@@ -39,8 +39,15 @@ Replace spaces and other characters with `-`, or use a new GUID (`uuidgen`).
 If other articles or tools link to the old id, update them too.
 
 ## Configuration
-`invalid-article-id = "warn"` (default). An empty articleId is reported by
-`empty-required-attribute`.
+`invalid-article-id = "allow"` (default): an opt-in style rule; set `"warn"` to
+keep ids URL-friendly. An empty articleId is reported by
+`empty-required-attribute`, a repeated one by `duplicate-article-id`.
+
+Default level: the TSG content template says of `articleId` "Unique field -
+use article name OR a generated GUID", and article names have spaces and
+punctuation (73 of the 78 ids this rule reports on the 11,034-article
+corpus contain a space). The house rules ask only for uniqueness, so any id
+is accepted unless you ask for slugs.
 "#,
 };
 

@@ -10,18 +10,23 @@ pub static META: RuleMeta = RuleMeta {
     code: "KB201",
     name: "locale-in-docs-link",
     default_level: Level::Warning,
-    summary: "A Microsoft Docs link pinned to a locale such as /en-us/",
+    summary: "A link pinned to a locale: /en-us/ in a Microsoft Docs path, or locale=en-us in a query",
     docs: r#"## What it checks
 Links to Microsoft documentation hosts (docs.microsoft.com,
 learn.microsoft.com, azure.microsoft.com and similar) whose path starts with
-a locale segment such as `/en-us/` or `/zh-hans/`. Articles published only
-to mooncake are exempt.
+a locale segment such as `/en-us/` or `/zh-hans/`, and links to any web
+host whose query string pins a locale (`?locale=en-us`, `&locale=de-de`).
+Articles published only to mooncake are exempt.
 
 ## Why
 The templates say: "Ensure all links to Microsoft docs are non-region-
 specific, i.e. does not include /en-us/. This does not apply to articles for
-Mooncake." Without the locale, the docs site serves each reader their own
-language.
+Mooncake." The TPS Authoring Guide says it of every link: "Please make
+sure that your links are culturally invariant, meaning that "en-us" does not
+appear in the url". Without the locale, the site serves each reader their
+own language. (Locale paths are only reported on Microsoft documentation
+hosts, where every page exists in every locale; elsewhere `/en-us/` may be
+the only copy of a page.)
 
 ## Example
 Bad:
@@ -37,7 +42,8 @@ Good:
 ```
 
 ## How to fix
-Delete the locale segment. `kbc check --fix` does this for you.
+Delete the locale segment or the `locale=` parameter. `kbc check --fix`
+does this for you.
 
 ## Configuration
 `locale-in-docs-link = "warn"` (default).
@@ -55,7 +61,13 @@ impl Rule for LocaleInDocsLink {
         }
         for link in article.body.all_links() {
             let url = Url::parse(&link.url);
-            if !url.is_web() || !DOCS_HOSTS.iter().any(|h| url.host_is(h)) {
+            if !url.is_web() {
+                continue;
+            }
+            if let Some(d) = locale_query(article.text(), link, &url) {
+                out.push(d);
+            }
+            if !DOCS_HOSTS.iter().any(|h| url.host_is(h)) {
                 continue;
             }
             let Some(locale) = locale_segment(url.path) else { continue };
@@ -71,14 +83,50 @@ impl Rule for LocaleInDocsLink {
     }
 }
 
-/// `en-us` in `/en-us/azure/...`: two letters, a dash, two to four letters.
+/// `en-us` in `/en-us/azure/...`.
 fn locale_segment(path: &str) -> Option<&str> {
     let seg = path.strip_prefix('/')?.split(['/', '?', '#']).next()?;
-    let (lang, region) = seg.split_once('-')?;
-    let ok = lang.len() == 2
-        && (2..=4).contains(&region.len())
-        && lang.bytes().chain(region.bytes()).all(|b| b.is_ascii_alphabetic());
-    ok.then_some(seg)
+    is_locale(seg).then_some(seg)
+}
+
+/// Two letters, a dash, two to four letters (`en-us`, `zh-hans`).
+fn is_locale(s: &str) -> bool {
+    s.split_once('-').is_some_and(|(lang, region)| {
+        lang.len() == 2
+            && (2..=4).contains(&region.len())
+            && lang.bytes().chain(region.bytes()).all(|b| b.is_ascii_alphabetic())
+    })
+}
+
+/// A `locale=xx-yy` query parameter, with a fix that removes it and one
+/// separator.
+fn locale_query(text: &str, link: &crate::parse::body::Link, url: &Url<'_>) -> Option<Diagnostic> {
+    let path = url.path.split('#').next().unwrap_or("");
+    let (_, query) = path.split_once('?')?;
+    let query_start = url.path_start + path.len() - query.len();
+    let mut at = 0;
+    for param in query.split('&') {
+        let (name, value) = param.split_once('=').unwrap_or((param, ""));
+        if name.eq_ignore_ascii_case("locale") && is_locale(value) {
+            let msg = format!("link is pinned to locale `{value}` by its query string");
+            let mut d = Diagnostic::new(&META, link.span.clone(), msg)
+                .with_help(format!("remove `locale={value}` so readers get their own language"));
+            if let Some(dest) = link.destination_span(text) {
+                // The parameter and the `&` after it when others follow it
+                // first in the query; else the separator (`?` or `&`) before it.
+                let pos = dest.start + (link.url.len() - link.url.trim_start().len()) + query_start + at;
+                let span = if at == 0 && param.len() < query.len() {
+                    pos..pos + param.len() + 1
+                } else {
+                    pos - 1..pos + param.len()
+                };
+                d = d.with_fix(span, "");
+            }
+            return Some(d);
+        }
+        at += param.len() + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -101,6 +149,19 @@ mod tests {
         assert!(check("locale-in-docs-link", &moon).is_empty());
         let body = "[a](https://docs.azure.cn/zh-cn/x) [b](https://docs.microsoft.com/azure/x?toc=%2Fen-us%2Fa)\n\n`https://docs.microsoft.com/en-us/x`\n";
         assert!(check("locale-in-docs-link", &article("", body)).is_empty());
+    }
+
+    #[test]
+    fn reports_locale_query_parameters_on_any_host_with_a_fix() {
+        let body = "[a](https://partner.test/x?id=1&locale=en-us&l=EN) [b](https://a.test/?locale=de-de) [c](https://a.test/?Locale=fr-fr&q=1#top)\n";
+        let text = article("", body);
+        let d = check("locale-in-docs-link", &text);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[0].message, "link is pinned to locale `en-us` by its query string");
+        let removed: Vec<_> = d.iter().map(|d| &text[d.fix.as_ref().unwrap().span.clone()]).collect();
+        assert_eq!(removed, ["&locale=en-us", "?locale=de-de", "Locale=fr-fr&"]);
+        let fine = article("", "[a](https://a.test/?language=EN&locale=en) [b](https://a.test/en-us/x)\n");
+        assert!(check("locale-in-docs-link", &fine).is_empty());
     }
 
     #[test]

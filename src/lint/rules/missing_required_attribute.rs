@@ -17,7 +17,7 @@ more:
 
 | selfHelpType | also required |
 |---|---|
-| generic, apollo | supportTopicIds, productPesIds |
+| apollo | supportTopicIds, productPesIds |
 | problemScopingQuestions | description, supportTopicIds, productPesIds, schemaVersion |
 | supportTopicDescription | description, productPesIds |
 | diagnostics, rca | infoBubbleText |
@@ -36,6 +36,11 @@ a support request by support topic and product, insights show their
 resource pages by service and resource. Attributes the templates list but the
 portal does not need (`resourceTags`, `displayOrder`, `authors`) are optional.
 
+`generic` articles need no `supportTopicIds` or `productPesIds`: the TPS
+Authoring Guide's property table marks both "Mandatory: No" (a generic
+article can be shown per service, in the troubleshoot blade, rather than per
+support topic), and the Services Hub template leaves both empty.
+
 ## Why
 Without these attributes the portal cannot place the article: a solution
 without support topics is never offered, an insight without its bubble text
@@ -47,7 +52,7 @@ Bad:
 ```markdown
 <properties
   pageTitle="Secrets scope is missing"
-  selfHelpType="generic"
+  selfHelpType="Apollo"
   productPesIds="16432"
   cloudEnvironments="public"
   articleId="f1dae65e-2eee-4c5e-bbd3-4a1310313f3d"
@@ -76,7 +81,7 @@ const QUICKSTART: &[&str] = &["selfHelpType", "articleId", "ownershipId"];
 /// The attributes a self-help type requires beyond [`COMMON`].
 fn type_specific(self_help_type: &str) -> &'static [&'static str] {
     match self_help_type {
-        "generic" | "apollo" => &["supportTopicIds", "productPesIds"],
+        "apollo" => &["supportTopicIds", "productPesIds"],
         "problemscopingquestions" => &["description", "supportTopicIds", "productPesIds", "schemaVersion"],
         "supporttopicdescription" => &["description", "productPesIds"],
         "diagnostics" | "rca" => &["infoBubbleText"],
@@ -129,13 +134,14 @@ mod tests {
     #[test]
     fn reports_each_missing_attribute_at_the_open_tag() {
         let text = article("", "")
+            .replace("\"generic\"", "\"apollo\"")
             .replace("  supportTopicIds=\"32677721\"\n", "")
             .replace("  ownershipId=\"Team_Owner\"\n", "");
         let d = check("KB006", &text);
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(&text[d[0].span.clone()], "<properties");
         assert!(
-            d.iter().any(|d| d.message == "missing required attribute `supportTopicIds` for selfHelpType \"generic\"")
+            d.iter().any(|d| d.message == "missing required attribute `supportTopicIds` for selfHelpType \"apollo\"")
         );
         assert!(d.iter().any(|d| d.message == "missing required attribute `ownershipId`"));
     }
@@ -160,6 +166,13 @@ mod tests {
         let text = article("", "")
             .replace("\"generic\"", "\"PartnerCenterQuickStart\"")
             .replace("  pageTitle=\"Title\"\n", "");
+        assert!(check("KB006", &text).is_empty());
+    }
+
+    #[test]
+    fn generic_articles_need_no_support_topics_or_products() {
+        let text =
+            article("", "").replace("  supportTopicIds=\"32677721\"\n", "").replace("  productPesIds=\"16432\"\n", "");
         assert!(check("KB006", &text).is_empty());
     }
 

@@ -8,7 +8,7 @@ pub struct NoncanonicalCloudCase;
 pub static META: RuleMeta = RuleMeta {
     code: "KB019",
     name: "noncanonical-cloud-case",
-    default_level: Level::Warning,
+    default_level: Level::Allow,
     summary: "A cloud name in cloudEnvironments or disableClouds is not lowercase",
     docs: r#"## What it checks
 Cloud names in `cloudEnvironments` and `disableClouds` written in another
@@ -37,8 +37,13 @@ Write the names in lowercase. `kbc check --fix` does it, changing nothing
 else in the file.
 
 ## Configuration
-`noncanonical-cloud-case = "warn"` (default). Set `"allow"` to accept any
-case.
+`noncanonical-cloud-case = "allow"` (default): an opt-in style rule. Set
+`"warn"` to have one spelling; `kbc check --fix` lowercases the names.
+
+Default level: the TPS Authoring Guide says of header values "Spaces and
+capitalization don't matter" (Properties, Conventions), and several of its
+templates write `blackForest`, `Fairfax`, `MoonCake`, so a cloud in another
+case follows the house rules and is not reported unless you ask for it.
 "#,
 };
 

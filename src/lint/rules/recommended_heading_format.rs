@@ -12,7 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Recommended Steps / Recommended Documents is not a bold H2",
     docs: r#"## What it checks
 Headings reading "Recommended Steps" or "Recommended Documents" (any case,
-with or without a trailing colon) must be written as the templates show: a
+with or without a trailing colon, or in the singular) must be written as the templates show: a
 bold H2 without a colon, `## **Recommended Steps**` and
 `## **Recommended Documents**`. Sentence case (`## **Recommended steps**`)
 is accepted. A bold paragraph standing in for the heading
@@ -86,9 +86,11 @@ fn bold_paragraphs(article: &Article, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn canonical_for(h: &Heading) -> Option<&'static str> {
+/// The section a heading names, in any case, with or without a colon, and in
+/// the singular (`Recommended Document`) that authors sometimes write.
+pub(crate) fn canonical_for(h: &Heading) -> Option<&'static str> {
     let text = h.text.trim().trim_end_matches(':').trim();
-    CANONICAL.into_iter().find(|c| c.eq_ignore_ascii_case(text))
+    CANONICAL.into_iter().find(|c| c.eq_ignore_ascii_case(text) || c[..c.len() - 1].eq_ignore_ascii_case(text))
 }
 
 /// The heading's first line, without the line break.
@@ -109,6 +111,13 @@ mod tests {
         let d = check("KB102", &article("", body));
         assert_eq!(d.len(), 3);
         assert!(d[0].message.contains("## **Recommended Steps**"));
+    }
+
+    #[test]
+    fn reports_the_singular_as_a_misspelling() {
+        let d = check("KB102", &article("", "## **Recommended Document**\n\nx\n"));
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("## **Recommended Documents**"), "{}", d[0].message);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub struct RetiredCloud;
 pub static META: RuleMeta = RuleMeta {
     code: "KB014",
     name: "retired-cloud",
-    default_level: Level::Warning,
+    default_level: Level::Allow,
     summary: "cloudEnvironments or disableClouds names a retired cloud",
     docs: r#"## What it checks
 That `cloudEnvironments` and `disableClouds` do not name a retired cloud:
@@ -33,7 +33,16 @@ Delete the name and its comma; `kbc check --fix` does it, unless the retired
 cloud is the only one listed (then name the clouds the article is for).
 
 ## Configuration
-`retired-cloud = "warn"` (default).
+`retired-cloud = "allow"` (default): an opt-in clean-up rule. Set `"warn"` to
+find the retired names; `kbc check --fix` removes one from a list that names
+other clouds.
+
+Default level: the authoring templates themselves list the retired cloud
+(`cloudEnvironments="public, blackForest, fairfax, mooncake, usnat, ussec"`
+in the Apollo template, the diagnostic and scoping-question samples and the
+support topic template), so an article that keeps it follows the house
+rules. It publishes nowhere, which harms nothing; an article left with no
+cloud at all is reported by `no-clouds` (KB015).
 "#,
 };
 

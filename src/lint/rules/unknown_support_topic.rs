@@ -11,13 +11,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "KB301",
     name: "unknown-support-topic",
     default_level: Level::Warning,
-    summary: "A supportTopicIds entry that the product's supportTopicDescription article does not define",
+    summary: "A support topic id (supportTopicIds, or in diagnose-and-solve data) that the product's supportTopicDescription article does not define",
     docs: r#"## What it checks
 Support topics are defined by `supportTopicDescription` articles: one per
 product (its `productPesIds`), listing topics in the `supportTopics` array
 of its embedded JSON. For every other article naming a described product in
 `productPesIds`, each id in `supportTopicIds` must be one of the topics
-defined for its products. Articles whose products have no description are
+defined for its products, and so must every `supportTopicId` in its
+embedded JSON (the problems and sub-problems of a diagnose-and-solve
+article, at any depth). Articles whose products have no description are
 not checked, so the rule stays silent in knowledge bases without
 supportTopicDescription articles.
 
@@ -75,11 +77,28 @@ fn undefined_topics(a: &Article, defined: &BTreeMap<String, BTreeSet<String>>) -
     if known.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out = json_topics(a, &known);
     for topic in a.props.list(a.text(), "supportTopicIds") {
         if !known.contains(&topic.text.to_ascii_lowercase()) {
             let msg = format!("support topic \"{}\" is not defined for this article's products", topic.text);
             let d = Diagnostic::new(&META, topic.span.clone(), msg).with_path(a.path());
+            out.push(d.with_help("use an id from the product's supportTopicDescription article"));
+        }
+    }
+    out
+}
+
+/// `supportTopicId` values of the embedded JSON that `known` lacks.
+fn json_topics(a: &Article, known: &BTreeSet<&String>) -> Vec<Diagnostic> {
+    let Some(Ok(root)) = a.embedded_json() else { return Vec::new() };
+    let mut nodes = Vec::new();
+    super::unknown_common_solution_article::members(&root, "supportTopicId", &mut nodes);
+    let mut out = Vec::new();
+    for node in nodes {
+        let Some(id) = node.as_str().map(str::trim).filter(|s| !s.is_empty()) else { continue };
+        if !known.contains(&id.to_ascii_lowercase()) {
+            let msg = format!("support topic \"{id}\" in the embedded JSON is not defined for this article's products");
+            let d = Diagnostic::new(&META, node.span.clone(), msg).with_path(a.path());
             out.push(d.with_help("use an id from the product's supportTopicDescription article"));
         }
     }
@@ -126,6 +145,16 @@ mod tests {
         let d = check_files("unknown-support-topic", &[("desc.md", DESC), ("a.md", &article("p1", "111, 333"))]);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("\"333\"") && d[0].path == "a.md");
+    }
+
+    #[test]
+    fn checks_support_topic_ids_in_diagnose_and_solve_data() {
+        let ds = "<properties selfHelpType=\"diagnoseAndSolve\" productPesIds=\"P1\" />\n# D\n---\n{\"commonProblems\": [{\"supportTopicId\": \"111\", \"subProblems\": [{\"supportTopicId\": \"444\"}, {\"supportTopicId\": \"\"}]}]}\n---\n";
+        let d = check_files("unknown-support-topic", &[("desc.md", DESC), ("ds.md", ds)]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&ds[d[0].span.clone()], "\"444\"");
+        assert!(d[0].message.contains("in the embedded JSON"));
+        assert!(check_files("unknown-support-topic", &[("ds.md", ds)]).is_empty(), "no description, no check");
     }
 
     #[test]
