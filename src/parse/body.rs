@@ -125,9 +125,15 @@ impl Body {
 
     /// Whether a byte offset lies inside a code block or inline code, where
     /// text is literal and portal markup, links and syntax do not apply.
+    /// Both lists are in text order and their spans never overlap (the walk
+    /// records them as the parser meets them), so a binary search finds the
+    /// one span that may hold `offset`: callers ask once per marker or link.
     pub fn in_code(&self, offset: usize) -> bool {
-        self.code_blocks.iter().any(|c| c.span.contains(&offset))
-            || self.inline_code.iter().any(|c| c.contains(&offset))
+        let blocks = &self.code_blocks;
+        let block = blocks.partition_point(|c| c.span.start <= offset).checked_sub(1);
+        let inline = self.inline_code.partition_point(|c| c.start <= offset).checked_sub(1);
+        block.is_some_and(|i| blocks[i].span.contains(&offset))
+            || inline.is_some_and(|i| self.inline_code[i].contains(&offset))
     }
 }
 

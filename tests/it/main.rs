@@ -14,6 +14,7 @@ mod content;
 mod content_rules;
 mod corpus;
 mod diff;
+mod hostile;
 mod hygiene;
 mod r#match;
 mod new;

@@ -1,0 +1,119 @@
+//! Hostile input (issue 11): each shape once made kbc crash, or take time or
+//! memory growing faster than its input. Each test runs the real binary at a
+//! size where the old quadratic behaviour took minutes (or crashed), under a
+//! generous limit, so a regression fails here instead of slowing CI down.
+//! The shapes are shared with the growth benchmark (`examples/growth`),
+//! which prints how time grows from 1x to 4x; see docs/bench/harden.md.
+
+#[path = "../../examples/growth/shapes.rs"]
+#[allow(dead_code)]
+mod shapes;
+
+use crate::common::Kb;
+use std::path::Path;
+use std::time::Duration;
+
+/// Limits for a debug build on a loaded two-core machine; the linear code
+/// takes a few seconds at most, the quadratic one took minutes.
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn kbc(kb: &Kb, args: &[&str]) -> shapes::Run {
+    let run = shapes::run(Path::new(env!("CARGO_BIN_EXE_kbc")), kb.root(), args, LIMIT);
+    assert!(!run.timed_out, "kbc {args:?} ran past {LIMIT:?}");
+    assert!(run.code.is_some(), "kbc {args:?} was killed by a signal:\n{}", tail(&run.stderr));
+    run
+}
+
+/// The end of a long output, for a failure message.
+fn tail(s: &str) -> &str {
+    let mut at = s.len().saturating_sub(2000);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+fn kb_with(text: &str) -> Kb {
+    let kb = Kb::empty();
+    shapes::write_kb(kb.root(), text);
+    kb
+}
+
+/// 20,000 broken links on one line, printed in the human format: every
+/// finding is located and shown with its (cut) line, at the right column.
+#[test]
+fn many_findings_on_one_long_line() {
+    let n = 20_000;
+    let text = shapes::long_line_links(n);
+    let kb = kb_with(&text);
+    let run = kbc(&kb, &["check"]);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert_eq!(run.stdout.matches("error[KB207]").count(), n);
+    let last = format!("[l{}](missing{}.md)", n - 1, n - 1);
+    let at = text.find(&last).unwrap();
+    let line_start = text[..at].rfind('\n').unwrap() + 1;
+    let line = text[..at].matches('\n').count() + 1;
+    let location = format!("--> articles/hostile.md:{line}:{}\n", at - line_start + 1);
+    assert!(run.stdout.contains(&location), "no {location} in the output");
+    // The snippet shows the link itself, not the start of the line.
+    let shown = run.stdout.rsplit("error[KB207]").next().unwrap();
+    assert!(shown.contains(&last), "{shown}");
+}
+
+/// Portal markers between inline code on 20,000 lines.
+#[test]
+fn portal_markers_among_inline_code() {
+    let kb = kb_with(&shapes::portal_markers_in_code(20_000));
+    let run = kbc(&kb, &["check", "--format", "json"]);
+    assert!(run.code.is_some_and(|c| c <= 1), "{}", tail(&run.stderr));
+}
+
+/// 80,000 header attributes, every second one repeating the one before
+/// (the rule alone is tested at 200,000 in its own tests).
+#[test]
+fn thousands_of_header_attributes() {
+    let n = 40_000;
+    let kb = kb_with(&shapes::header_attributes(n));
+    let run = kbc(&kb, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert_eq!(run.stdout.matches("\"KB003\"").count(), n);
+}
+
+/// JSON nested 50,000 objects deep: check and build report it at the
+/// bracket past the limit (it used to overflow the stack), and nothing is
+/// written as `null`.
+#[test]
+fn json_nested_deeper_than_the_limit() {
+    let text = shapes::deep_json(50_000);
+    let kb = kb_with(&text);
+    let check = kbc(&kb, &["check"]);
+    assert_eq!(check.code, Some(1), "{}", tail(&check.stderr));
+    assert!(check.stdout.contains("JSON nested deeper than 128 levels"), "{}", tail(&check.stdout));
+    let deepest = text.match_indices('{').nth(128).unwrap().0;
+    let line_start = text[..deepest].rfind('\n').unwrap() + 1;
+    let line = text[..deepest].matches('\n').count() + 1;
+    assert!(check.stdout.contains(&format!("--> articles/hostile.md:{line}:{}\n", deepest - line_start + 1)));
+    let build = kbc(&kb, &["build", "-o", "out"]);
+    assert_eq!(build.code, Some(1), "{}", tail(&build.stderr));
+    assert!(build.stdout.contains("KB401"));
+    assert!(!kb.path("out/rules.json").exists());
+}
+
+/// JSON at the limit is built, and the bundle holds it (not `null`).
+#[test]
+fn json_at_the_limit_reaches_the_bundle() {
+    let json = format!("{{\"a\": {}1{}}}", "{\"a\": ".repeat(120), "}".repeat(120));
+    let kb = kb_with(&shapes::article("generic", "", &format!("---\n{json}\n---\n\nText.\n")));
+    let build = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+    let bundle = std::fs::read_to_string(kb.path("out/rules.json")).unwrap_or_else(|_| panic!("{}", build.stdout));
+    assert!(bundle.contains(&format!("{}1{}", "{\"a\":".repeat(120), "}".repeat(120))), "data missing");
+}
+
+/// A 20 MB single-line article checks in seconds.
+#[test]
+fn a_twenty_megabyte_line() {
+    let kb = kb_with(&shapes::long_line_text(4_000_000));
+    let run = kbc(&kb, &["check"]);
+    assert!(run.code.is_some_and(|c| c <= 1), "{}", tail(&run.stderr));
+    assert!(run.wall < Duration::from_secs(20), "took {:?}", run.wall);
+}
