@@ -17,6 +17,7 @@ mod diff;
 mod hygiene;
 mod r#match;
 mod new;
+mod out_safety;
 mod parse;
 mod robustness;
 mod rules;
