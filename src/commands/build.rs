@@ -2,7 +2,7 @@
 //! `--skip-invalid` the articles with errors are left out (and listed in
 //! build-report.json) and the rest is published.
 
-use crate::ExitStatus;
+use crate::commands::ExitStatus;
 use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::cli::BuildArgs;

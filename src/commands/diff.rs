@@ -2,7 +2,7 @@
 //! (`OUT/clouds/<cloud>/rules.json`), compares them with [`crate::diff`] and
 //! prints the result as text or JSON.
 
-use crate::ExitStatus;
+use crate::commands::ExitStatus;
 use crate::article::vocab::Cloud;
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::diff::{self, Articles, CloudDiff};

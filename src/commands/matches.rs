@@ -1,7 +1,7 @@
 //! `kbc match`: loads a bundle, indexes it, and prints the best matches for a
 //! text with why they matched. Exit status 0 with matches, 1 without.
 
-use crate::ExitStatus;
+use crate::commands::ExitStatus;
 use crate::cli::{MatchArgs, ReportFormat};
 use crate::config::Config;
 use crate::matching::bundle::Bundle;

@@ -1,7 +1,7 @@
 //! `kbc new`: writes a scaffolded article (see [`crate::scaffold`]) to a new
 //! file and tells the author which fields are still to fill.
 
-use crate::ExitStatus;
+use crate::commands::ExitStatus;
 use crate::article::vocab::{self, Cloud};
 use crate::cli::NewArgs;
 use crate::scaffold::{self, Fields};

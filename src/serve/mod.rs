@@ -11,7 +11,7 @@ mod server;
 mod state;
 mod watch;
 
-use crate::ExitStatus;
+use crate::commands::ExitStatus;
 use crate::article::vocab::Cloud;
 use crate::cli::ServeArgs;
 use crate::diagnostic::format::{self, Files, Format, Options};
