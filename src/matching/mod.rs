@@ -4,13 +4,13 @@
 //! problem signature matches it exactly ([`signature`]) first, then by score.
 
 pub mod bundle;
-pub mod signature;
 pub mod model;
+pub mod signature;
 
 use bundle::{Article, Bundle};
+use model::{Field, MIN_RELATIVE_SCORE};
 use rayon::prelude::*;
 use signature::Pattern;
-use model::{Field, MIN_RELATIVE_SCORE};
 use std::collections::HashMap;
 
 use model::tokens;
@@ -126,7 +126,8 @@ impl Index {
             let Some(list) = self.postings.get(term) else { continue };
             let idf = model::idf(n, list.len() as f64);
             for &(doc, tf) in list {
-                scores[doc as usize] += model::term_score(idf, tf as f64, self.lengths[doc as usize] as f64, self.avg_len);
+                scores[doc as usize] +=
+                    model::term_score(idf, tf as f64, self.lengths[doc as usize] as f64, self.avg_len);
             }
         }
         scores

@@ -45,7 +45,9 @@ fn match_honours_cloud_and_support_topic_filters() {
     kbc_match(&["--cloud", "mooncake", "py4j security exception whitelisted secret scope"])
         .success()
         .stdout(contains("secrets.md").and(contains("passthrough.md").not()));
-    kbc_match(&["--cloud", "public", "py4j security exception whitelisted"]).success().stdout(contains("passthrough.md"));
+    kbc_match(&["--cloud", "public", "py4j security exception whitelisted"])
+        .success()
+        .stdout(contains("passthrough.md"));
     kbc_match(&["--support-topic", "32629300", "fix"])
         .success()
         .stdout(contains("mismatch.md").and(contains("tokens.md").not()));
