@@ -1,9 +1,9 @@
 //! `kbc check`: discover, parse, lint (the engine, once), report. [`load`]
 //! is the shared front half of every command that reads a knowledge base.
 
-use crate::commands::ExitStatus;
 use crate::article::Corpus;
 use crate::cli::{CheckArgs, CommonArgs};
+use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};

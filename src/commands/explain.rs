@@ -1,7 +1,7 @@
 //! `kbc explain RULE` and `kbc rules`: the rule catalogue, as text or JSON.
 
-use crate::commands::ExitStatus;
 use crate::cli::{DocFormat, ExplainArgs, RulesArgs};
+use crate::commands::ExitStatus;
 use crate::lint::{RuleMeta, registry};
 use anyhow::{Result, bail};
 use serde_json::json;

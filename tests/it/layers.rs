@@ -50,8 +50,7 @@ fn sibling_modules_import_each_other_in_no_cycle() {
         }
     }
     let cycles = strongly_connected(&graph);
-    let allowed: Vec<Vec<String>> =
-        ALLOWED_CYCLES.iter().map(|c| c.iter().map(|s| s.to_string()).collect()).collect();
+    let allowed: Vec<Vec<String>> = ALLOWED_CYCLES.iter().map(|c| c.iter().map(|s| s.to_string()).collect()).collect();
     let new: Vec<_> = cycles.iter().filter(|c| !allowed.contains(c)).collect();
     let gone: Vec<_> = allowed.iter().filter(|c| !cycles.contains(c)).collect();
     assert!(new.is_empty(), "import cycles between sibling modules: {new:?}");
@@ -118,15 +117,17 @@ fn check_edge(order: &BTreeMap<String, (usize, usize)>, edge: &Edge) -> Option<S
     };
     let (Some(a), Some(b)) = (order.get(from), order.get(to)) else { return None };
     (from != to && b >= a).then(|| {
-        format!("{}: `{from}` uses `{}` (`{to}` is not below `{from}` in ARCHITECTURE.md's layers)", edge.file, edge.written)
+        format!(
+            "{}: `{from}` uses `{}` (`{to}` is not below `{from}` in ARCHITECTURE.md's layers)",
+            edge.file, edge.written
+        )
     })
 }
 
 /// The first modules where two paths part, when neither contains the other.
 fn sibling_pair(from: &Module, to: &Module) -> Option<(String, String)> {
     let common = from.iter().zip(to).take_while(|(a, b)| a == b).count();
-    (common < from.len() && common < to.len())
-        .then(|| (from[..=common].join("::"), to[..=common].join("::")))
+    (common < from.len() && common < to.len()).then(|| (from[..=common].join("::"), to[..=common].join("::")))
 }
 
 /// Cycles of the graph (Tarjan's strongly connected components of two or more
@@ -191,7 +192,13 @@ fn edges(files: &BTreeMap<Module, SourceText>) -> Vec<Edge> {
                 continue; // a module's own items, its children or its ancestors' items
             }
             let written = p.path.join("::");
-            out.push(Edge { file: source.file.clone(), from: module.clone(), to, written, test: file_is_test || p.test });
+            out.push(Edge {
+                file: source.file.clone(),
+                from: module.clone(),
+                to,
+                written,
+                test: file_is_test || p.test,
+            });
         }
     }
     out
@@ -326,21 +333,26 @@ fn paths(text: &str, module: &Module) -> Vec<Path_> {
         }
         let word: String = text[i..].chars().take_while(|c| is_ident(*c)).collect();
         let after = i + word.len();
-        if word == "mod" {
-            if let Some((name, open)) = inline_module(text, after) {
-                let test = scopes.last().is_some_and(|s| s.2) || after_cfg_test(&text[..i]);
-                scopes.push((depth, name, test));
-                depth += 1;
-                i = open + 1;
-                continue;
-            }
+        if word == "mod"
+            && let Some((name, open)) = inline_module(text, after)
+        {
+            let test = scopes.last().is_some_and(|s| s.2) || after_cfg_test(&text[..i]);
+            scopes.push((depth, name, test));
+            depth += 1;
+            i = open + 1;
+            continue;
         }
         if matches!(word.as_str(), "crate" | "super" | "self") && text[after..].starts_with("::") {
             let scope = [module.clone(), scopes.iter().map(|s| s.1.clone()).collect()].concat();
             let test = scopes.last().is_some_and(|s| s.2);
             let mut leaves = Vec::new();
             let end = use_tree(text, i, vec![], &mut leaves);
-            out.extend(leaves.into_iter().map(|path| Path_ { path, module: module.clone(), scope: scope.clone(), test }));
+            out.extend(leaves.into_iter().map(|path| Path_ {
+                path,
+                module: module.clone(),
+                scope: scope.clone(),
+                test,
+            }));
             i = end;
             continue;
         }
@@ -352,10 +364,10 @@ fn paths(text: &str, module: &Module) -> Vec<Path_> {
 /// Whether the text ends with `#[cfg(test)]`, then perhaps a visibility.
 fn after_cfg_test(before: &str) -> bool {
     let mut text = before.trim_end();
-    if let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('(')) {
-        if text[..open].trim_end().ends_with("pub") {
-            text = text[..open].trim_end();
-        }
+    if let Some(open) = text.strip_suffix(')').and_then(|t| t.rfind('('))
+        && text[..open].trim_end().ends_with("pub")
+    {
+        text = text[..open].trim_end();
     }
     text.strip_suffix("pub").unwrap_or(text).trim_end().ends_with("#[cfg(test)]")
 }

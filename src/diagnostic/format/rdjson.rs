@@ -95,13 +95,8 @@ mod tests {
     use crate::source::SourceFile;
 
     // Plain metadata: the formats know no rules (the layer test holds it).
-    const CLOUD_CASE: RuleMeta = RuleMeta {
-        code: "KB019",
-        name: "noncanonical-cloud-case",
-        default_level: Level::Allow,
-        summary: "",
-        docs: "",
-    };
+    const CLOUD_CASE: RuleMeta =
+        RuleMeta { code: "KB019", name: "noncanonical-cloud-case", default_level: Level::Allow, summary: "", docs: "" };
     const DUPLICATE_ID: RuleMeta =
         RuleMeta { code: "KB012", name: "duplicate-article-id", default_level: Level::Error, summary: "", docs: "" };
 
@@ -127,9 +122,7 @@ mod tests {
     #[test]
     fn a_span_ending_at_a_line_break_ends_at_the_next_line() {
         let f = SourceFile::new("a.md".into(), "ab\ncd".into(), false);
-        let d = Diagnostic::new(&DUPLICATE_ID, 1..3, "x")
-            .with_path("a.md")
-            .with_label("b.md", 0..0, "elsewhere");
+        let d = Diagnostic::new(&DUPLICATE_ID, 1..3, "x").with_path("a.md").with_label("b.md", 0..0, "elsewhere");
         let v = to_value(&[d], &Files::new([&f]), "", None);
         let diag = &v["diagnostics"][0];
         assert_eq!(diag["location"]["range"]["end"], json!({ "line": 2, "column": 1 }));
