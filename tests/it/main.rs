@@ -21,3 +21,4 @@ mod parse;
 mod robustness;
 mod rules;
 mod serve;
+mod site;
