@@ -22,3 +22,4 @@ mod parse;
 mod robustness;
 mod rules;
 mod serve;
+mod site;
