@@ -1,8 +1,8 @@
 //! `kbc match`: loads a bundle, indexes it, and prints the best matches for a
 //! text with why they matched. Exit status 0 with matches, 1 without.
 
-use crate::ExitStatus;
 use crate::cli::{MatchArgs, ReportFormat};
+use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::matching::bundle::Bundle;
 use crate::matching::{Index, Match, Query};
