@@ -25,7 +25,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let read = timings.time("read", || check::read(&args.common.root))?;
     let out = args.out.clone().unwrap_or_else(|| read.config.output_dir());
     // Before anything else: refusals, and what a killed build left.
-    let mut folder = Out::open(&out, &read.config.root, &read.config.source_dir())?;
+    let mut folder = crate::publish::open(&out, &read.config.root, &read.config.source_dir())?;
     if args.clean {
         clean(&mut folder, &out, args.common.quiet)?;
     }
@@ -79,7 +79,12 @@ fn clean(folder: &mut Out, out: &std::path::Path, quiet: bool) -> Result<()> {
     if !quiet {
         let escape = crate::diagnostic::format::escape_controls;
         let out = out.display().to_string();
-        eprintln!("Removed {} file(s) kbc wrote in {}{}", cleaned.removed, escape(&out), escape(&cleaned.summary_removed()));
+        eprintln!(
+            "Removed {} file(s) kbc wrote in {}{}",
+            cleaned.removed,
+            escape(&out),
+            escape(&cleaned.summary_removed())
+        );
         if !cleaned.kept.is_empty() {
             eprintln!("Kept what kbc did not write: {}", escape(&cleaned.kept.join(", ")));
         }

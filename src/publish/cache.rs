@@ -242,7 +242,7 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         let owned = super::super::marker::Marker { generator: GENERATOR.into(), files: vec![CACHE_FILE.into()] };
         std::fs::write(out.join(super::super::marker::MARKER_FILE), owned.to_bytes().unwrap()).unwrap();
-        let open = || Out::open(&out, &dir.path().join("kb"), &dir.path().join("kb/src")).unwrap();
+        let open = || super::super::open(&out, &dir.path().join("kb"), &dir.path().join("kb/src")).unwrap();
         std::fs::write(out.join(CACHE_FILE), json(&stale)).unwrap();
         assert!(Manifest::read(&open()).is_none());
         let ours = Manifest { generator: GENERATOR.into(), ..stale };

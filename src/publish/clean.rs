@@ -95,7 +95,7 @@ mod tests {
         crate::fs::write(&o.join("site/mine.html"), "mine").unwrap();
         crate::fs::write(&o.join("CNAME"), "example.org").unwrap();
         std::fs::write(o.join(MARKER_FILE), owned.to_bytes().unwrap()).unwrap();
-        let mut out = Out::open(&o, &dir.path().join("kb"), &dir.path().join("kb/src")).unwrap();
+        let mut out = super::super::open(&o, &dir.path().join("kb"), &dir.path().join("kb/src")).unwrap();
         let cleaned = clean(&mut out).unwrap();
         assert_eq!(cleaned.removed, 2);
         assert_eq!(cleaned.summary_removed(), ": rules.json, site/ (1 file)");

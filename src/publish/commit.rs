@@ -21,8 +21,8 @@
 //! kbc only ever replaces or removes files its marker lists (anything else in
 //! the way stops the build before any change), and never through a link.
 
-use super::marker::{MARKER_FILE, Marker};
-use super::out::{self, Out, plain};
+use super::marker::{MARKER_FILE, Marker, plain};
+use super::out::{self, Out};
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -138,7 +138,7 @@ fn move_aside(p: &Places<'_>, rel: &str, hook: &mut TestHook) -> Result<()> {
 
 /// A rename that makes the destination's folders when they are missing.
 fn rename(from: &Path, to: &Path, hook: &mut TestHook) -> Result<()> {
-    super::staging::with_parent(to, || std::fs::rename(from, to))
+    out::with_parent(to, || std::fs::rename(from, to))
         .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
     hook.step();
     Ok(())
@@ -150,21 +150,21 @@ fn rename(from: &Path, to: &Path, hook: &mut TestHook) -> Result<()> {
 fn roll_back(p: &Places<'_>, journal: &Journal) {
     for rel in journal.staged.iter().filter(|r| plain(r)) {
         let (staged, put) = (p.staging.join(rel), p.out.join(rel));
-        let moved_in = std::fs::symlink_metadata(&staged).is_err()
-            && std::fs::symlink_metadata(&put).is_ok_and(|m| m.is_file());
+        let moved_in =
+            std::fs::symlink_metadata(&staged).is_err() && std::fs::symlink_metadata(&put).is_ok_and(|m| m.is_file());
         if moved_in {
-            let _ = super::staging::with_parent(&staged, || std::fs::rename(&put, &staged));
+            let _ = out::with_parent(&staged, || std::fs::rename(&put, &staged));
         }
     }
     for rel in files_under(&p.backup) {
-        let _ = super::staging::with_parent(&p.out.join(&rel), || std::fs::rename(p.backup.join(&rel), p.out.join(&rel)));
+        let _ = out::with_parent(&p.out.join(&rel), || std::fs::rename(p.backup.join(&rel), p.out.join(&rel)));
     }
 }
 
 /// Removes the backup and staging folders, the folders that removing files
 /// emptied, and last the journal.
 fn finish(p: &Places<'_>, removed: &[String]) {
-    let _ = super::staging::remove_tree(&p.backup);
+    let _ = out::remove_tree(&p.backup);
     let _ = out::remove_ours(&p.staging);
     remove_empty_parents(p.out, removed);
     let _ = out::remove_ours(&p.journal);
@@ -245,9 +245,8 @@ struct TestHook {
 
 impl TestHook {
     fn from_env() -> TestHook {
-        let left = cfg!(debug_assertions)
-            .then(|| std::env::var("KBC_TEST_ABORT_AFTER_RENAMES").ok()?.parse().ok())
-            .flatten();
+        let left =
+            cfg!(debug_assertions).then(|| std::env::var("KBC_TEST_ABORT_AFTER_RENAMES").ok()?.parse().ok()).flatten();
         TestHook { left }
     }
 
@@ -290,8 +289,11 @@ mod tests {
         let staging = out::sibling(&out_dir, "staging", std::process::id());
         write(&staging.join("a/changed.txt"), "new");
         write(&staging.join("b/added.txt"), "added");
-        let out = Out::open(&out_dir, &dir.join("kb"), &dir.join("kb/src")).unwrap();
-        let next = Marker { generator: "kbc".into(), files: vec!["a/changed.txt".into(), "b/added.txt".into(), "keep.txt".into()] };
+        let out = super::super::open(&out_dir, &dir.join("kb"), &dir.join("kb/src")).unwrap();
+        let next = Marker {
+            generator: "kbc".into(),
+            files: vec!["a/changed.txt".into(), "b/added.txt".into(), "keep.txt".into()],
+        };
         (out, next)
     }
 

@@ -12,7 +12,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Component, Path};
 
 /// The marker, relative to OUT.
 pub(crate) const MARKER_FILE: &str = ".kbc-output";
@@ -39,6 +39,16 @@ pub(crate) enum Found {
     Valid(Marker),
 }
 
+/// Whether `rel` is a plain relative path: not empty, not absolute, only
+/// normal components (no `.`, `..`, root or prefix), no NUL. Every path
+/// read from OUT must be one before it is used.
+pub(crate) fn plain(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\0')
+        && !rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+        && Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)))
+}
+
 fn key() -> [u8; 32] {
     blake3::derive_key("kbc 2026-12 output marker: the files kbc wrote", b"kbc-output 1")
 }
@@ -55,7 +65,7 @@ impl Marker {
     }
 
     /// The marker in `bytes`, when its signature holds and every path it
-    /// lists is a plain relative path (see [`super::out::plain`]).
+    /// lists is a plain relative path (see [`plain`]).
     pub(crate) fn from_bytes(bytes: &[u8]) -> std::result::Result<Marker, String> {
         let nl = memchr::memchr(b'\n', bytes).ok_or("no header line")?;
         let (head, body) = (&bytes[..nl], &bytes[nl + 1..]);
@@ -65,7 +75,7 @@ impl Marker {
             return Err("its signature does not match its contents".into());
         }
         let marker: Marker = serde_json::from_slice(body).map_err(|e| format!("unreadable: {e}"))?;
-        match marker.files.iter().find(|f| !super::out::plain(f) || *f == MARKER_FILE) {
+        match marker.files.iter().find(|f| !plain(f) || *f == MARKER_FILE) {
             Some(bad) => Err(format!("it lists an unsafe path {bad:?}")),
             None => Ok(marker),
         }
@@ -104,6 +114,16 @@ mod tests {
 
     fn sample() -> Marker {
         Marker { generator: "kbc 1".into(), files: vec!["rules.json".into(), "site/index.html".into()] }
+    }
+
+    #[test]
+    fn plain_paths_are_relative_and_normal() {
+        for ok in ["a", "site/index.html", ".kbc-memo/00.bin", "a b/c"] {
+            assert!(plain(ok), "{ok}");
+        }
+        for bad in ["", "/etc/passwd", "../x", "a/../b", "./a", "a//b", "a/", "a/.", "x\0y"] {
+            assert!(!plain(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -25,5 +25,20 @@ pub(crate) mod marker;
 pub(crate) mod out;
 pub(crate) mod staging;
 
+use anyhow::Result;
+use std::path::Path;
+
+/// Opens the output folder `out` for a build of the knowledge base at
+/// `root` (articles in `src`), before anything else: refuses a place that
+/// would overwrite the input or that holds files kbc did not write,
+/// finishes or undoes a commit a killed build left and removes its folders,
+/// then reads what kbc wrote there.
+pub(crate) fn open(out: &Path, root: &Path, src: &Path) -> Result<out::Out> {
+    let dir = out::real(out)?;
+    out::refuse_around_input(out, &dir, root, src)?;
+    commit::recover_beside(&dir)?;
+    out::Out::read(out, dir)
+}
+
 /// `kbc <version>`, as written into every output.
 pub const GENERATOR: &str = concat!("kbc ", env!("CARGO_PKG_VERSION"));

@@ -7,20 +7,10 @@
 //! (relative, no `.` or `..`) and every folder on the way is a real folder,
 //! so no path from the marker or the cache can reach outside OUT.
 
-use super::marker::{self, Found, Marker};
+use super::marker::{self, Found, Marker, plain};
 use anyhow::{Context as _, Result, bail};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
-
-/// Whether `rel` is a plain relative path: not empty, not absolute, only
-/// normal components (no `.`, `..`, root or prefix), no NUL.
-pub(crate) fn plain(rel: &str) -> bool {
-    !rel.is_empty()
-        && !rel.contains('\0')
-        && !rel.starts_with('/')
-        && !rel.split('/').any(|c| c.is_empty() || c == "." || c == "..")
-        && Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)))
-}
 
 /// An output folder, opened for a build or a clean.
 #[derive(Debug)]
@@ -34,13 +24,9 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    /// Opens OUT for writing: refuses a place that would overwrite the
-    /// input or that holds files kbc did not write, finishes or undoes what
-    /// a killed build left, and reads the marker.
-    pub(crate) fn open(out: &Path, root: &Path, src: &Path) -> Result<Out> {
-        let dir = real(out)?;
-        refuse_around_input(out, &dir, root, src)?;
-        super::commit::recover_beside(&dir)?;
+    /// OUT (named `out`, whose real folder is `dir`) with what kbc wrote
+    /// there; a folder holding files kbc did not write is refused.
+    pub(crate) fn read(out: &Path, dir: PathBuf) -> Result<Out> {
         let owned = owned(out, &dir)?;
         let dirs = real_dirs(&dir, &owned.files);
         Ok(Out { dir, owned, dirs })
@@ -86,7 +72,10 @@ pub(crate) fn real(out: &Path) -> Result<PathBuf> {
     let mut real = match existing.canonicalize() {
         Ok(p) => p,
         Err(e) if existing.is_symlink() => {
-            bail!("output folder {} is a symbolic link to a missing folder ({e}); create its target first", out.display())
+            bail!(
+                "output folder {} is a symbolic link to a missing folder ({e}); create its target first",
+                out.display()
+            )
         }
         Err(_) => existing.to_path_buf(),
     };
@@ -105,7 +94,7 @@ pub(crate) fn real(out: &Path) -> Result<PathBuf> {
 }
 
 /// Refuses output folders that would overwrite or live inside the input.
-fn refuse_around_input(out: &Path, dir: &Path, root: &Path, src: &Path) -> Result<()> {
+pub(crate) fn refuse_around_input(out: &Path, dir: &Path, root: &Path, src: &Path) -> Result<()> {
     let (src_abs, root_abs) = (real(src)?, real(root)?);
     if dir.starts_with(&src_abs) {
         bail!(
@@ -244,29 +233,57 @@ pub(crate) fn remove_ours(path: &Path) -> Result<()> {
     .with_context(|| format!("cannot remove {}", path.display()))
 }
 
+/// Runs a file operation, creating the parent folders and retrying only
+/// when it fails for want of them: one system call per file in the usual
+/// case, where most files share folders already made.
+pub(crate) fn with_parent<T>(path: &Path, op: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
+    match op() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path.parent().unwrap_or(path))?;
+            op()
+        }
+        other => other,
+    }
+}
+
+/// Removes a folder, its entries two levels down in parallel (the output's
+/// `site/`, `clouds/<cloud>/` ...), since deleting tens of thousands of files
+/// is bound by per-file system calls rather than the disk. Never follows a
+/// link: a link is removed itself.
+pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
+    }
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        match entry.file_type()?.is_dir() {
+            true => parts
+                .extend(std::fs::read_dir(entry.path())?.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?),
+            false => parts.push(entry.path()),
+        }
+    }
+    parts.par_iter().try_for_each(|p| match std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+        true => std::fs::remove_dir_all(p),
+        false => std::fs::remove_file(p),
+    })?;
+    std::fs::remove_dir_all(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_paths_are_relative_and_normal() {
-        for ok in ["a", "site/index.html", ".kbc-memo/00.bin", "a b/c"] {
-            assert!(plain(ok), "{ok}");
-        }
-        for bad in ["", "/etc/passwd", "../x", "a/../b", "./a", "a//b", "a/", "a/.", "x\0y"] {
-            assert!(!plain(bad), "{bad:?}");
-        }
-    }
 
     #[test]
     fn refuses_out_inside_the_source_folder_or_around_the_root() {
         let kb = tempfile::tempdir().unwrap();
         let src = kb.path().join("articles");
         std::fs::create_dir_all(&src).unwrap();
-        let err = Out::open(&src.join("out"), kb.path(), &src).unwrap_err().to_string();
+        let err = super::super::open(&src.join("out"), kb.path(), &src).unwrap_err().to_string();
         assert!(err.contains("inside the source folder"), "{err}");
-        assert!(Out::open(kb.path(), kb.path(), &src).is_err());
-        assert!(Out::open(&kb.path().join("articles/../out"), kb.path(), &src).is_ok());
+        assert!(super::super::open(kb.path(), kb.path(), &src).is_err());
+        assert!(super::super::open(&kb.path().join("articles/../out"), kb.path(), &src).is_ok());
     }
 
     #[test]
@@ -277,10 +294,10 @@ mod tests {
         for name in ["build-report.json", ".kbc-cache.json", ".kbc-diagnostics.json"] {
             std::fs::write(out.join(name), "").unwrap();
         }
-        let err = Out::open(&out, &dir.path().join("kb"), &dir.path().join("kb/articles")).unwrap_err();
+        let err = super::super::open(&out, &dir.path().join("kb"), &dir.path().join("kb/articles")).unwrap_err();
         assert!(err.to_string().contains("kbc did not write it"), "{err}");
         std::fs::write(out.join(marker::MARKER_FILE), "kbc-output 1 0000\n{}").unwrap();
-        let err = Out::open(&out, &dir.path().join("kb"), &dir.path().join("kb/articles")).unwrap_err();
+        let err = super::super::open(&out, &dir.path().join("kb"), &dir.path().join("kb/articles")).unwrap_err();
         assert!(err.to_string().contains("cannot trust"), "{err}");
     }
 

@@ -5,7 +5,7 @@
 //! stages only what changed and takes the rest from OUT as it is.
 
 use super::marker::Marker;
-use super::out::Out;
+use super::out::{Out, with_parent};
 use anyhow::{Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ pub(crate) struct Staging {
 }
 
 impl Staging {
-    /// A fresh staging folder beside `out` (opened with [`Out::open`]).
+    /// A fresh staging folder beside `out` (opened with [`super::open`]).
     pub(crate) fn create(out: Out, mode: Mode) -> Result<Staging> {
         let parent = out.dir.parent().context("the output folder has no parent folder")?;
         crate::fs::create_dir_all(parent)?;
@@ -215,31 +215,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Removes a folder, its entries two levels down in parallel (the output's
-/// `site/`, `clouds/<cloud>/` ...), since deleting tens of thousands of files
-/// is bound by per-file system calls rather than the disk. Never follows a
-/// link: a link is removed itself.
-pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
-        return Ok(());
-    }
-    let mut parts = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        match entry.file_type()?.is_dir() {
-            true => parts
-                .extend(std::fs::read_dir(entry.path())?.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?),
-            false => parts.push(entry.path()),
-        }
-    }
-    parts.par_iter().try_for_each(|p| match std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
-        true => std::fs::remove_dir_all(p),
-        false => std::fs::remove_file(p),
-    })?;
-    std::fs::remove_dir_all(dir)
-}
-
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
@@ -248,25 +223,12 @@ impl Drop for Staging {
     }
 }
 
-/// Runs a file operation, creating the parent folders and retrying only
-/// when it fails for want of them: one system call per file in the usual
-/// case, where most files share folders already made.
-pub(crate) fn with_parent<T>(path: &Path, op: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
-    match op() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(path.parent().unwrap_or(path))?;
-            op()
-        }
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn open(dir: &Path, name: &str) -> Out {
-        Out::open(&dir.join(name), &dir.join("kb"), &dir.join("kb/articles")).unwrap()
+        super::super::open(&dir.join(name), &dir.join("kb"), &dir.join("kb/articles")).unwrap()
     }
 
     #[test]

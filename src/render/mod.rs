@@ -30,12 +30,12 @@ use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::include::Resolver;
-use anyhow::Result;
-use bundle::Entry;
-use clouds::Rewrites;
 use crate::publish::cache;
 use crate::publish::out::Out;
 use crate::publish::staging::{self, Staging};
+use anyhow::Result;
+use bundle::Entry;
+use clouds::Rewrites;
 use markdown::Sanitizer;
 use rayon::prelude::*;
 use report::{BuildReport, Counts, Skipped, Timings};
@@ -108,12 +108,12 @@ impl Rendered {
 /// Builds everything into a staging folder and moves it into OUT (see
 /// [`staging::Mode`]). On any error OUT is left untouched.
 pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
-    let out = Out::open(&input.out, &input.config.root, &input.config.source_dir())?;
+    let out = crate::publish::open(&input.out, &input.config.root, &input.config.source_dir())?;
     let previous = cache::Manifest::read(&out).unwrap_or_default();
     build_over(input, out, previous, timings)
 }
 
-/// [`build`] into `out` (opened with [`Out::open`]), given the manifest of
+/// [`build`] into `out` (opened with [`crate::publish::open`]), given the manifest of
 /// the build there (empty if none).
 pub(crate) fn build_over(
     input: &BuildInput<'_>,

@@ -29,7 +29,8 @@ fn edit_article(kb: &Kb, line: &str) {
 
 /// The user's own files in OUT, as a static host's repository has them.
 fn add_users_files(out: &Path) {
-    for (rel, text) in [("CNAME", "help.example.org"), (".git/HEAD", "ref: main"), ("README", "mine"), ("site/extra.html", "x")]
+    for (rel, text) in
+        [("CNAME", "help.example.org"), (".git/HEAD", "ref: main"), ("README", "mine"), ("site/extra.html", "x")]
     {
         std::fs::create_dir_all(out.join(rel).parent().unwrap()).unwrap();
         std::fs::write(out.join(rel), text).unwrap();
