@@ -3,8 +3,8 @@
 //! `--batch` answers JSON Lines queries from stdin, one result line each
 //! (exit 0, or 2 when a line was not a query).
 
-use crate::ExitStatus;
 use crate::cli::{MatchArgs, ReportFormat};
+use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::matching::bundle::Bundle;
 use crate::matching::{Index, Match, Query};
