@@ -118,7 +118,11 @@ pub struct Run {
 pub fn run(bin: &Path, root: &Path, args: &[&str], limit: std::time::Duration) -> Run {
     let (out, err) = (root.join("stdout.txt"), root.join("stderr.txt"));
     let mut cmd = std::process::Command::new(bin);
-    cmd.args(args).current_dir(root).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("GITHUB_STEP_SUMMARY");
+    cmd.args(args)
+        .current_dir(root)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("GITHUB_STEP_SUMMARY");
     cmd.stdout(std::fs::File::create(&out).expect("scratch folder is writable"));
     cmd.stderr(std::fs::File::create(&err).expect("scratch folder is writable"));
     let start = std::time::Instant::now();

@@ -61,7 +61,11 @@ fn render_within(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>, window:
         .labels
         .iter()
         .map(|l| {
-            (escape_controls(&l.path), files.get(&l.path).map(|f| excerpt(f, &l.span, window)), escape_controls(&l.message))
+            (
+                escape_controls(&l.path),
+                files.get(&l.path).map(|f| excerpt(f, &l.span, window)),
+                escape_controls(&l.message),
+            )
         })
         .collect();
     for (path, ex, msg) in &label_excerpts {
