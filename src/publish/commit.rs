@@ -8,16 +8,17 @@
 //! moved into the backup folder too. (Renaming the staged file over the old
 //! one would keep the path present throughout, but ext4 then flushes the new
 //! file's data before the rename returns: 120 ms for the six bundles of the
-//! corpus.) The new marker replaces the old one last, in one rename: that
-//! rename is the moment the new build exists.
+//! corpus.) The marker is one of the staged files.
 //!
 //! Before the first rename, a journal beside OUT names the staged and the
-//! removed files and the new marker's hash. A failed step undoes the steps
-//! before it; a killed build is finished or undone by the next run, before
-//! anything else ([`recover_beside`]): if OUT has the journal's marker, the
-//! build had committed and only the clean-up is left; otherwise every staged
-//! file that reached OUT goes back to staging and every backed-up file back
-//! to OUT. Both are idempotent, so a kill during recovery is recovered too.
+//! removed files. When every step is done, the journal is renamed to a
+//! `done` file: that rename is the moment the new build exists. A failed
+//! step undoes the steps before it; a killed build is finished or undone by
+//! the next run, before anything else ([`recover_beside`]): after a `done`
+//! file only the clean-up is left; after a journal every staged file that
+//! reached OUT goes back to staging and every backed-up file (the old marker
+//! too) back to OUT. Both are idempotent, so a kill during recovery is
+//! recovered too.
 //! kbc only ever replaces or removes files its marker lists (anything else in
 //! the way stops the build before any change), and never through a link.
 
@@ -30,8 +31,6 @@ use std::path::{Path, PathBuf};
 /// What a commit is about to do, written beside OUT before it starts.
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
-    /// BLAKE3 of the new marker's bytes: in OUT, the commit is done.
-    marker: String,
     /// Files moved from staging into OUT.
     staged: Vec<String>,
     /// Files of the previous build moved out of OUT.
@@ -45,6 +44,7 @@ struct Places<'a> {
     staging: PathBuf,
     backup: PathBuf,
     journal: PathBuf,
+    done: PathBuf,
 }
 
 impl Places<'_> {
@@ -54,13 +54,13 @@ impl Places<'_> {
             staging: out::sibling(out, "staging", pid),
             backup: out::sibling(out, "backup", pid),
             journal: out::sibling(out, "journal", pid),
+            done: out::sibling(out, "done", pid),
         }
     }
 }
 
-/// Makes the staged output (in `out`'s staging folder, whose files are
-/// `produced`) OUT, with `marker` as its new marker. On failure OUT is left
-/// as it was.
+/// Makes the staged output (in `out`'s staging folder) OUT, with `marker`
+/// as its new marker. On failure OUT is left as it was.
 pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
     let places = Places::of(&out.dir, std::process::id());
     let bytes = marker.to_bytes()?;
@@ -74,10 +74,15 @@ pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
     refuse_what_is_in_the_way(out, &staged)?;
     let removed: Vec<String> =
         out.owned.files.iter().filter(|f| marker.files.binary_search(f).is_err() && out.regular(f)).cloned().collect();
-    let journal = Journal { marker: blake3::hash(&bytes).to_hex().to_string(), staged, removed };
+    let journal = Journal { staged, removed };
     std::fs::write(&places.journal, serde_json::to_vec(&journal)?)
         .with_context(|| format!("cannot write {}", places.journal.display()))?;
-    let done = apply(&places, &journal);
+    let mut hook = TestHook::from_env();
+    let done = apply(&places, &journal, &mut hook).and_then(|()| {
+        std::fs::rename(&places.journal, &places.done).context("cannot mark the commit done")?;
+        hook.step();
+        Ok(())
+    });
     if done.is_err() {
         roll_back(&places, &journal);
     }
@@ -95,7 +100,7 @@ fn is_new_or_empty(dir: &Path) -> bool {
 /// Stops before any change when a staged file would replace something kbc
 /// did not write, or would be reached through a link.
 fn refuse_what_is_in_the_way(out: &Out, staged: &[String]) -> Result<()> {
-    for rel in staged {
+    for rel in staged.iter().filter(|r| *r != MARKER_FILE) {
         let ok = out.reachable(rel)
             && match std::fs::symlink_metadata(out.path(rel)) {
                 Err(_) => true,
@@ -112,18 +117,17 @@ fn refuse_what_is_in_the_way(out: &Out, staged: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The steps: each staged file in (its predecessor aside), each removed file
-/// aside, then the marker.
-fn apply(p: &Places<'_>, journal: &Journal) -> Result<()> {
-    let mut hook = TestHook::from_env();
+/// The steps: each staged file in (its predecessor aside), then each
+/// removed file aside.
+fn apply(p: &Places<'_>, journal: &Journal, hook: &mut TestHook) -> Result<()> {
     for rel in &journal.staged {
-        move_aside(p, rel, &mut hook)?;
-        rename(&p.staging.join(rel), &p.out.join(rel), &mut hook)?;
+        move_aside(p, rel, hook)?;
+        rename(&p.staging.join(rel), &p.out.join(rel), hook)?;
     }
     for rel in &journal.removed {
-        move_aside(p, rel, &mut hook)?;
+        move_aside(p, rel, hook)?;
     }
-    rename(&p.staging.join(MARKER_FILE), &p.out.join(MARKER_FILE), &mut hook)
+    Ok(())
 }
 
 /// Moves OUT's `rel`, if there is one, into the backup folder.
@@ -162,33 +166,33 @@ fn roll_back(p: &Places<'_>, journal: &Journal) {
 }
 
 /// Removes the backup and staging folders, the folders that removing files
-/// emptied, and last the journal.
+/// emptied, and last the journal or `done` file.
 fn finish(p: &Places<'_>, removed: &[String]) {
     let _ = out::remove_tree(&p.backup);
     let _ = out::remove_ours(&p.staging);
     remove_empty_parents(p.out, removed);
     let _ = out::remove_ours(&p.journal);
+    let _ = out::remove_ours(&p.done);
 }
 
 /// Finishes or undoes the commits of killed builds beside OUT, then removes
 /// the other folders they left (staging, backup, a swapped-out old output).
 pub(crate) fn recover_beside(dir: &Path) -> Result<()> {
     let dead = out::dead_siblings(dir);
-    for (_, pid, path) in dead.iter().filter(|(what, _, _)| what == "journal") {
+    let journals = |w: &str| w == "journal" || w == "done";
+    for (what, pid, path) in dead.iter().filter(|(what, _, _)| journals(what)) {
         let places = Places::of(dir, *pid);
         let journal = std::fs::read(path).ok().and_then(|b| serde_json::from_slice::<Journal>(&b).ok());
         // A journal cut short was being written: no step had been taken.
-        if let Some(journal) = journal {
-            let committed = std::fs::read(dir.join(MARKER_FILE))
-                .is_ok_and(|b| blake3::hash(&b).to_hex().as_str() == journal.marker);
-            if !committed {
-                roll_back(&places, &journal);
-            }
-            finish(&places, if committed { &journal.removed } else { &[] });
+        let journal = journal.unwrap_or(Journal { staged: Vec::new(), removed: Vec::new() });
+        let committed = what == "done";
+        if !committed {
+            roll_back(&places, &journal);
         }
+        finish(&places, if committed { &journal.removed } else { &[] });
         out::remove_ours(path)?;
     }
-    for (what, _, path) in dead.iter().filter(|(what, _, _)| what != "journal") {
+    for (what, _, path) in dead.iter().filter(|(what, _, _)| !journals(what)) {
         // An older kbc swapped OUT out whole: killed before the new one went
         // in, the old one is all there is.
         if what == "old" && std::fs::symlink_metadata(dir).is_err() {
@@ -200,17 +204,13 @@ pub(crate) fn recover_beside(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The files under `dir`, relative and sorted, links not followed, without
-/// the marker.
+/// The files under `dir`, relative and sorted, links not followed.
 fn staged_files(dir: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         if !entry.file_type().is_dir() {
-            let rel = crate::fs::display_rel(dir, entry.path());
-            if rel != MARKER_FILE {
-                files.push(rel);
-            }
+            files.push(crate::fs::display_rel(dir, entry.path()));
         }
     }
     files.sort_unstable();
@@ -335,12 +335,11 @@ mod tests {
         next.files.push("keep.txt/x.txt".into());
         // Past the check before the commit: the file appears once it is done.
         let journal = Journal {
-            marker: "none".into(),
             staged: vec!["a/changed.txt".into(), "b/added.txt".into(), "keep.txt/x.txt".into()],
             removed: vec!["gone/old.txt".into()],
         };
         let places = Places::of(&out.dir, std::process::id());
-        assert!(apply(&places, &journal).is_err());
+        assert!(apply(&places, &journal, &mut TestHook { left: None }).is_err());
         roll_back(&places, &journal);
         assert_eq!(read(&out.dir.join("a/changed.txt")).as_deref(), Some("old"));
         assert_eq!(read(&out.dir.join("gone/old.txt")).as_deref(), Some("old"));
