@@ -21,6 +21,9 @@ pub mod discover;
 pub mod engine;
 pub mod fix;
 pub mod fs;
+/// For the fuzz targets in `fuzz/` only.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod include;
 pub mod lint;

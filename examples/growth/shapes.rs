@@ -106,7 +106,9 @@ pub struct Run {
     /// The exit code; `None` if killed by a signal (a crash) or the limit.
     pub code: Option<i32>,
     pub wall: std::time::Duration,
-    /// Peak resident memory of the process, from `wait4`.
+    /// Peak resident memory of the process: its `VmHWM`, sampled while it
+    /// runs. (`wait4`'s figure starts from the parent's resident size, which
+    /// a child inherits at fork: in a test binary that is hundreds of MB.)
     pub max_rss_kb: u64,
     pub stdout: String,
     pub stderr: String,
@@ -128,7 +130,9 @@ pub fn run(bin: &Path, root: &Path, args: &[&str], limit: std::time::Duration) -
     let start = std::time::Instant::now();
     // Reaped by wait4 below rather than Child::wait, which cannot report rusage.
     let pid = cmd.spawn().unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display())).id() as libc::pid_t;
+    // SAFETY: rusage is plain old data; zeroes are a valid value.
     let (mut status, mut usage, mut timed_out) = (0, unsafe { std::mem::zeroed::<libc::rusage>() }, false);
+    let mut hwm = 0;
     loop {
         // SAFETY: `pid` is our child, not yet reaped; status and usage are valid out-pointers.
         let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
@@ -136,6 +140,7 @@ pub fn run(bin: &Path, root: &Path, args: &[&str], limit: std::time::Duration) -
             break;
         }
         assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
+        hwm = hwm.max(high_water_kb(pid).unwrap_or(0));
         if start.elapsed() > limit && !timed_out {
             timed_out = true;
             // SAFETY: signalling our own unreaped child.
@@ -146,5 +151,14 @@ pub fn run(bin: &Path, root: &Path, args: &[&str], limit: std::time::Duration) -
     let wall = start.elapsed();
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
-    Run { code, wall, max_rss_kb: usage.ru_maxrss as u64, stdout: read(&out), stderr: read(&err), timed_out }
+    // A run too short to be sampled: wait4's figure, an upper bound.
+    let max_rss_kb = if hwm > 0 { hwm } else { usage.ru_maxrss as u64 };
+    Run { code, wall, max_rss_kb, stdout: read(&out), stderr: read(&err), timed_out }
+}
+
+/// `VmHWM` of a running process, in kB.
+fn high_water_kb(pid: libc::pid_t) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -19,6 +19,10 @@ use std::time::Duration;
 /// the quadratic code took minutes alone.
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// Peak memory of a build over an article dense in inline markup, as a
+/// multiple of its size (see `inline_code_and_emphasis_memory`).
+const MEMORY_RATIO: f64 = 250.0;
+
 fn kbc(kb: &Kb, args: &[&str]) -> shapes::Run {
     let run = shapes::run(Path::new(env!("CARGO_BIN_EXE_kbc")), kb.root(), args, LIMIT);
     assert!(!run.timed_out, "kbc {args:?} ran past {LIMIT:?}");
@@ -118,4 +122,40 @@ fn a_twenty_megabyte_line() {
     let run = kbc(&kb, &["check"]);
     assert!(run.code.is_some_and(|c| c <= 1), "{}", tail(&run.stderr));
     assert!(run.wall < Duration::from_secs(20), "took {:?}", run.wall);
+}
+
+/// Block quotes and `<div>`s nested 50,000 deep build in seconds (the
+/// sanitiser took minutes): the tags past the limit are dropped from the
+/// page, and `nesting-too-deep` says so at the first one.
+#[test]
+fn deeply_nested_quotes_and_divs() {
+    for (text, level) in [(shapes::nested_blockquotes(50_000), 101), (shapes::nested_divs(50_000), 118)] {
+        let kb = kb_with(&text);
+        let run = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+        assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+        assert_eq!(run.stdout.matches("\"KB114\"").count(), 1, "{}", tail(&run.stdout));
+        assert!(
+            run.stdout.contains(&format!("\"column\":{level}")) || run.stdout.contains(&format!("\"line\":{level}"))
+        );
+        let page = std::fs::read_to_string(kb.path("out/site/articles/hostile.html")).expect("the page is built");
+        assert!(page.contains("deep"), "the text stays");
+        let nested = page.matches("<blockquote>").count() + page.matches("<div>").count();
+        assert!(nested <= 200, "{nested} elements kept");
+    }
+}
+
+/// An article of 2 MB of inline code and emphasis: peak memory stays under
+/// a bound, as a multiple of its size. Not yet the 20x aimed for: measured
+/// 170x in a debug build; the event list kept for page and outline (about
+/// 100 bytes an event) and the sanitiser's DOM are two thirds of the peak
+/// (docs/bench/harden.md). The bound catches anything worse.
+#[test]
+fn inline_code_and_emphasis_memory() {
+    let text = shapes::code_and_emphasis(100_000);
+    let kb = kb_with(&text);
+    let run = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let ratio = run.max_rss_kb as f64 * 1024.0 / text.len() as f64;
+    eprintln!("peak RSS {} KB for {} bytes: {ratio:.0}x", run.max_rss_kb, text.len());
+    assert!(ratio <= MEMORY_RATIO, "peak RSS {ratio:.0}x the article");
 }

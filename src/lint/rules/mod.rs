@@ -41,6 +41,7 @@ pub mod missing_h1;
 pub mod missing_properties;
 pub mod missing_required_attribute;
 pub mod multiple_services_or_resources;
+pub mod nesting_too_deep;
 pub mod no_clouds;
 pub mod noncanonical_attribute_case;
 pub mod noncanonical_cloud_case;
