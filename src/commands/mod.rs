@@ -6,5 +6,6 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod lsp;
 pub mod matches;
 pub mod new;
