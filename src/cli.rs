@@ -149,6 +149,11 @@ pub struct BuildArgs {
     /// Leave out articles with errors instead of failing the build.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Before building, remove the files an earlier build wrote in the
+    /// output folder (only those: files kbc did not write stay), and say what
+    /// was removed.
+    #[arg(long)]
+    pub clean: bool,
     /// Ignore findings recorded in this baseline file (see `kbc check --write-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -223,7 +228,14 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct MatchArgs {
     /// The error message or question to look up.
-    pub text: String,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub text: Option<String>,
+    /// Read queries as JSON Lines on stdin (`{"text": …, "cloud": …,
+    /// "supportTopic": …, "limit": …, "id": …}`, all but `text` optional) and
+    /// write one JSON result per line (`{"id", "query", "matches"}`, or
+    /// `{"line", "error"}` for a line that is not a query).
+    #[arg(long)]
+    pub batch: bool,
     /// The bundle to search (default: rules.json in the output folder of the
     /// knowledge base in the current folder, usually out/rules.json).
     #[arg(long, value_name = "FILE")]

@@ -1,7 +1,7 @@
 //! Files outside the corpus that checking or building consulted: include
 //! files read, link targets looked up. A build records them, so that a later
 //! build can tell, without checking again, that none of them changed (see
-//! `render::cache`). Every look at such a file goes through [`Probes`].
+//! `publish::cache`). Every look at such a file goes through [`Probes`].
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,7 +54,10 @@ pub fn unchanged(root: &Path, seen: &BTreeMap<String, Seen>) -> bool {
         let path = root.join(rel);
         match &was.hash {
             None => path.is_file() == was.is_file,
-            Some(hash) => std::fs::read(&path).is_ok_and(|b| blake3::hash(&b).to_hex().as_str() == hash),
+            // Not a FIFO or device: reading one could block.
+            Some(hash) => {
+                path.is_file() && std::fs::read(&path).is_ok_and(|b| blake3::hash(&b).to_hex().as_str() == hash)
+            }
         }
     })
 }

@@ -15,6 +15,8 @@ mod workspace;
 
 pub use server::LintOn;
 
+use crate::cli::LspArgs;
+use crate::commands::ExitStatus;
 use anyhow::{Context as _, Result};
 use lsp_server::Connection;
 use lsp_types as lsp;
@@ -62,9 +64,19 @@ impl Options {
     }
 }
 
-/// Runs the server on `conn` until the client exits. `root` (from the
-/// command line) wins over the client's workspace folder.
-pub fn run(conn: &Connection, root: Option<PathBuf>, mut options: Options) -> Result<()> {
+/// `kbc lsp`: serves on stdin and stdout until the client exits.
+pub fn run(args: &LspArgs) -> Result<ExitStatus> {
+    let (connection, io) = Connection::stdio();
+    let options = Options::new(Duration::from_millis(args.debounce_ms));
+    serve(&connection, args.root.clone(), options)?;
+    drop(connection);
+    io.join()?;
+    Ok(ExitStatus::Success)
+}
+
+/// Serves on `conn` until the client exits. `root` (from the command
+/// line) wins over the client's workspace folder.
+pub fn serve(conn: &Connection, root: Option<PathBuf>, mut options: Options) -> Result<()> {
     let (id, params) = conn.initialize_start().context("no initialize request")?;
     let params: lsp::InitializeParams = serde_json::from_value(params).context("malformed initialize request")?;
     if let Some(init) = &params.initialization_options {

@@ -4,64 +4,28 @@
 //! problem signature matches it exactly ([`signature`]) first, then by score.
 
 pub mod bundle;
+pub mod model;
 pub mod signature;
-pub mod tokens;
 
 use bundle::{Article, Bundle};
+use model::{Field, MIN_RELATIVE_SCORE};
 use rayon::prelude::*;
 use signature::Pattern;
 use std::collections::HashMap;
 
-/// Hits scoring below this share of the best hit's score are noise (a single
-/// common word in common); exact signature matches are always kept.
-const MIN_RELATIVE_SCORE: f64 = 0.2;
+use model::tokens;
 
-/// BM25 parameters: the usual defaults.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
-
-/// The fields of an article, with their weight in the term frequency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Title,
-    Headings,
-    Signatures,
-    Text,
-}
-
-impl Field {
-    pub const ALL: [Field; 4] = [Field::Title, Field::Signatures, Field::Headings, Field::Text];
-
-    fn weight(self) -> f64 {
-        match self {
-            Field::Title => 3.0,
-            Field::Signatures => 2.5,
-            Field::Headings => 1.5,
-            Field::Text => 1.0,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Title => "title",
-            Field::Headings => "headings",
-            Field::Signatures => "signatures",
-            Field::Text => "text",
-        }
-    }
-
-    /// The text of this field of an article.
-    pub fn text(self, a: &Article) -> String {
-        match self {
-            Field::Title => format!("{}\n{}", a.title, a.heading),
-            Field::Headings => a.sections.iter().map(|s| s.heading.as_str()).collect::<Vec<_>>().join("\n"),
-            Field::Signatures => a.problems.iter().flat_map(|p| &p.signatures).cloned().collect::<Vec<_>>().join("\n"),
-            Field::Text => {
-                let sections = a.sections.iter().map(|s| s.text.as_str());
-                let problems = a.problems.iter().map(|p| p.text.as_str());
-                let all: Vec<&str> = [a.description.as_str()].into_iter().chain(sections).chain(problems).collect();
-                all.join("\n") + "\n" + &a.steps.join("\n")
-            }
+/// The text of one field of an article.
+pub fn field_text(field: Field, a: &Article) -> String {
+    match field {
+        Field::Title => format!("{}\n{}", a.title, a.heading),
+        Field::Headings => a.sections.iter().map(|s| s.heading.as_str()).collect::<Vec<_>>().join("\n"),
+        Field::Signatures => a.problems.iter().flat_map(|p| &p.signatures).cloned().collect::<Vec<_>>().join("\n"),
+        Field::Text => {
+            let sections = a.sections.iter().map(|s| s.text.as_str());
+            let problems = a.problems.iter().map(|p| p.text.as_str());
+            let all: Vec<&str> = [a.description.as_str()].into_iter().chain(sections).chain(problems).collect();
+            all.join("\n") + "\n" + &a.steps.join("\n")
         }
     }
 }
@@ -153,19 +117,17 @@ impl Index {
     /// BM25 score of every article (0 for those without a query term), by
     /// article: a plain vector, because common terms post to most articles.
     fn bm25(&self, text: &str) -> Vec<f64> {
-        let mut terms = tokens::tokens(text);
+        let mut terms = tokens(text);
         terms.sort();
         terms.dedup();
         let n = self.lengths.len() as f64;
         let mut scores = vec![0.0; self.lengths.len()];
         for term in &terms {
             let Some(list) = self.postings.get(term) else { continue };
-            let df = list.len() as f64;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let idf = model::idf(n, list.len() as f64);
             for &(doc, tf) in list {
-                let tf = tf as f64;
-                let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] as f64 / self.avg_len.max(1.0));
-                scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + norm);
+                scores[doc as usize] +=
+                    model::term_score(idf, tf as f64, self.lengths[doc as usize] as f64, self.avg_len);
             }
         }
         scores
@@ -199,7 +161,7 @@ fn weighted_terms(a: &Article) -> (HashMap<String, f64>, usize) {
     let mut tf: HashMap<String, f64> = HashMap::new();
     let mut len = 0;
     for field in Field::ALL {
-        for t in tokens::tokens(&field.text(a)) {
+        for t in tokens(&field_text(field, a)) {
             len += 1;
             *tf.entry(t).or_default() += field.weight();
         }
@@ -220,14 +182,14 @@ fn passes_filters(a: &Article, q: &Query) -> bool {
 
 /// The query terms found in each field of an article, for "why it matched".
 pub fn matched_terms(a: &Article, query: &str) -> Vec<(Field, Vec<String>)> {
-    let mut q = tokens::tokens(query);
+    let mut q = tokens(query);
     q.dedup();
     let mut seen = std::collections::HashSet::new();
     q.retain(|t| seen.insert(t.clone()));
     Field::ALL
         .into_iter()
         .filter_map(|f| {
-            let have: std::collections::HashSet<String> = tokens::tokens(&f.text(a)).into_iter().collect();
+            let have: std::collections::HashSet<String> = tokens(&field_text(f, a)).into_iter().collect();
             let found: Vec<String> = q.iter().filter(|t| have.contains(*t)).cloned().collect();
             (!found.is_empty()).then_some((f, found))
         })

@@ -1,5 +1,6 @@
 use super::bundle::Bundle;
 use super::*;
+use model::Field;
 
 fn bundle() -> Bundle {
     Bundle::parse(include_bytes!("../../tests/fixtures/bundles/small.json")).unwrap()

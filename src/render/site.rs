@@ -18,7 +18,9 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// `articles/<path under the source folder, made URL-safe>.html`, made
-    /// unique (case-insensitively) in path order.
+    /// unique (case-insensitively, for case-insensitive file systems) in path
+    /// order. A folder's name never ends in `.html`, so no page is ever also
+    /// a folder (`x.md` beside a folder `x.html/`).
     pub(crate) fn new<'a>(paths: impl Iterator<Item = &'a str>, src_prefix: &str) -> Plan {
         let mut seen = HashSet::new();
         let mut urls = Vec::new();
@@ -26,7 +28,15 @@ impl Plan {
         for (i, path) in paths.enumerate() {
             let rel = path.strip_prefix(src_prefix).unwrap_or(path).trim_start_matches('/');
             let stem = rel.strip_suffix(".md").unwrap_or(rel);
-            let base = format!("articles/{}", stem.split('/').map(slug).collect::<Vec<_>>().join("/"));
+            let mut segments: Vec<String> = stem.split('/').map(slug).collect();
+            let file = segments.pop().unwrap_or_default();
+            for folder in &mut segments {
+                if folder.to_ascii_lowercase().ends_with(".html") {
+                    folder.push('_');
+                }
+            }
+            segments.push(file);
+            let base = format!("articles/{}", segments.join("/"));
             let mut url = format!("{base}.html");
             let mut n = 2;
             while !seen.insert(url.to_ascii_lowercase()) {
@@ -68,13 +78,35 @@ pub(crate) fn root_prefix(url: &str) -> String {
 }
 
 /// Services are grouped case-insensitively (`Microsoft.Storage` and
-/// `microsoft.storage` are one service), so their page is named in lowercase.
+/// `microsoft.storage` are one service), so their page is named after the
+/// lowercase name, by [`name_file`]: `Foo Bar`, `Foo/Bar` and `Foo-Bar` get
+/// pages of their own.
 pub(crate) fn service_url(service: &str) -> String {
-    format!("services/{}.html", slug(&if service.is_empty() { "_none".to_string() } else { service.to_lowercase() }))
+    format!("services/{}.html", name_file(&service.to_lowercase()))
 }
 
 pub(crate) fn type_url(t: &str) -> String {
-    format!("types/{}.html", slug(t))
+    format!("types/{}.html", name_file(t))
+}
+
+/// A file name for a group's name, one-to-one: ASCII letters, digits, `-`
+/// and `.` (not leading) stay, every other byte is `_` and two hex digits.
+/// Readable for the names in use (`microsoft.storage`) and never the same
+/// for two names, which a lossy slug would be. The empty name is `_none`
+/// (no encoded name has `_` before a non-hex letter).
+pub(crate) fn name_file(name: &str) -> String {
+    if name.is_empty() {
+        return "_none".to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    for (i, b) in name.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'-' || (b == b'.' && i > 0) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("_{b:02x}"));
+        }
+    }
+    out
 }
 
 /// One article's page.
@@ -236,6 +268,25 @@ mod tests {
         assert!(kept[2].html.is_none() && kept[1].html.is_some());
         assert_eq!(kept[2].key, pages[2].key);
         assert_eq!(service_url("Microsoft.Storage"), "services/microsoft.storage.html");
+    }
+
+    #[test]
+    fn names_group_pages_one_to_one() {
+        let names = ["foo bar", "foo/bar", "foo-bar", "foo_bar", "foo_20bar", ".foo", "_2efoo", "", "_none", "é"];
+        let files: Vec<String> = names.iter().map(|n| name_file(n)).collect();
+        assert_eq!(files[..4], ["foo_20bar", "foo_2fbar", "foo-bar", "foo_5fbar"]);
+        assert_eq!(files[7], "_none");
+        assert_eq!(files[9], "_c3_a9");
+        let distinct: HashSet<&String> = files.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{files:?}");
+        assert!(files.iter().all(|f| !f.contains('/') && !f.starts_with('.')));
+    }
+
+    #[test]
+    fn no_page_is_also_a_folder() {
+        let paths = ["articles/x.md", "articles/x.html/y.md", "articles/X.HTML/z.md"];
+        let plan = Plan::new(paths.iter().copied(), "articles/");
+        assert_eq!(plan.urls, ["articles/x.html", "articles/x.html_/y.html", "articles/X.HTML_/z.html"]);
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl Client {
         let root = kb.root().canonicalize().unwrap();
         let root_uri = lsp_types::Url::from_directory_path(&root).unwrap().to_string();
         let options = Options::new(Duration::from_millis(20));
-        let server = std::thread::spawn(move || kbc::lsp::run(&server_end, None, options));
+        let server = std::thread::spawn(move || kbc::lsp::serve(&server_end, None, options));
         let mut client = Client { conn, server: Some(server), root_uri, next_id: 0, inbox: VecDeque::new() };
         let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
         let params = json!({"capabilities": caps, "rootUri": client.root_uri, "initializationOptions": init});

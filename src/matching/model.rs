@@ -1,6 +1,61 @@
-//! The tokenizer shared by indexing and querying: lowercase alphanumeric runs,
-//! plus the parts of camel-case identifiers (`Py4JSecurityException` also
-//! yields `security` and `exception`), without stop words.
+//! The ranking model shared by `kbc match` and the site's search index
+//! (docs/build.md, "Ranking model", describes exactly this file; the site's
+//! JavaScript ports its query side, so change both together): the
+//! tokenizer, the fields of an article and their weights, and BM25 scoring.
+
+/// BM25 saturation and length normalization: the usual defaults.
+pub const K1: f64 = 1.2;
+pub const B: f64 = 0.75;
+
+/// Hits scoring below this share of the best hit's score are dropped (a
+/// single common word in common); exact signature matches are always kept.
+pub const MIN_RELATIVE_SCORE: f64 = 0.2;
+
+/// The fields of an article, each adding its weight to a term's frequency
+/// per occurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Signatures,
+    Headings,
+    Text,
+}
+
+impl Field {
+    /// In the order "why it matched" lists them.
+    pub const ALL: [Field; 4] = [Field::Title, Field::Signatures, Field::Headings, Field::Text];
+
+    pub fn weight(self) -> f64 {
+        match self {
+            Field::Title => 3.0,
+            Field::Signatures => 2.5,
+            Field::Headings => 1.5,
+            Field::Text => 1.0,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Headings => "headings",
+            Field::Signatures => "signatures",
+            Field::Text => "text",
+        }
+    }
+}
+
+/// Inverse document frequency of a term found in `df` of `n` articles
+/// (BM25's, kept positive by the `1 +`).
+pub fn idf(n: f64, df: f64) -> f64 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// One term's BM25 contribution for an article where its weighted
+/// frequency is `tf` and its length (tokens, unweighted) `len`.
+pub fn term_score(idf: f64, tf: f64, len: f64, avg_len: f64) -> f64 {
+    let norm = K1 * (1.0 - B + B * len / avg_len.max(1.0));
+    idf * tf * (K1 + 1.0) / (tf + norm)
+}
 
 const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "of", "on", "or",
