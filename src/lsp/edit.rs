@@ -5,6 +5,12 @@ use super::position::Lines;
 use super::workspace::Workspace;
 use lsp_types::TextDocumentContentChangeEvent;
 
+/// A document the client has open.
+pub(crate) struct Doc {
+    pub version: i32,
+    pub text: String,
+}
+
 /// Applies one change: a range replaced, or (without a range) the whole text.
 pub(crate) fn apply(text: &mut String, change: TextDocumentContentChangeEvent) {
     match change.range {
@@ -25,8 +31,15 @@ pub(crate) fn files_at(ws: &Workspace, path: &str) -> Vec<String> {
         return vec![path.to_string()];
     }
     let prefix = format!("{path}/");
-    let mut found: Vec<String> =
-        ws.session.corpus().articles.iter().map(|a| a.path()).filter(|p| p.starts_with(&prefix)).map(String::from).collect();
+    let mut found: Vec<String> = ws
+        .session
+        .corpus()
+        .articles
+        .iter()
+        .map(|a| a.path())
+        .filter(|p| p.starts_with(&prefix))
+        .map(String::from)
+        .collect();
     if abs.is_dir() {
         let (files, _) = crate::discover::list(&ws.root, &abs);
         found.extend(files.into_iter().map(|(_, rel)| rel));

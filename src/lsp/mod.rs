@@ -8,6 +8,7 @@
 
 mod diagnostics;
 mod edit;
+mod navigate;
 mod position;
 mod requests;
 mod server;
@@ -116,6 +117,7 @@ fn capabilities() -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
         position_encoding: Some(lsp::PositionEncodingKind::UTF16),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         ..Default::default()
     }
 }

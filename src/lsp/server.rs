@@ -4,6 +4,7 @@
 
 use super::Options;
 use super::diagnostics::Converter;
+use super::edit::Doc;
 use super::workspace::{FileKind, Workspace};
 use crate::diagnostic::format::escape_controls;
 use anyhow::Result;
@@ -23,20 +24,14 @@ pub enum LintOn {
     Save,
 }
 
-/// A document the client has open.
-pub(crate) struct Doc {
-    pub version: i32,
-    pub text: String,
-}
-
 pub(crate) struct Server<'c> {
     conn: &'c Connection,
-    pub(crate) options: Options,
+    options: Options,
     /// Where the knowledge base was looked for (to retry after book.toml changes).
     folder: Option<PathBuf>,
-    pub(crate) ws: Option<Workspace>,
+    ws: Option<Workspace>,
     /// Open documents by root-relative path.
-    pub(crate) docs: BTreeMap<String, Doc>,
+    docs: BTreeMap<String, Doc>,
     /// Open documents whose text the engine has not seen yet.
     dirty: BTreeSet<String>,
     /// When the dirty documents are due to be re-checked.
@@ -102,7 +97,8 @@ impl<'c> Server<'c> {
         // Answers about positions need the engine to have the current text.
         self.flush();
         let id = req.id.clone();
-        let response = match super::requests::answer(self, req) {
+        let state = super::requests::State { ws: self.ws.as_ref() };
+        let response = match super::requests::answer(&state, req) {
             Ok(Some(value)) => Response::new_ok(id, value),
             Ok(None) => Response::new_err(id, ErrorCode::MethodNotFound as i32, "not supported by kbc".into()),
             Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string()),
@@ -166,7 +162,8 @@ impl<'c> Server<'c> {
     fn opened(&mut self, p: lsp::DidOpenTextDocumentParams) {
         let Some(path) = self.article_path(&p.text_document.uri) else { return };
         let doc = Doc { version: p.text_document.version, text: p.text_document.text };
-        let same = self.ws.as_ref().and_then(|ws| ws.session.corpus().by_path(&path)).is_some_and(|a| a.text() == doc.text);
+        let same =
+            self.ws.as_ref().and_then(|ws| ws.session.corpus().by_path(&path)).is_some_and(|a| a.text() == doc.text);
         self.docs.insert(path.clone(), doc);
         match same {
             true => self.publish([path]),

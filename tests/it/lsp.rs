@@ -237,6 +237,19 @@ fn a_finding_in_another_file_appears_and_clears_with_an_edit() {
 }
 
 #[test]
+fn workspace_symbols_are_article_titles() {
+    let kb = two_articles();
+    let mut c = Client::start(&kb, json!({}));
+    let found = c.request("workspace/symbol", json!({"query": "secret SCOPES"}));
+    let names: Vec<&str> = found.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Cannot list secret scopes"]);
+    assert_eq!(found[0]["location"]["uri"].as_str(), Some(c.uri("articles/b.md").as_str()));
+    assert_eq!(found[0]["location"]["range"]["start"], json!({"line": 1, "character": 15}));
+    assert_eq!(c.request("workspace/symbol", json!({"query": ""})).as_array().unwrap().len(), 2);
+    c.shutdown();
+}
+
+#[test]
 fn the_binary_serves_over_stdio() {
     use std::io::{BufReader, Write};
     let kb = two_articles();
