@@ -106,7 +106,8 @@ impl Index {
         }
         let avg_len = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
         let signatures = bundle.articles.iter().map(article_signatures).collect();
-        let titles = bundle.articles.iter().map(|a| tokens(if a.title.is_empty() { &a.heading } else { &a.title })).collect();
+        let titles =
+            bundle.articles.iter().map(|a| tokens(if a.title.is_empty() { &a.heading } else { &a.title })).collect();
         Index { postings, lengths, avg_len, signatures, titles }
     }
 
@@ -171,9 +172,7 @@ impl Index {
 /// total (ties fall back to bundle order), so selecting them first gives the
 /// same list as sorting all hits, while a common word can hit thousands.
 fn top(mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
-    let rank = |a: &Hit, b: &Hit| {
-        b.score.total_cmp(&a.score).then(a.article.cmp(&b.article))
-    };
+    let rank = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article));
     if limit == 0 {
         return Vec::new();
     }

@@ -17,7 +17,6 @@ pub const MIN_RELATIVE_SCORE: f64 = 0.2;
 /// ([`super::signature`]) has its score multiplied by `1 +` this.
 pub const SIGNATURE_BOOST: f64 = 1.0;
 
-
 /// An article whose whole title (two tokens or more) the query holds, as
 /// consecutive tokens, has its score multiplied by `1 +` this.
 pub const TITLE_BOOST: f64 = 0.5;

@@ -61,9 +61,30 @@ pub fn looks_like_error(s: &str) -> bool {
     }
     let lower = s.to_lowercase();
     const ERROR_WORDS: &[&str] = &[
-        "error", "exception", "fail", "denied", "cannot", "can't", "unable", "invalid", "not found", "not allowed",
-        "timed out", "timeout", "refused", "forbidden", "unauthorized", "not supported", "already exists", "could not",
-        "couldn't", "not permitted", "no such", "expired", "disallowed", "rejected",
+        "error",
+        "exception",
+        "fail",
+        "denied",
+        "cannot",
+        "can't",
+        "unable",
+        "invalid",
+        "not found",
+        "not allowed",
+        "timed out",
+        "timeout",
+        "refused",
+        "forbidden",
+        "unauthorized",
+        "not supported",
+        "already exists",
+        "could not",
+        "couldn't",
+        "not permitted",
+        "no such",
+        "expired",
+        "disallowed",
+        "rejected",
     ];
     ERROR_WORDS.iter().any(|w| lower.contains(w)) || words.iter().any(|w| is_code(w))
 }
