@@ -1,23 +1,28 @@
 //! Moving a build's staged files into OUT: all or nothing, even when the
 //! process is killed part-way.
 //!
-//! Into a new or empty OUT the staging folder is renamed whole. Otherwise
-//! every step is a rename within one file system: a file OUT already has is
+//! Into a new or empty OUT the staging folder is renamed whole. A full
+//! build over an existing OUT is swapped in: the entries of OUT kbc did not
+//! write (a `CNAME`, `.git/`) are moved into the staging folder, OUT is
+//! moved aside, the staging folder takes its place, and the old one (now
+//! holding only kbc's files) is removed. An incremental build is patched in,
+//! where every step is a rename within one file system: a file OUT already has is
 //! first moved into a backup folder beside OUT, then the staged file takes
 //! its place; a file of the previous build that this one did not produce is
 //! moved into the backup folder too. (Renaming the staged file over the old
 //! one would keep the path present throughout, but ext4 then flushes the new
 //! file's data before the rename returns: 120 ms for the six bundles of the
-//! corpus.) The new marker replaces the old one last, in one rename: that
-//! rename is the moment the new build exists.
+//! corpus.) The marker is one of the staged files.
 //!
 //! Before the first rename, a journal beside OUT names the staged and the
-//! removed files and the new marker's hash. A failed step undoes the steps
-//! before it; a killed build is finished or undone by the next run, before
-//! anything else ([`recover_beside`]): if OUT has the journal's marker, the
-//! build had committed and only the clean-up is left; otherwise every staged
-//! file that reached OUT goes back to staging and every backed-up file back
-//! to OUT. Both are idempotent, so a kill during recovery is recovered too.
+//! removed files (or, for a swap, the user's entries carried over). When every step is done, the journal is renamed to a
+//! `done` file: that rename is the moment the new build exists. A failed
+//! step undoes the steps before it; a killed build is finished or undone by
+//! the next run, before anything else ([`recover_beside`]): after a `done`
+//! file only the clean-up is left; after a journal every staged file that
+//! reached OUT goes back to staging and every backed-up file (the old marker
+//! too) back to OUT. Both are idempotent, so a kill during recovery is
+//! recovered too.
 //! kbc only ever replaces or removes files its marker lists (anything else in
 //! the way stops the build before any change), and never through a link.
 
@@ -28,10 +33,14 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// What a commit is about to do, written beside OUT before it starts.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Journal {
-    /// BLAKE3 of the new marker's bytes: in OUT, the commit is done.
-    marker: String,
+    /// A swap: OUT moved aside whole, `foreign` carried over.
+    #[serde(default)]
+    swap: bool,
+    /// The entries of OUT kbc did not write, by relative path.
+    #[serde(default)]
+    foreign: Vec<String>,
     /// Files moved from staging into OUT.
     staged: Vec<String>,
     /// Files of the previous build moved out of OUT.
@@ -45,6 +54,8 @@ struct Places<'a> {
     staging: PathBuf,
     backup: PathBuf,
     journal: PathBuf,
+    done: PathBuf,
+    old: PathBuf,
 }
 
 impl Places<'_> {
@@ -54,14 +65,16 @@ impl Places<'_> {
             staging: out::sibling(out, "staging", pid),
             backup: out::sibling(out, "backup", pid),
             journal: out::sibling(out, "journal", pid),
+            done: out::sibling(out, "done", pid),
+            old: out::sibling(out, "old", pid),
         }
     }
 }
 
-/// Makes the staged output (in `out`'s staging folder, whose files are
-/// `produced`) OUT, with `marker` as its new marker. On failure OUT is left
-/// as it was.
-pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
+/// Makes the staged output (in `out`'s staging folder) OUT, with `marker`
+/// as its new marker: swapped in when `whole` (every file is staged),
+/// patched in otherwise. On failure OUT is left as it was.
+pub(crate) fn commit(out: &Out, marker: &Marker, whole: bool) -> Result<()> {
     let places = Places::of(&out.dir, std::process::id());
     let bytes = marker.to_bytes()?;
     let marker_path = places.staging.join(MARKER_FILE);
@@ -70,19 +83,23 @@ pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
         return std::fs::rename(&places.staging, &out.dir)
             .with_context(|| format!("cannot move the new output into {}", out.dir.display()));
     }
+    if whole {
+        return swap(out, &places);
+    }
     let staged = staged_files(&places.staging)?;
     refuse_what_is_in_the_way(out, &staged)?;
     let removed: Vec<String> =
         out.owned.files.iter().filter(|f| marker.files.binary_search(f).is_err() && out.regular(f)).cloned().collect();
-    let journal = Journal { marker: blake3::hash(&bytes).to_hex().to_string(), staged, removed };
+    let journal = Journal { staged, removed, ..Journal::default() };
     std::fs::write(&places.journal, serde_json::to_vec(&journal)?)
         .with_context(|| format!("cannot write {}", places.journal.display()))?;
-    let done = apply(&places, &journal);
-    if done.is_err() {
-        roll_back(&places, &journal);
-    }
-    finish(&places, &journal.removed);
-    done
+    let mut hook = TestHook::from_env();
+    let done = apply(&places, &journal, &mut hook).and_then(|()| {
+        std::fs::rename(&places.journal, &places.done).context("cannot mark the commit done")?;
+        hook.step();
+        Ok(())
+    });
+    settle(&places, &journal, done)
 }
 
 fn is_new_or_empty(dir: &Path) -> bool {
@@ -92,10 +109,86 @@ fn is_new_or_empty(dir: &Path) -> bool {
     }
 }
 
+/// The swap: the user's entries into staging, OUT aside, staging in.
+fn swap(out: &Out, p: &Places<'_>) -> Result<()> {
+    let foreign = foreign_entries(out, &p.staging)?;
+    for rel in &foreign {
+        if std::fs::symlink_metadata(p.staging.join(rel)).is_ok() {
+            bail!(
+                "{} is in the way of kbc's output: kbc did not write it, so it will not replace it; \
+                 move it away and build again",
+                out.path(rel).display()
+            );
+        }
+    }
+    let journal = Journal { swap: true, foreign, ..Journal::default() };
+    std::fs::write(&p.journal, serde_json::to_vec(&journal)?)
+        .with_context(|| format!("cannot write {}", p.journal.display()))?;
+    let mut hook = TestHook::from_env();
+    let done = swap_steps(p, &journal, &mut hook).and_then(|()| {
+        std::fs::rename(&p.journal, &p.done).context("cannot mark the commit done")?;
+        hook.step();
+        Ok(())
+    });
+    settle(p, &journal, done)
+}
+
+/// After the steps: on success, or on failure once undone, the clean-up;
+/// when undoing failed, everything stays (journal included) for the next
+/// run to try again, and the error says so.
+fn settle(p: &Places<'_>, journal: &Journal, done: Result<()>) -> Result<()> {
+    if done.is_err() && !roll_back(p, journal) {
+        return done.with_context(|| {
+            format!("the build could not be undone fully; kbc will try again next time ({})", p.journal.display())
+        });
+    }
+    finish(p, &journal.removed);
+    done
+}
+
+fn swap_steps(p: &Places<'_>, journal: &Journal, hook: &mut TestHook) -> Result<()> {
+    for rel in &journal.foreign {
+        rename(&p.out.join(rel), &p.staging.join(rel), hook)?;
+    }
+    rename(p.out, &p.old, hook)?;
+    rename(&p.staging, p.out, hook)
+}
+
+/// The entries of OUT that kbc did not write, each at the highest level
+/// where nothing below is kbc's, in OUT or in `staging` (`.git` whole,
+/// `site/extra.html`), sorted. Links are not followed: a link is an entry
+/// like a file.
+fn foreign_entries(out: &Out, staging: &Path) -> Result<Vec<String>> {
+    let owned = &out.owned;
+    // Whether a file on the marker lies under the folder `rel`.
+    let holds_ours = |rel: &str| {
+        let prefix = format!("{rel}/");
+        let i = owned.files.partition_point(|f| f.as_str() < prefix.as_str());
+        owned.files.get(i).is_some_and(|f| f.starts_with(&prefix))
+    };
+    let mut foreign = Vec::new();
+    let mut walk = walkdir::WalkDir::new(&out.dir).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.with_context(|| format!("cannot list {}", out.dir.display()))?;
+        let rel = crate::fs::display_rel(&out.dir, entry.path());
+        let ours = match entry.file_type().is_dir() {
+            true => holds_ours(&rel) || std::fs::symlink_metadata(staging.join(&rel)).is_ok_and(|m| m.is_dir()),
+            false => owned.owns(&rel) || rel == MARKER_FILE,
+        };
+        if !ours {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            foreign.push(rel);
+        }
+    }
+    Ok(foreign)
+}
+
 /// Stops before any change when a staged file would replace something kbc
 /// did not write, or would be reached through a link.
 fn refuse_what_is_in_the_way(out: &Out, staged: &[String]) -> Result<()> {
-    for rel in staged {
+    for rel in staged.iter().filter(|r| *r != MARKER_FILE) {
         let ok = out.reachable(rel)
             && match std::fs::symlink_metadata(out.path(rel)) {
                 Err(_) => true,
@@ -112,18 +205,17 @@ fn refuse_what_is_in_the_way(out: &Out, staged: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The steps: each staged file in (its predecessor aside), each removed file
-/// aside, then the marker.
-fn apply(p: &Places<'_>, journal: &Journal) -> Result<()> {
-    let mut hook = TestHook::from_env();
+/// The steps: each staged file in (its predecessor aside), then each
+/// removed file aside.
+fn apply(p: &Places<'_>, journal: &Journal, hook: &mut TestHook) -> Result<()> {
     for rel in &journal.staged {
-        move_aside(p, rel, &mut hook)?;
-        rename(&p.staging.join(rel), &p.out.join(rel), &mut hook)?;
+        move_aside(p, rel, hook)?;
+        rename(&p.staging.join(rel), &p.out.join(rel), hook)?;
     }
     for rel in &journal.removed {
-        move_aside(p, rel, &mut hook)?;
+        move_aside(p, rel, hook)?;
     }
-    rename(&p.staging.join(MARKER_FILE), &p.out.join(MARKER_FILE), &mut hook)
+    Ok(())
 }
 
 /// Moves OUT's `rel`, if there is one, into the backup folder.
@@ -145,9 +237,14 @@ fn rename(from: &Path, to: &Path, hook: &mut TestHook) -> Result<()> {
 }
 
 /// Puts OUT back as it was before the journal's commit: staged files that
-/// reached OUT go back to staging, backed-up files back to OUT. Best
-/// effort and idempotent: it may be run again after a kill.
-fn roll_back(p: &Places<'_>, journal: &Journal) {
+/// reached OUT go back to staging, backed-up files back to OUT; for a swap,
+/// the old OUT back in place and the user's entries back into it. Best
+/// effort and idempotent: it may be run again after a kill. Whether it
+/// put everything back.
+fn roll_back(p: &Places<'_>, journal: &Journal) -> bool {
+    if journal.swap {
+        return roll_back_swap(p, journal);
+    }
     for rel in journal.staged.iter().filter(|r| plain(r)) {
         let (staged, put) = (p.staging.join(rel), p.out.join(rel));
         let moved_in =
@@ -159,36 +256,62 @@ fn roll_back(p: &Places<'_>, journal: &Journal) {
     for rel in files_under(&p.backup) {
         let _ = out::with_parent(&p.out.join(&rel), || std::fs::rename(p.backup.join(&rel), p.out.join(&rel)));
     }
+    files_under(&p.backup).is_empty()
 }
 
-/// Removes the backup and staging folders, the folders that removing files
-/// emptied, and last the journal.
+fn roll_back_swap(p: &Places<'_>, journal: &Journal) -> bool {
+    let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
+    if exists(&p.old) && exists(p.out) && !exists(&p.staging) {
+        // The new output went in: it goes back to staging.
+        let _ = std::fs::rename(p.out, &p.staging);
+    }
+    if exists(&p.old) && !exists(p.out) {
+        let _ = std::fs::rename(&p.old, p.out);
+    }
+    for rel in journal.foreign.iter().filter(|r| plain(r)) {
+        let (theirs, carried) = (p.out.join(rel), p.staging.join(rel));
+        if !exists(&theirs) && exists(&carried) {
+            let _ = out::with_parent(&theirs, || std::fs::rename(&carried, &theirs));
+        }
+    }
+    !exists(&p.old) && journal.foreign.iter().all(|rel| !exists(&p.staging.join(rel)))
+}
+
+/// Removes the backup, old and staging folders, the folders that removing
+/// files emptied, and last the journal or `done` file.
 fn finish(p: &Places<'_>, removed: &[String]) {
+    let _ = out::remove_tree(&p.old);
     let _ = out::remove_tree(&p.backup);
     let _ = out::remove_ours(&p.staging);
     remove_empty_parents(p.out, removed);
     let _ = out::remove_ours(&p.journal);
+    let _ = out::remove_ours(&p.done);
 }
 
 /// Finishes or undoes the commits of killed builds beside OUT, then removes
 /// the other folders they left (staging, backup, a swapped-out old output).
 pub(crate) fn recover_beside(dir: &Path) -> Result<()> {
     let dead = out::dead_siblings(dir);
-    for (_, pid, path) in dead.iter().filter(|(what, _, _)| what == "journal") {
+    let journals = |w: &str| w == "journal" || w == "done";
+    for (what, pid, path) in dead.iter().filter(|(what, _, _)| journals(what)) {
         let places = Places::of(dir, *pid);
         let journal = std::fs::read(path).ok().and_then(|b| serde_json::from_slice::<Journal>(&b).ok());
         // A journal cut short was being written: no step had been taken.
-        if let Some(journal) = journal {
-            let committed = std::fs::read(dir.join(MARKER_FILE))
-                .is_ok_and(|b| blake3::hash(&b).to_hex().as_str() == journal.marker);
-            if !committed {
-                roll_back(&places, &journal);
-            }
-            finish(&places, if committed { &journal.removed } else { &[] });
+        let journal = journal.unwrap_or_default();
+        if what == "journal" && !roll_back(&places, &journal) {
+            bail!(
+                "a build killed while moving its files into {} could not be undone fully; \
+                 what it moved is in {}, {} and {} (yours included, if any): put it back by hand",
+                dir.display(),
+                places.old.display(),
+                places.backup.display(),
+                places.staging.display()
+            );
         }
+        finish(&places, &journal.removed);
         out::remove_ours(path)?;
     }
-    for (what, _, path) in dead.iter().filter(|(what, _, _)| what != "journal") {
+    for (what, _, path) in dead.iter().filter(|(what, _, _)| !journals(what)) {
         // An older kbc swapped OUT out whole: killed before the new one went
         // in, the old one is all there is.
         if what == "old" && std::fs::symlink_metadata(dir).is_err() {
@@ -200,17 +323,13 @@ pub(crate) fn recover_beside(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The files under `dir`, relative and sorted, links not followed, without
-/// the marker.
+/// The files under `dir`, relative and sorted, links not followed.
 fn staged_files(dir: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         if !entry.file_type().is_dir() {
-            let rel = crate::fs::display_rel(dir, entry.path());
-            if rel != MARKER_FILE {
-                files.push(rel);
-            }
+            files.push(crate::fs::display_rel(dir, entry.path()));
         }
     }
     files.sort_unstable();
@@ -301,7 +420,7 @@ mod tests {
     fn staged_files_replace_removed_files_go_and_the_users_stay() {
         let dir = tempfile::tempdir().unwrap();
         let (out, next) = setup(dir.path());
-        commit(&out, &next).unwrap();
+        commit(&out, &next, false).unwrap();
         let o = &out.dir;
         assert_eq!(read(&o.join("keep.txt")).as_deref(), Some("old"));
         assert_eq!(read(&o.join("a/changed.txt")).as_deref(), Some("new"));
@@ -317,7 +436,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (out, next) = setup(dir.path());
         write(&out.dir.join("b/added.txt"), "the user's");
-        let err = commit(&out, &next).unwrap_err().to_string();
+        let err = commit(&out, &next, false).unwrap_err().to_string();
         assert!(err.contains("in the way"), "{err}");
         assert_eq!(read(&out.dir.join("b/added.txt")).as_deref(), Some("the user's"));
         assert_eq!(read(&out.dir.join("a/changed.txt")).as_deref(), Some("old"));
@@ -335,13 +454,13 @@ mod tests {
         next.files.push("keep.txt/x.txt".into());
         // Past the check before the commit: the file appears once it is done.
         let journal = Journal {
-            marker: "none".into(),
             staged: vec!["a/changed.txt".into(), "b/added.txt".into(), "keep.txt/x.txt".into()],
             removed: vec!["gone/old.txt".into()],
+            ..Journal::default()
         };
         let places = Places::of(&out.dir, std::process::id());
-        assert!(apply(&places, &journal).is_err());
-        roll_back(&places, &journal);
+        assert!(apply(&places, &journal, &mut TestHook { left: None }).is_err());
+        assert!(roll_back(&places, &journal));
         assert_eq!(read(&out.dir.join("a/changed.txt")).as_deref(), Some("old"));
         assert_eq!(read(&out.dir.join("gone/old.txt")).as_deref(), Some("old"));
         assert!(!out.dir.join("b/added.txt").exists());

@@ -208,7 +208,8 @@ pub(crate) fn dead_siblings(dir: &Path) -> Vec<(String, u32, PathBuf)> {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
         let Some((what, pid)) = rest.rsplit_once('-') else { continue };
         let Ok(pid) = pid.parse::<u32>() else { continue };
-        if matches!(what, "staging" | "backup" | "old" | "journal") && pid != std::process::id() && !alive(pid) {
+        if matches!(what, "staging" | "backup" | "old" | "journal" | "done") && pid != std::process::id() && !alive(pid)
+        {
             found.push((what.to_string(), pid, entry.path()));
         }
     }

@@ -48,7 +48,6 @@ fn assert_users_files(out: &Path) {
 fn kbc_tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut tree = output_tree(out);
     tree.retain(|rel, _| !["CNAME", ".git/HEAD", "README", "site/extra.html"].contains(&rel.as_str()));
-    tree.remove(".kbc-output");
     tree
 }
 
@@ -156,4 +155,143 @@ fn clean_removes_only_what_kbc_wrote_and_says_so() {
     assert!(run.stderr.contains("Kept what kbc did not write: .git/, CNAME, README, site/"), "{}", run.stderr);
     assert_users_files(&kb.path("out"));
     assert!(kb.path("out/rules.json").is_file(), "and then it builds");
+}
+
+/// Builds `out` with the commit aborted (as a kill would: nothing cleaned
+/// up) after its `n`th rename; whether it was (false: it finished first).
+fn build_killed_after(kb: &Kb, n: usize) -> bool {
+    let mut cmd = kb.kbc(["build", "--quiet", "-o", "out"]);
+    cmd.env("KBC_TEST_ABORT_AFTER_RENAMES", n.to_string());
+    let status = cmd.output().unwrap().status;
+    match status.code() {
+        Some(0) => false,
+        None => true,
+        Some(code) => panic!("the build failed with {code} instead of being killed or finishing"),
+    }
+}
+
+/// What the next run makes of OUT, seen without a build on top: an article
+/// with an error stops the build after OUT was recovered.
+fn recover_only(kb: &Kb) {
+    kb.write("articles/broken.md", "No header: the build stops before writing.\n");
+    kb.kbc(["build", "--quiet", "-o", "out"]).assert().code(1);
+    kb.remove("articles/broken.md");
+    let beside: Vec<String> = std::fs::read_dir(kb.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".kbc-"))
+        .collect();
+    assert!(beside.is_empty(), "left beside OUT after recovery: {beside:?}");
+}
+
+fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    names.into_iter().filter(|n| a.get(*n) != b.get(*n)).cloned().collect()
+}
+
+/// Kills the build going from `old` to `new` (by `change`) after 1, 2, 3,
+/// 5, 8 ... renames until one finishes, then after the last rename of the
+/// files and after the rename that marks the commit done, and requires OUT,
+/// once recovered, to be exactly the old or the new build, with the user's
+/// files.
+fn killed_builds_leave_old_or_new(change: impl Fn(&Kb, bool)) {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "new").success();
+    change(&kb, true);
+    build(&kb, "new-out").success();
+    let new = output_tree(&kb.path("new-out"));
+    change(&kb, false);
+    build(&kb, "out").success();
+    let old = output_tree(&kb.path("out"));
+    add_users_files(&kb.path("out"));
+    // Builds with a kill after `n` renames and checks; false if it finished.
+    let kill_at = |n: usize| {
+        change(&kb, true);
+        let killed = build_killed_after(&kb, n);
+        if killed {
+            recover_only(&kb);
+            let now = kbc_tree(&kb.path("out"));
+            assert!(
+                now == old || now == new,
+                "after a kill at rename {n}, OUT is neither the old build (differs in {:?}) nor the new (in {:?})",
+                differences(&now, &old),
+                differences(&now, &new)
+            );
+        } else {
+            assert!(kbc_tree(&kb.path("out")) == new);
+        }
+        assert_users_files(&kb.path("out"));
+        // Back to the old build for the next kill.
+        change(&kb, false);
+        build(&kb, "out").success();
+        assert!(kbc_tree(&kb.path("out")) == old);
+        killed
+    };
+    let (mut n, mut next, mut kills) = (1, 2, 0);
+    while kill_at(n) {
+        kills += 1;
+        (n, next) = (next, n + next);
+    }
+    // The last kill point: the smallest count that finishes, less one.
+    let (mut killed, mut finished) = (next - n, n);
+    while finished - killed > 1 {
+        let mid = (killed + finished) / 2;
+        if kill_at(mid) { killed = mid } else { finished = mid }
+    }
+    assert!(kill_at(killed - 1) && kill_at(killed), "the last renames");
+    assert!(kills >= 4, "only {kills} kills: the commit was too short to test");
+}
+
+#[test]
+fn an_incremental_build_killed_while_committing_leaves_the_old_or_the_new_build() {
+    killed_builds_leave_old_or_new(|kb, new| {
+        let rel = "articles/storage/blob-403.md";
+        let text = std::fs::read_to_string(kb.path(rel)).unwrap();
+        let text = text.replace("\nThe edit a killed build brings.\n", "");
+        kb.write(rel, if new { text + "\nThe edit a killed build brings.\n" } else { text });
+    });
+}
+
+#[test]
+fn a_full_build_killed_while_committing_leaves_the_old_or_the_new_build() {
+    killed_builds_leave_old_or_new(|kb, new| change_config(kb, u32::from(new)));
+}
+
+#[test]
+fn folders_of_dead_builds_beside_out_are_removed_and_a_live_ones_kept() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out").success();
+    // No process has a pid this high (Linux's maximum is 2^22).
+    kb.write(".out.kbc-staging-4294967/site/x.html", "a killed build's")
+        .write(".out.kbc-backup-4294967/rules.json", "x");
+    let live = format!(".out.kbc-staging-{}", std::process::id());
+    kb.write(&format!("{live}/y.html"), "a running build's");
+    kb.write(".other.kbc-staging-4294967/z", "another folder's");
+    edit_article(&kb, "An edit.");
+    build(&kb, "out").success();
+    assert!(!kb.path(".out.kbc-staging-4294967").exists() && !kb.path(".out.kbc-backup-4294967").exists());
+    assert!(kb.path(&live).exists(), "a running build's folder was removed");
+    assert!(kb.path(".other.kbc-staging-4294967").exists(), "not OUT's");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_forged_cache_manifest_neither_hangs_nor_reads_outside_the_root() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out").success();
+    let fifo = std::ffi::CString::new(kb.path("pipe").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let rel = "out/.kbc-cache.json";
+    // One at a time: a path refused first would hide what the next does.
+    for path in ["pipe", "../outside.md", "/etc/passwd"] {
+        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(kb.path(rel)).unwrap()).unwrap();
+        let probe = serde_json::json!({"is_file": true, "hash": "0".repeat(64)});
+        manifest["probes"].as_object_mut().unwrap().insert(path.into(), probe);
+        kb.write(rel, serde_json::to_vec(&manifest).unwrap());
+        let mut cmd = kb.kbc(["build", "--quiet", "-o", "out"]);
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd.assert().success();
+        assert!(!std::fs::read_to_string(kb.path(rel)).unwrap().contains(path), "{path}: rebuilt with its own probes");
+    }
 }
