@@ -262,7 +262,11 @@ mod tests {
         let items = [(&a, "articles/a.html"), (&b, "articles/b.html")];
         let collect = |keep: &Keep<'_>| {
             let pages = std::sync::Mutex::new(Vec::new());
-            index_pages(&theme, &site, &items, keep, &|p| Ok(pages.lock().unwrap().push(p))).unwrap();
+            let emit = |p| {
+                pages.lock().unwrap().push(p);
+                Ok(())
+            };
+            index_pages(&theme, &site, &items, keep, &emit).unwrap();
             let mut pages = pages.into_inner().unwrap();
             pages.sort_by(|a, b| a.url.cmp(&b.url));
             pages
