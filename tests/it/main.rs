@@ -19,6 +19,7 @@ mod fix_safety;
 mod hostile;
 mod hygiene;
 mod layers;
+mod lsp;
 mod r#match;
 mod new;
 mod out_safety;
