@@ -105,9 +105,7 @@ impl Nesting {
 /// `html` without the tags nested deeper than [`RENDER_LIMIT`]; `None`
 /// (nothing to drop) for any page that could not reach it.
 pub(crate) fn cap(html: &str) -> Option<String> {
-    if memchr::memchr_iter(b'<', html.as_bytes()).nth(RENDER_LIMIT).is_none() {
-        return None;
-    }
+    memchr::memchr_iter(b'<', html.as_bytes()).nth(RENDER_LIMIT)?;
     let drop = Nesting::new(RENDER_LIMIT).scan(html);
     if drop.is_empty() {
         return None;
