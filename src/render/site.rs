@@ -165,13 +165,19 @@ pub(crate) struct IndexPage {
 /// Decides, from an index page's URL and key, that OUT's page can stay.
 pub(crate) type Keep<'k> = dyn Fn(&str, &str) -> bool + Sync + 'k;
 
-/// The home page and every index page of one site.
+/// Takes each index page as soon as it is rendered (from several threads).
+pub(crate) type Emit<'e> = dyn Fn(IndexPage) -> Result<()> + Sync + 'e;
+
+/// The home page and every index page of one site, each handed to `emit`
+/// as it is rendered: a site's index pages together are megabytes of HTML,
+/// which need not all be held at once.
 pub(crate) fn index_pages(
     theme: &Theme,
     site: &SiteView<'_>,
     items: &[(&Entry, &str)],
     keep: &Keep<'_>,
-) -> Result<Vec<IndexPage>> {
+    emit: &Emit<'_>,
+) -> Result<()> {
     let mut by_service: Groups<'_> = BTreeMap::new();
     let mut by_type: Groups<'_> = BTreeMap::new();
     for (a, url) in items {
@@ -180,12 +186,10 @@ pub(crate) fn index_pages(
         let t = a.self_help_type.as_deref().unwrap_or("unknown");
         by_type.entry(t.to_string()).or_insert_with(|| (t, Vec::new())).1.push(link(a, url));
     }
-    let mut pages = Vec::new();
-    let services = groups(theme, site, "Service", by_service, service_url, keep, &mut pages)?;
-    let types = groups(theme, site, "Self-help type", by_type, type_url, keep, &mut pages)?;
+    let services = groups(theme, site, "Service", by_service, service_url, keep, emit)?;
+    let types = groups(theme, site, "Self-help type", by_type, type_url, keep, emit)?;
     let home = HomeView { site, root: "", article_count: items.len(), services, types };
-    pages.insert(0, page(theme, "index.html", "index.html".to_string(), &home, keep)?);
-    Ok(pages)
+    emit(page(theme, "index.html", "index.html".to_string(), &home, keep)?)
 }
 
 /// Renders `view` with `template` as the page at `url`, unless `keep` lets
@@ -208,8 +212,8 @@ fn page(
 /// (its first spelling in path order).
 type Groups<'a> = BTreeMap<String, (&'a str, Vec<ArticleLink<'a>>)>;
 
-/// Renders one list page per group (in parallel) and returns the groups'
-/// links for the home page, in name order.
+/// Renders one list page per group (in parallel), hands each to `emit`,
+/// and returns the groups' links for the home page, in name order.
 fn groups<'a>(
     theme: &Theme,
     site: &SiteView<'_>,
@@ -217,9 +221,9 @@ fn groups<'a>(
     groups: Groups<'a>,
     url_of: fn(&str) -> String,
     keep: &Keep<'_>,
-    pages: &mut Vec<IndexPage>,
+    emit: &Emit<'_>,
 ) -> Result<Vec<GroupLink>> {
-    let rendered: Vec<(GroupLink, IndexPage)> = groups
+    groups
         .into_iter()
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -229,12 +233,10 @@ fn groups<'a>(
             let shown = if name.is_empty() { "(no service)" } else { name };
             let view = ListView { site, root: "../", kind, name: shown, articles };
             let link = GroupLink { name: shown.to_string(), url: url.clone(), count: view.articles.len() };
-            Ok((link, page(theme, "list.html", url, &view, keep)?))
+            emit(page(theme, "list.html", url, &view, keep)?)?;
+            Ok(link)
         })
-        .collect::<Result<_>>()?;
-    let (links, list_pages): (Vec<_>, Vec<_>) = rendered.into_iter().unzip();
-    pages.extend(list_pages);
-    Ok(links)
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,13 +260,24 @@ mod tests {
         let theme = Theme::load(tempfile::tempdir().unwrap().path()).unwrap();
         let site = SiteView { title: "T", description: "", cloud: None, generator: "kbc" };
         let items = [(&a, "articles/a.html"), (&b, "articles/b.html")];
-        let pages = index_pages(&theme, &site, &items, &|_, _| false).unwrap();
+        let collect = |keep: &Keep<'_>| {
+            let pages = std::sync::Mutex::new(Vec::new());
+            let emit = |p| {
+                pages.lock().unwrap().push(p);
+                Ok(())
+            };
+            index_pages(&theme, &site, &items, keep, &emit).unwrap();
+            let mut pages = pages.into_inner().unwrap();
+            pages.sort_by(|a, b| a.url.cmp(&b.url));
+            pages
+        };
+        let pages = collect(&|_, _| false);
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         assert_eq!(urls, ["index.html", "services/microsoft.storage.html", "types/generic.html"]);
         let html = pages[1].html.as_deref().unwrap();
         assert!(html.contains(">Alpha</a>") && html.contains(">Beta</a>"), "{html}");
         // A page the caller keeps is not rendered; its key stays the same.
-        let kept = index_pages(&theme, &site, &items, &|url, _| url.starts_with("types/")).unwrap();
+        let kept = collect(&|url, _| url.starts_with("types/"));
         assert!(kept[2].html.is_none() && kept[1].html.is_some());
         assert_eq!(kept[2].key, pages[2].key);
         assert_eq!(service_url("Microsoft.Storage"), "services/microsoft.storage.html");

@@ -213,12 +213,11 @@ impl Preview {
     fn write_list_pages(&self) -> Result<()> {
         let items: Vec<(&Entry, &str)> =
             self.pages.iter().zip(&self.plan.urls).map(|(p, u)| (&p.0, u.as_str())).collect();
-        for page in site::index_pages(&self.theme, &self.site_view(), &items, &|_, _| false)? {
-            if let Some(html) = page.html {
-                crate::fs::write(&self.site_dir.join(page.url), html)?;
-            }
-        }
-        Ok(())
+        let emit = |page: site::IndexPage| match page.html {
+            Some(html) => crate::fs::write(&self.site_dir.join(page.url), html),
+            None => Ok(()),
+        };
+        site::index_pages(&self.theme, &self.site_view(), &items, &|_, _| false, &emit)
     }
 
     fn write_search_index(&self) -> Result<()> {
