@@ -3,6 +3,7 @@
 //! so the site works from `file://` and any static host.
 
 use super::bundle::Entry;
+use super::search;
 use super::templates::Theme;
 use super::view::{ArticleLink, BundleArticle, DataView, GroupLink, HomeView, ListView, PageView, SiteView};
 use crate::syntax::url::{self, Url};
@@ -14,6 +15,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub(crate) struct Plan {
     pub urls: Vec<String>,
     by_path: HashMap<String, usize>,
+    /// Each article's first folder under the source folder (empty at its top).
+    folders: Vec<String>,
 }
 
 impl Plan {
@@ -25,8 +28,10 @@ impl Plan {
         let mut seen = HashSet::new();
         let mut urls = Vec::new();
         let mut by_path = HashMap::new();
+        let mut folders = Vec::new();
         for (i, path) in paths.enumerate() {
             let rel = path.strip_prefix(src_prefix).unwrap_or(path).trim_start_matches('/');
+            folders.push(rel.rsplit_once('/').map_or("", |(dir, _)| dir.split('/').next().unwrap_or("")).to_string());
             let stem = rel.strip_suffix(".md").unwrap_or(rel);
             let mut segments: Vec<String> = stem.split('/').map(slug).collect();
             let file = segments.pop().unwrap_or_default();
@@ -46,7 +51,13 @@ impl Plan {
             by_path.insert(path.to_string(), i);
             urls.push(url);
         }
-        Plan { urls, by_path }
+        Plan { urls, by_path, folders }
+    }
+
+    /// The group article `i` is listed under: its service, or when it has
+    /// none its first folder (the knowledge base's folders name services).
+    pub(crate) fn group<'a>(&'a self, i: usize, service: &'a str) -> &'a str {
+        if service.is_empty() { &self.folders[i] } else { service }
     }
 
     /// Where a link written in article `from` (a path relative to ROOT)
@@ -107,6 +118,68 @@ pub(crate) fn name_file(name: &str) -> String {
         }
     }
     out
+}
+
+/// The search files every site shares, over `entries` (path order, each
+/// with its search document) whose bundle order is `order`.
+pub(crate) fn search_index(plan: &Plan, entries: &[(&Entry, &[u8])], order: &[usize]) -> Result<search::Shared> {
+    let mut rank = vec![0; entries.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    let docs: Vec<search::Doc<'_>> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (e, terms))| search::Doc {
+            terms,
+            title: &e.title,
+            url: &plan.urls[i],
+            description: &e.description,
+            group: plan.group(i, &e.service),
+            self_help_type: e.self_help_type.as_deref(),
+            topics: &e.support_topic_ids,
+            clouds: &e.clouds,
+            rank: rank[i],
+        })
+        .collect();
+    search::shared(&docs)
+}
+
+/// A self-help type as readers call it (`tsg_content` is "Troubleshooting
+/// guide"); unknown values are shown as written.
+pub(crate) fn type_label(t: &str) -> &str {
+    match t {
+        "generic" => "Article",
+        "diagnostics" => "Diagnostic",
+        "rca" => "Root cause analysis",
+        "resource" => "Resource",
+        "tsg_content" => "Troubleshooting guide",
+        "tsg_description" => "Troubleshooting guide description",
+        "tsg_questions" => "Troubleshooting questions",
+        "problemscopingquestions" => "Problem scoping questions",
+        "supporttopicdescription" => "Support topic description",
+        "advisorrecommendationmetadata" => "Advisor recommendation",
+        "servicehealthinsights" => "Service health insight",
+        "apollo" => "Apollo solution",
+        "diagnoseandsolve" => "Diagnose and solve",
+        "tools" => "Tool",
+        "health" => "Health",
+        "partnercenterquickstart" => "Partner Center quickstart",
+        "unknown" | "" => "Unknown type",
+        other => other,
+    }
+}
+
+/// A cloud by its public name (`fairfax` is "Azure Government").
+pub(crate) fn cloud_label(c: &str) -> &str {
+    match c {
+        "public" => "Azure",
+        "fairfax" => "Azure Government",
+        "mooncake" => "Azure China",
+        "usnat" => "Azure US Nat",
+        "ussec" => "Azure US Sec",
+        other => other,
+    }
 }
 
 /// One article's page.

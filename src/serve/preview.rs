@@ -12,7 +12,7 @@ use crate::article::vocab::Cloud;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
 use crate::engine::{Mode, Session};
-use crate::render::bundle::Entry;
+use crate::render::bundle::{self, Entry};
 use crate::render::clouds::Rewrites;
 use crate::render::markdown::Sanitizer;
 use crate::render::page::Pages;
@@ -196,7 +196,7 @@ impl Preview {
         let url = &self.plan.urls[k];
         crate::fs::write(&self.site_dir.join(url), page.html)?;
         let entry = Entry::new(&page.full);
-        let search = search::doc_json(&page.full, &entry.title, url)?;
+        let search = search::doc_terms_of(&page.full)?;
         Ok((entry, search))
     }
 
@@ -221,10 +221,20 @@ impl Preview {
         Ok(())
     }
 
+    /// The site's search files (see `render::search`), over this preview's articles.
     fn write_search_index(&self) -> Result<()> {
-        let mut script = Vec::new();
-        search::index_script(&mut script, self.pages.iter().map(|p| p.1.as_slice()))?;
-        crate::fs::write(&self.site_dir.join("search-index.js"), script)
+        let entries: Vec<(&Entry, &[u8])> = self.pages.iter().map(|p| (&p.0, p.1.as_slice())).collect();
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|&a, &b| bundle::sort_key(entries[a].0).cmp(&bundle::sort_key(entries[b].0)));
+        let shared = site::search_index(&self.plan, &entries, &order)?;
+        let dir = self.site_dir.join("search");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        for (rel, bytes) in &shared.files {
+            crate::fs::write(&dir.join(rel), bytes)?;
+        }
+        crate::fs::write(&dir.join("index.js"), search::manifest(&shared, self.cloud.map(Cloud::as_str), None)?)
     }
 
     /// Page URL to article path, for the overlay.

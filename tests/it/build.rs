@@ -63,7 +63,7 @@ fn builds_the_sample_bundle_as_in_the_snapshot() {
         insta::assert_snapshot!(indent(&bundle));
     });
     for page in
-        ["index.html", "search-index.js", "assets/style.css", "articles/storage/blob-403.html", "types/rca.html"]
+        ["index.html", "search/index.js", "assets/style.css", "articles/storage/blob-403.html", "types/rca.html"]
     {
         assert!(kb.path("out/site").join(page).is_file(), "missing site/{page}");
     }
