@@ -221,7 +221,14 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct MatchArgs {
     /// The error message or question to look up.
-    pub text: String,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub text: Option<String>,
+    /// Read queries as JSON Lines on stdin (`{"text": …, "cloud": …,
+    /// "supportTopic": …, "limit": …, "id": …}`, all but `text` optional) and
+    /// write one JSON result per line (`{"id", "query", "matches"}`, or
+    /// `{"line", "error"}` for a line that is not a query).
+    #[arg(long)]
+    pub batch: bool,
     /// The bundle to search (default: rules.json in the output folder of the
     /// knowledge base in the current folder, usually out/rules.json).
     #[arg(long, value_name = "FILE")]

@@ -36,13 +36,7 @@ pub mod syntax;
 pub mod vocab;
 pub mod vocabulary;
 
-/// The process exit status: 0 success, 1 findings, 2 could not run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    Success = 0,
-    Failure = 1,
-    Error = 2,
-}
+pub use commands::ExitStatus;
 
 /// Runs a parsed command line. Fatal errors are printed here, with their causes.
 pub fn run(cli: cli::Cli) -> ExitStatus {
@@ -59,7 +53,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Serve(a) => serve::run(a),
     };
     result.unwrap_or_else(|e| {
-        if is_broken_pipe(&e) {
+        if commands::is_broken_pipe(&e) {
             // The reader went away (`kbc rules | head`): nothing left to say.
             return ExitStatus::Success;
         }
@@ -71,17 +65,4 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         }
         ExitStatus::Error
     })
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
-}
-
-/// Treats a closed stdout (`kbc check | head`) as done rather than as a failure,
-/// so the command's own status stands.
-pub(crate) fn ignore_broken_pipe(r: anyhow::Result<()>) -> anyhow::Result<()> {
-    match r {
-        Err(e) if is_broken_pipe(&e) => Ok(()),
-        other => other,
-    }
 }

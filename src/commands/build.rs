@@ -2,10 +2,10 @@
 //! `--skip-invalid` the articles with errors are left out (and listed in
 //! build-report.json) and the rest is published.
 
-use crate::ExitStatus;
 use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::cli::BuildArgs;
+use crate::commands::ExitStatus;
 use crate::commands::check::{self, Checked};
 use crate::diagnostic::format::{Files, Format};
 use crate::diagnostic::{Diagnostic, Level, Summary};

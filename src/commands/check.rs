@@ -1,9 +1,9 @@
 //! `kbc check`: discover, parse, lint (the engine, once), report. [`load`]
 //! is the shared front half of every command that reads a knowledge base.
 
-use crate::ExitStatus;
 use crate::article::Corpus;
 use crate::cli::{CheckArgs, CommonArgs};
+use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Level, Summary};
@@ -95,8 +95,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let status = status(&checked.diagnostics, common.deny_warnings);
     let line = summary_line(&checked, selection.as_ref());
     match args.statistics {
-        true => crate::ignore_broken_pipe(statistics(&checked, &line, &common))?,
-        false => crate::ignore_broken_pipe(report_with(&checked, &line, &common))?,
+        true => super::ignore_broken_pipe(statistics(&checked, &line, &common))?,
+        false => super::ignore_broken_pipe(report_with(&checked, &line, &common))?,
     }
     // The process ends next: freeing every article one by one cost 6% of a check.
     std::mem::forget(checked);

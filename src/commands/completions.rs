@@ -1,8 +1,8 @@
 //! `kbc completions SHELL`: prints a completion script generated from the
 //! command-line definition, so it never drifts from the real flags.
 
-use crate::ExitStatus;
 use crate::cli::{Cli, CompletionsArgs};
+use crate::commands::ExitStatus;
 use anyhow::Result;
 use clap::CommandFactory;
 

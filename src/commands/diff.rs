@@ -2,9 +2,9 @@
 //! (`OUT/clouds/<cloud>/rules.json`), compares them with [`crate::diff`] and
 //! prints the result as text or JSON.
 
-use crate::ExitStatus;
 use crate::article::vocab::Cloud;
 use crate::cli::{DiffArgs, ReportFormat};
+use crate::commands::ExitStatus;
 use crate::diff::{self, Articles, CloudDiff};
 use anyhow::{Result, bail};
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! `kbc explain RULE` and `kbc rules`: the rule catalogue, as text or JSON.
 
-use crate::ExitStatus;
 use crate::cli::{DocFormat, ExplainArgs, RulesArgs};
+use crate::commands::ExitStatus;
 use crate::lint::{RuleMeta, registry};
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -96,5 +96,5 @@ fn demote_headings(docs: &str) -> String {
 fn print_out(text: &str) -> Result<()> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
-    crate::ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Into::into))
+    super::ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Into::into))
 }

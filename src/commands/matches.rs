@@ -1,14 +1,16 @@
 //! `kbc match`: loads a bundle, indexes it, and prints the best matches for a
 //! text with why they matched. Exit status 0 with matches, 1 without.
+//! `--batch` answers JSON Lines queries from stdin, one result line each
+//! (exit 0, or 2 when a line was not a query).
 
-use crate::ExitStatus;
 use crate::cli::{MatchArgs, ReportFormat};
+use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::matching::bundle::Bundle;
 use crate::matching::{Index, Match, Query};
-use anyhow::Result;
-use serde::Serialize;
-use std::io::Write;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,27 +20,94 @@ pub fn run(args: &MatchArgs) -> Result<ExitStatus> {
     let t1 = Instant::now();
     let index = Index::build(&bundle);
     let t2 = Instant::now();
+    let status = match &args.text {
+        Some(text) if !args.batch => run_one(args, text, &bundle, &index)?,
+        _ => run_batch(args, &bundle, &index)?,
+    };
+    if args.timings {
+        let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
+        eprintln!("load {:.1} ms, index {:.1} ms, queries {:.2} ms", ms(t0, t1), ms(t1, t2), ms(t2, Instant::now()));
+    }
+    Ok(status)
+}
+
+fn run_one(args: &MatchArgs, text: &str, bundle: &Bundle, index: &Index) -> Result<ExitStatus> {
     let query = Query {
-        text: args.text.clone(),
+        text: text.to_string(),
         cloud: args.cloud.clone(),
         support_topic: args.support_topic.clone(),
         limit: args.limit,
     };
-    let matches = index.explain(&bundle, &query);
-    let t3 = Instant::now();
-    let views: Vec<MatchView> = matches.into_iter().enumerate().map(|(i, m)| view(&bundle, i + 1, m)).collect();
+    let views = views(bundle, index, &query);
     let mut out = std::io::stdout().lock();
     match args.format {
         ReportFormat::Human => write_human(&mut out, &views, bundle.articles.len())?,
         ReportFormat::Json => {
-            writeln!(out, "{}", serde_json::to_string_pretty(&MatchReport { query: &args.text, matches: &views })?)?
+            writeln!(out, "{}", serde_json::to_string_pretty(&MatchReport { query: text, matches: &views })?)?
         }
     }
-    if args.timings {
-        let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
-        eprintln!("load {:.1} ms, index {:.1} ms, query {:.2} ms", ms(t0, t1), ms(t1, t2), ms(t2, t3));
-    }
     Ok(if views.is_empty() { ExitStatus::Failure } else { ExitStatus::Success })
+}
+
+fn views(bundle: &Bundle, index: &Index, query: &Query) -> Vec<MatchView> {
+    let matches = index.explain(bundle, query);
+    matches.into_iter().enumerate().map(|(i, m)| view(bundle, i + 1, m)).collect()
+}
+
+/// One line of `--batch` input; the command line's filters and limit are
+/// the defaults.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BatchQuery {
+    text: String,
+    cloud: Option<String>,
+    support_topic: Option<String>,
+    limit: Option<usize>,
+    /// Echoed back, so callers can pair answers with questions.
+    id: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct BatchResult<'a> {
+    id: Option<serde_json::Value>,
+    query: &'a str,
+    matches: &'a [MatchView],
+}
+
+#[derive(Serialize)]
+struct BatchError {
+    line: usize,
+    error: String,
+}
+
+fn run_batch(args: &MatchArgs, bundle: &Bundle, index: &Index) -> Result<ExitStatus> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = false;
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.context("cannot read the queries from stdin")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<BatchQuery>(&line) {
+            Ok(q) => {
+                let query = Query {
+                    text: q.text,
+                    cloud: q.cloud.or_else(|| args.cloud.clone()),
+                    support_topic: q.support_topic.or_else(|| args.support_topic.clone()),
+                    limit: q.limit.unwrap_or(args.limit),
+                };
+                let views = views(bundle, index, &query);
+                serde_json::to_writer(&mut out, &BatchResult { id: q.id, query: &query.text, matches: &views })?;
+            }
+            Err(e) => {
+                failed = true;
+                serde_json::to_writer(&mut out, &BatchError { line: n + 1, error: e.to_string() })?;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(if failed { ExitStatus::Error } else { ExitStatus::Success })
 }
 
 fn bundle_path(args: &MatchArgs) -> Result<PathBuf> {

@@ -143,52 +143,70 @@ mod tests {
     use crate::lint::{self, Context, Levels};
     use crate::source::SourceFile;
 
-    /// Findings of `code`, review-link and unused-suppression on one article.
-    fn run(code: &str, body: &str) -> Vec<(&'static str, String)> {
+    /// Findings of `code`, review-link and unused-suppression on one article:
+    /// each rule's name, the text its span covers and its message.
+    fn run(code: &str, body: &str) -> Vec<(&'static str, String, String)> {
         let text = article("", body);
-        let corpus = Corpus::new(vec![Article::parse(SourceFile::new("a.md".into(), text, false))]);
+        let corpus = Corpus::new(vec![Article::parse(SourceFile::new("a.md".into(), text.clone(), false))]);
         let levels = Levels::only(&[code, "KB202", "KB600"]);
         let config = Config::default();
         let diags = lint::lint(&Context::new(&corpus, &config), &levels);
         let d = lint::finish_in(&corpus, diags, &levels);
-        d.into_iter().map(|d| (d.name, d.message)).collect()
+        d.into_iter().map(|d| (d.name, text[d.span].to_string(), d.message)).collect()
+    }
+
+    /// Each finding as `name: covered text`.
+    fn found(d: &[(&'static str, String, String)]) -> Vec<String> {
+        d.iter().map(|(name, covered, _)| format!("{name}: {covered}")).collect()
     }
 
     #[test]
     fn disable_next_line_suppresses_only_the_next_line() {
         let body = "<!-- kbc-disable-next-line short-link -->\n[a](https://aka.ms/a)\n[b](https://aka.ms/b)\n";
-        let d = run("KB203", body);
-        assert_eq!(d.len(), 1, "{d:?}");
+        // The link on the next line is suppressed, the one after it is not,
+        // and the directive counts as used.
+        assert_eq!(found(&run("KB203", body)), ["short-link: [b](https://aka.ms/b)"]);
     }
 
     #[test]
     fn disable_and_enable_bracket_a_region_by_code_or_name() {
         let body = "<!-- kbc-disable KB203, review-link -->\n[a](https://aka.ms/a)\n<!-- kbc-enable KB203 -->\n[b](https://aka.ms/b)\n";
         let d = run("KB203", body);
-        assert_eq!(d.iter().filter(|d| d.0 == "short-link").count(), 1);
-        let unused: Vec<_> = d.iter().filter(|d| d.0 == "unused-suppression").collect();
-        assert_eq!(unused.len(), 1, "review-link suppressed nothing: {d:?}");
-        assert!(unused[0].1.contains("review-link"));
+        // review-link suppressed nothing, so that part of the directive is unused.
+        assert_eq!(
+            found(&d),
+            ["unused-suppression: <!-- kbc-disable KB203, review-link -->", "short-link: [b](https://aka.ms/b)"],
+            "{d:?}"
+        );
+        assert!(d[0].2.contains("review-link"));
     }
 
     #[test]
     fn reports_unused_and_unknown_suppressions() {
         let body = "<!-- kbc-disable-next-line short-link -->\nplain\n<!-- kbc-disable short-lnk -->\n";
         let d = run("KB203", body);
-        assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[1].1.contains("not a rule"));
+        assert_eq!(
+            found(&d),
+            [
+                "unused-suppression: <!-- kbc-disable-next-line short-link -->",
+                "unused-suppression: <!-- kbc-disable short-lnk -->"
+            ],
+            "{d:?}"
+        );
+        assert!(d[0].2.contains("`short-link` reports nothing") && d[1].2.contains("not a rule"), "{d:?}");
     }
 
     #[test]
     fn a_directive_without_a_rule_is_reported() {
         let d = run("KB203", "<!-- kbc-disable -->\n[a](https://aka.ms/a)\n");
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d.iter().any(|d| d.1.contains("names no rule")));
+        assert!(d.iter().any(|d| d.0 == "unused-suppression" && d.2.contains("names no rule")), "{d:?}");
+        assert!(d.iter().any(|d| d.0 == "short-link" && d.1 == "[a](https://aka.ms/a)"), "{d:?}");
     }
 
     #[test]
     fn ignores_directives_inside_code() {
         let body = "```\n<!-- kbc-disable short-link -->\n```\n[a](https://aka.ms/a)\n";
-        assert_eq!(run("KB203", body).len(), 1);
+        assert_eq!(found(&run("KB203", body)), ["short-link: [a](https://aka.ms/a)"]);
     }
 }

@@ -11,9 +11,9 @@ mod server;
 mod state;
 mod watch;
 
-use crate::ExitStatus;
 use crate::article::vocab::Cloud;
 use crate::cli::ServeArgs;
+use crate::commands::ExitStatus;
 use crate::diagnostic::format::{self, Files, Format, Options};
 use crate::diagnostic::{Diagnostic, Summary};
 use anyhow::{Context, Result};

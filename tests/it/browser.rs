@@ -6,9 +6,8 @@
 //! is fixed (through live reload, without navigating), and no page logs a
 //! console error.
 //!
-//! Skipped with a note when chromium or chromedriver is not installed,
-//! unless KBC_REQUIRE_BROWSER is set (as .ci/run does), which makes a
-//! missing browser a failure.
+//! Says SKIPPED when chromium or chromedriver is not installed, and fails
+//! then under CI (`common::gate`; .ci/run installs them).
 
 use crate::common_serve::{Served, edit, serve_sample};
 use fantoccini::error::CmdError;
@@ -25,7 +24,7 @@ const PASSTHROUGH: &str = "microsoft.databricks/credential-passthrough.md";
 
 #[test]
 fn site_works_in_a_real_browser_with_live_diagnostics() {
-    let Some(chromedriver) = browser() else { return };
+    let Some(chromedriver) = crate::common::gate::require_browser() else { return };
     let served = serve_sample();
     let driver = Driver::start(&chromedriver);
     let profile = tempfile::tempdir().unwrap();
@@ -139,28 +138,6 @@ impl WebDriverCompatibleCommand for BrowserLog {
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({"type": "browser"}).to_string()))
     }
-}
-
-/// chromedriver from PATH when chromium is installed too, or `None` (with a
-/// note) when either is absent.
-fn browser() -> Option<PathBuf> {
-    let chromium = ["chromium", "chromium-browser", "google-chrome"].into_iter().find_map(which);
-    let driver = which("chromedriver");
-    match (chromium, driver) {
-        (Some(_), Some(d)) => Some(d),
-        _ if std::env::var_os("KBC_REQUIRE_BROWSER").is_some() => {
-            panic!("KBC_REQUIRE_BROWSER is set but chromium or chromedriver is missing")
-        }
-        _ => {
-            eprintln!("note: skipping the browser test: install chromium and chromium-driver to run it");
-            None
-        }
-    }
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 /// A chromedriver process on a free port, killed when dropped.

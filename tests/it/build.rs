@@ -250,10 +250,7 @@ fn sanitises_hostile_html_in_article_pages() {
 /// `KBC_CORPUS` is set; the full corpus is too slow for a debug test build.
 #[test]
 fn builds_a_sample_of_the_real_corpus() {
-    let Some(corpus) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()).map(std::path::PathBuf::from) else {
-        eprintln!("note: KBC_CORPUS is not set; skipping the corpus build test");
-        return;
-    };
+    let Some(corpus) = crate::common::gate::require_corpus() else { return };
     let kb = Kb::empty();
     let files: Vec<_> = walkdir::WalkDir::new(corpus.join("articles"))
         .sort_by_file_name()

@@ -346,11 +346,7 @@ fn github_summarises_what_the_annotation_limit_hides_by_rule_and_by_file() {
 
 #[test]
 fn sarif_of_the_corpus_fits_code_scanning_and_validates() {
-    let Some(corpus) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) else {
-        assert!(std::env::var_os("CI").is_none(), "CI must set KBC_CORPUS");
-        eprintln!("note: KBC_CORPUS is not set; SKIPPING the corpus SARIF test");
-        return;
-    };
+    let Some(corpus) = crate::common::gate::require_corpus() else { return };
     let out = crate::common::kbc(["check", "--format", "sarif"]).arg(&corpus).output().unwrap();
     assert!(out.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&out.stderr));
     let log: Value = serde_json::from_slice(&out.stdout).unwrap();

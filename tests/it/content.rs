@@ -136,11 +136,8 @@ fn fix_rewrites_only_the_fixed_bytes_keeping_bom_and_crlf() {
 
 #[test]
 fn baseline_round_trip_on_the_corpus() {
-    let Some(root) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) else {
-        eprintln!("note: KBC_CORPUS is not set; skipping the corpus baseline test");
-        return;
-    };
-    corpus::round_trip(std::path::Path::new(&root));
+    let Some(root) = crate::common::gate::require_corpus() else { return };
+    corpus::round_trip(&root);
 }
 
 mod corpus {

@@ -1,19 +1,14 @@
 //! `kbc check` over a real knowledge base, through the library (no subprocess).
-//! Runs only when `KBC_CORPUS` names one (CI: `../shared/corpus`); prints a
-//! note and passes otherwise.
+//! Runs only when `KBC_CORPUS` names one (CI: `../shared/corpus`); otherwise
+//! it says SKIPPED, and fails under CI (`common::gate`).
 
 use kbc::commands::check::load;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+#[track_caller]
 fn corpus() -> Option<PathBuf> {
-    match std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            eprintln!("note: KBC_CORPUS is not set; skipping the corpus test");
-            None
-        }
-    }
+    crate::common::gate::require_corpus()
 }
 
 /// Every `.md` under `dir` outside hidden folders, as a path relative to `root`

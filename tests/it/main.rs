@@ -15,6 +15,7 @@ mod content_rules;
 mod corpus;
 mod diff;
 mod hygiene;
+mod layers;
 mod r#match;
 mod new;
 mod parse;

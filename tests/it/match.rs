@@ -78,3 +78,54 @@ fn match_finds_the_passthrough_article_in_the_built_sample() {
         .stdout(contains("articles/microsoft.databricks/credential-passthrough.md"))
         .stdout(contains("problem signature"));
 }
+
+#[test]
+fn match_batch_answers_each_json_line_in_order_and_reports_bad_lines() {
+    let input = concat!(
+        "{\"id\": 7, \"text\": \"py4j.security.Py4JSecurityException: Method ... is not whitelisted\"}\n",
+        "\n",
+        "{\"text\": \"invalid access token\", \"limit\": 1, \"cloud\": \"mooncake\"}\n",
+        "{\"text\": \"kubernetes ingress\"}\n",
+        "not json\n",
+    );
+    let out = Command::cargo_bin("kbc")
+        .unwrap()
+        .args(["match", "--batch", "--bundle", BUNDLE])
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(lines[0]["matches"][0]["path"], "articles/databricks/passthrough.md");
+    assert!(lines[0]["matches"][0]["exactSignature"].is_string());
+    assert_eq!(lines[1]["id"], serde_json::Value::Null);
+    assert_eq!(lines[1]["matches"].as_array().unwrap().len(), 1);
+    assert_eq!(lines[1]["matches"][0]["path"], "articles/databricks/tokens.md");
+    assert_eq!(lines[2]["matches"].as_array().unwrap().len(), 0);
+    assert_eq!(lines[3]["line"], 5);
+    assert!(lines[3]["error"].as_str().unwrap().contains("expected"));
+}
+
+#[test]
+fn match_batch_gives_the_same_ranking_as_one_query() {
+    let q = "secret scope token access";
+    let one = kbc_match(&["--format", "json", "--limit", "3", q]).success().get_output().stdout.clone();
+    let one: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let batch = Command::cargo_bin("kbc")
+        .unwrap()
+        .args(["match", "--batch", "--limit", "3", "--bundle", BUNDLE])
+        .write_stdin(format!("{{\"text\": \"{q}\"}}\n"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let batch: serde_json::Value = serde_json::from_slice(&batch).unwrap();
+    assert_eq!(one["matches"], batch["matches"]);
+    assert!(!batch["matches"].as_array().unwrap().is_empty());
+}

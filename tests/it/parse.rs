@@ -229,11 +229,7 @@ fn ignores_tag_endings_inside_quoted_values() {
 /// gets more than a handful: one mistake, one finding.
 #[test]
 fn header_problems_in_the_corpus_point_at_what_is_wrong() {
-    let Some(root) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) else {
-        eprintln!("note: KBC_CORPUS is not set; skipping");
-        return;
-    };
-    let root = std::path::PathBuf::from(root);
+    let Some(root) = crate::common::gate::require_corpus() else { return };
     let found = kbc::discover::discover(&root, &root.join("articles"));
     assert!(found.sources.len() > 10_000);
     for source in found.sources {

@@ -38,20 +38,30 @@ fn overlay_appears_for_a_broken_article_and_clears_when_fixed() {
 fn event_stream_announces_a_reload_after_a_save() {
     let s = serve_sample();
     let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    // A server that never sends the event fails the test instead of hanging it.
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
     write!(stream, "GET /__kbc/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", s.port).unwrap();
     let mut lines = BufReader::new(stream);
-    let mut line = String::new();
-    while line.trim() != "event: hello" {
-        line.clear();
-        lines.read_line(&mut line).unwrap();
-    }
+    read_event(&mut lines, "hello");
     edit(&s.article(SECRETS), |t| t.replace("Store credentials", "Keep credentials"));
-    while line.trim() != "event: reload" {
-        line.clear();
-        assert!(lines.read_line(&mut line).unwrap() > 0);
-    }
+    read_event(&mut lines, "reload");
     let page = s.wait_for(SECRETS_PAGE, "the new text", |b| b.contains("Keep credentials"));
     assert!(!page.contains("Store credentials"));
+}
+
+/// Reads the event stream up to `event: <name>`; fails on its end or on the
+/// stream's read timeout.
+fn read_event(lines: &mut BufReader<TcpStream>, name: &str) {
+    let wanted = format!("event: {name}");
+    let mut line = String::new();
+    while line.trim() != wanted {
+        line.clear();
+        match lines.read_line(&mut line) {
+            Ok(0) => panic!("the event stream ended before `{wanted}`"),
+            Ok(_) => {}
+            Err(e) => panic!("no `{wanted}` on the event stream: {e}"),
+        }
+    }
 }
 
 #[test]

@@ -91,14 +91,21 @@ fn byte_position(f: &crate::source::SourceFile, offset: usize) -> (usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::RuleMeta;
     use crate::source::SourceFile;
+
+    // Plain metadata: the formats know no rules (the layer test holds it).
+    const CLOUD_CASE: RuleMeta =
+        RuleMeta { code: "KB019", name: "noncanonical-cloud-case", default_level: Level::Allow, summary: "", docs: "" };
+    const DUPLICATE_ID: RuleMeta =
+        RuleMeta { code: "KB012", name: "duplicate-article-id", default_level: Level::Error, summary: "", docs: "" };
 
     #[test]
     fn columns_count_utf8_bytes_and_fixes_become_suggestions() {
         // `é` and `ü` are two bytes each: `Public` starts at byte column 15, character column 13.
         let f = SourceFile::new("a.md".into(), "x\nclouds=\"é ü Public\"\n".into(), false);
         let start = f.text.find("Public").unwrap();
-        let d = Diagnostic::new(&crate::lint::rules::noncanonical_cloud_case::META, start..start + 6, "case")
+        let d = Diagnostic::new(&CLOUD_CASE, start..start + 6, "case")
             .with_path("a.md")
             .with_fix(start..start + 6, "public");
         let v = to_value(&[d], &Files::new([&f]), "kb/", Some("https://example.test/rules.md"));
@@ -115,9 +122,7 @@ mod tests {
     #[test]
     fn a_span_ending_at_a_line_break_ends_at_the_next_line() {
         let f = SourceFile::new("a.md".into(), "ab\ncd".into(), false);
-        let d = Diagnostic::new(&crate::lint::rules::duplicate_article_id::META, 1..3, "x")
-            .with_path("a.md")
-            .with_label("b.md", 0..0, "elsewhere");
+        let d = Diagnostic::new(&DUPLICATE_ID, 1..3, "x").with_path("a.md").with_label("b.md", 0..0, "elsewhere");
         let v = to_value(&[d], &Files::new([&f]), "", None);
         let diag = &v["diagnostics"][0];
         assert_eq!(diag["location"]["range"]["end"], json!({ "line": 2, "column": 1 }));

@@ -10,6 +10,7 @@
 //! Not every test target uses every helper.
 #![allow(dead_code)]
 
+pub mod gate;
 pub mod links;
 pub mod positions;
 

@@ -105,6 +105,7 @@ impl Served {
     /// A plain HTTP/1.0 GET: (status, body).
     pub fn get(&self, path: &str) -> (u16, String) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\r\n", self.port).unwrap();
         let mut raw = String::new();
         s.read_to_string(&mut raw).unwrap();
