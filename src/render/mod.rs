@@ -194,7 +194,8 @@ fn prepare<'a>(
     let (theme, memo) = rayon::join(|| Theme::load(&input.config.root), read_memo);
     let theme = theme?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
-    let plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
+    let mut plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
+    plan.set_nav(&input.published);
     let site = SiteView {
         title: &input.config.book.title,
         description: &input.config.book.description,
@@ -259,7 +260,7 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     let resolver = Resolver::new(&ctx.input.config.root, ctx.input.corpus);
     let expanded = includes::expand(&resolver, a);
     let url = &ctx.plan.urls[i];
-    let page_key = cache::page_key(&ctx.pages_key, url, a.source.hash(), expanded.as_deref());
+    let page_key = cache::page_key(&ctx.plan.page_base(i, &ctx.pages_key), url, a.source.hash(), expanded.as_deref());
     let unchanged = ctx.previous.pages.get(url) == Some(&page_key);
     if let Some(m) = memo.filter(|m| unchanged && m.page_key == page_key && keep_pages(ctx, url, m)) {
         return Ok(m);
@@ -363,13 +364,13 @@ fn write_site(
 ) -> Result<()> {
     let prefix = cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"));
     let site = SiteView { cloud: cloud.map(Cloud::as_str), ..ctx.site.clone() };
-    let items: Vec<(&Entry, &str)> = members.iter().map(|&i| (&rendered[i].entry, ctx.plan.urls[i].as_str())).collect();
+    let items: Vec<(&Entry, usize)> = members.iter().map(|&i| (&rendered[i].entry, i)).collect();
     // An index page whose key is the previous build's is left as it is.
     let keep = |url: &str, key: &str| {
         let rel = format!("{prefix}/{url}");
         ctx.previous.indexes.get(&rel).is_some_and(|k| k == key) && ctx.staging.keep(&rel)
     };
-    for page in site::index_pages(&ctx.theme, &site, &items, &keep)? {
+    for page in site::index_pages(&ctx.theme, &site, &ctx.plan, &items, &keep)? {
         let rel = format!("{prefix}/{}", page.url);
         if let Some(html) = page.html {
             ctx.staging.write(&rel, html)?;

@@ -237,8 +237,11 @@ pub(crate) fn manifest(shared: &Shared, cloud: Option<&str>, members: Option<&[u
         base64(&bits)
     });
     let labels = Labels {
-        types: crate::vocab::SELF_HELP_TYPES.iter().map(|t| (*t, super::site::type_label(t))).collect(),
-        clouds: crate::article::vocab::Cloud::ALL.iter().map(|c| (c.as_str(), super::site::cloud_label(c.as_str()))).collect(),
+        types: crate::vocab::SELF_HELP_TYPES.iter().map(|t| (*t, super::view::type_label(t))).collect(),
+        clouds: crate::article::vocab::Cloud::ALL
+            .iter()
+            .map(|c| (c.as_str(), super::view::cloud_label(c.as_str())))
+            .collect(),
     };
     let m = Manifest {
         v: VERSION,
@@ -258,7 +261,8 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         for k in 0..4 {
             out.push(if k <= c.len() { A[(n >> (18 - 6 * k)) as usize & 63] as char } else { '=' });
         }

@@ -48,8 +48,8 @@ impl Theme {
         }
         assets.sort_by(|a, b| a.0.cmp(&b.0));
         let mut env = Environment::new();
-        env.add_filter("type_label", |t: String| super::site::type_label(&t).to_string());
-        env.add_filter("cloud_label", |c: String| super::site::cloud_label(&c).to_string());
+        env.add_filter("type_label", |t: String| super::view::type_label(&t).to_string());
+        env.add_filter("cloud_label", |c: String| super::view::cloud_label(&c).to_string());
         env.add_filter("focusable_code", focusable_code);
         for (name, source) in sources {
             env.add_template_owned(name.clone(), source)

@@ -145,6 +145,7 @@ impl Preview {
         self.published = (0..articles.len()).filter(|&i| self.publishes(&articles[i])).collect();
         let src_prefix = format!("{}/", crate::fs::display_rel(&self.root, &self.session.config().source_dir()));
         self.plan = Plan::new(self.published.iter().map(|&i| articles[i].path()), &src_prefix);
+        self.plan.set_nav(&self.published.iter().map(|&i| &articles[i]).collect::<Vec<_>>());
         self.pages = (0..self.published.len()).into_par_iter().map(|k| self.render_page(k)).collect::<Result<_>>()?;
         self.write_indexes()
     }
@@ -155,6 +156,13 @@ impl Preview {
     /// search index only when a search document did.
     fn rerender(&mut self, indices: &[usize]) -> Result<()> {
         let (mut lists, mut search) = (false, false);
+        // Article pages show other articles' titles and topic names: when
+        // what any page shows changed, every page is rendered again.
+        let articles = &self.session.corpus().articles;
+        let published: Vec<&Article> = self.published.iter().map(|&i| &articles[i]).collect();
+        if indices.iter().all(|&i| self.published.contains(&i)) && self.plan.set_nav(&published) {
+            return self.render_all();
+        }
         for &i in indices {
             let k = self.published.iter().position(|&p| p == i);
             if k.is_some() != self.publishes(&self.session.corpus().articles[i]) {
@@ -211,9 +219,8 @@ impl Preview {
 
     /// The home page and the pages by service and by type.
     fn write_list_pages(&self) -> Result<()> {
-        let items: Vec<(&Entry, &str)> =
-            self.pages.iter().zip(&self.plan.urls).map(|(p, u)| (&p.0, u.as_str())).collect();
-        for page in site::index_pages(&self.theme, &self.site_view(), &items, &|_, _| false)? {
+        let items: Vec<(&Entry, usize)> = self.pages.iter().enumerate().map(|(k, p)| (&p.0, k)).collect();
+        for page in site::index_pages(&self.theme, &self.site_view(), &self.plan, &items, &|_, _| false)? {
             if let Some(html) = page.html {
                 crate::fs::write(&self.site_dir.join(page.url), html)?;
             }

@@ -9,6 +9,16 @@
 // article count, the same relative cut; change both together.
 (function () {
   "use strict";
+  // The home page's filter of the service list.
+  var groupFilter = document.getElementById("group-filter");
+  if (groupFilter) {
+    groupFilter.addEventListener("input", function () {
+      var want = groupFilter.value.trim().toLowerCase();
+      document.querySelectorAll("#service-list li").forEach(function (li) {
+        li.hidden = want !== "" && li.textContent.toLowerCase().indexOf(want) < 0;
+      });
+    });
+  }
   var me = document.currentScript;
   var root = (me && me.getAttribute("data-root")) || "";
   var input = document.getElementById("q");

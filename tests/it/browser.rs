@@ -241,7 +241,7 @@ const CHECKED_PAGES: &[(&str, &str)] = &[
 
 #[test]
 fn built_site_searches_from_file_and_http_accessibly_on_phones() {
-    let Some(chromedriver) = browser() else { return };
+    let Some(chromedriver) = crate::common::gate::require_browser() else { return };
     let Some(axe) = axe_source() else { return };
     let kb = crate::common::Kb::empty();
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -251,7 +251,8 @@ fn built_site_searches_from_file_and_http_accessibly_on_phones() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let site = kb.path("out/site");
     let server = StaticServer::start(site.clone());
-    let expected: Vec<(String, Vec<String>)> = PARITY_QUERIES.iter().map(|q| (q.to_string(), match_top(&kb, q))).collect();
+    let expected: Vec<(String, Vec<String>)> =
+        PARITY_QUERIES.iter().map(|q| (q.to_string(), match_top(&kb, q))).collect();
     let driver = Driver::start(&chromedriver);
     let profile = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -322,7 +323,11 @@ async fn search_by_typing(c: &Client, root: &str) -> Result<(), CmdError> {
 /// The site's top results for each query are `kbc match`'s, in order.
 async fn ranking_parity(c: &Client, s: &SiteCtx) -> Result<(), CmdError> {
     for (query, expected) in &s.expected {
-        let url = format!("{}index.html?q={}", s.http_root, url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>());
+        let url = format!(
+            "{}index.html?q={}",
+            s.http_root,
+            url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+        );
         c.goto(&url).await?;
         wait_until(c, "return !document.getElementById('status').classList.contains('loading') && document.getElementById('status').textContent.length > 0").await?;
         let got = c
@@ -345,7 +350,12 @@ async fn early_typing(c: &Client, s: &SiteCtx) -> Result<(), CmdError> {
     c.goto(&format!("{}index.html", s.http_root)).await?;
     c.find(Locator::Id("q")).await?.send_keys("secret scope").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let loading = c.execute("return document.getElementById('status').className + ' ' + document.getElementById('status').textContent", vec![]).await?;
+    let loading = c
+        .execute(
+            "return document.getElementById('status').className + ' ' + document.getElementById('status').textContent",
+            vec![],
+        )
+        .await?;
     assert!(loading.as_str().unwrap().contains("loading"), "no loading state while the index loads: {loading}");
     s.server.delay(Duration::ZERO);
     let first = c.wait().at_most(WAIT).for_element(Locator::Css("#results li a")).await?;
@@ -426,16 +436,7 @@ fn match_top(kb: &crate::common::Kb, query: &str) -> Vec<String> {
 /// axe-core's script, installed by `.ci/browser` (`npm ci` in tests/browser).
 fn axe_source() -> Option<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
-    match std::fs::read_to_string(&path) {
-        Ok(s) => Some(s),
-        Err(_) if std::env::var_os("KBC_REQUIRE_BROWSER").is_some() || std::env::var_os("CI").is_some() => {
-            panic!("{} is missing: run `npm ci` in tests/browser (.ci/browser does)", path.display())
-        }
-        Err(_) => {
-            eprintln!("note: SKIPPED the built-site browser test: run `npm ci` in tests/browser for axe-core");
-            None
-        }
-    }
+    crate::common::gate::require_file(&path)
 }
 
 /// A static file server over a folder, on a free loopback port, recording
@@ -498,7 +499,9 @@ impl StaticServer {
         if rel.starts_with("search/") {
             let ms = self.delay_ms.load(std::sync::atomic::Ordering::SeqCst);
             let start = Instant::now();
-            while start.elapsed() < Duration::from_millis(ms) && self.delay_ms.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            while start.elapsed() < Duration::from_millis(ms)
+                && self.delay_ms.load(std::sync::atomic::Ordering::SeqCst) > 0
+            {
                 std::thread::sleep(Duration::from_millis(20));
             }
         }
