@@ -147,6 +147,11 @@ pub struct BuildArgs {
     /// Leave out articles with errors instead of failing the build.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Before building, remove the files an earlier build wrote in the
+    /// output folder (only those: files kbc did not write stay), and say what
+    /// was removed.
+    #[arg(long)]
+    pub clean: bool,
     /// Ignore findings recorded in this baseline file (see `kbc check --write-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

@@ -2,6 +2,12 @@
 //! skipped, symlink loops reported, sorted by relative path. Reads and decodes
 //! them in parallel; files that cannot be read are reported as facts
 //! ([`Unusable`]), which rules turn into findings.
+//!
+//! Only regular files whose real path lies inside ROOT are read
+//! ([`confined`], the one check that includes go through too): a symbolic
+//! link leading out of ROOT (to `/etc/passwd`, `/proc/self/environ`, a
+//! folder elsewhere), or to a device, FIFO or socket, is a fact naming the
+//! link, and nothing behind it is read, printed or published.
 
 use crate::source::{DecodeError, SourceFile};
 use rayon::prelude::*;
@@ -33,6 +39,62 @@ pub enum Reason {
     Unreadable(String),
     /// It was read but is not UTF-8 text; `len` is its size in bytes.
     Undecodable { error: DecodeError, len: usize },
+    /// It was not read because of what it is (see [`Refusal`]).
+    Refused(Refusal),
+}
+
+/// Why a path is not read as a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Its real path (symbolic links followed) is outside ROOT.
+    OutsideRoot,
+    /// It is not a regular file: what it is ("a FIFO", "a device").
+    NotAFile(&'static str),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::OutsideRoot => f.write_str("it is a symbolic link leading outside the knowledge base"),
+            Refusal::NotAFile(what) => write!(f, "it is {what}, not a regular file"),
+        }
+    }
+}
+
+/// The real path of `path` (symbolic links followed) when it is a regular
+/// file or folder inside `root_real` (ROOT's real path), without opening it
+/// (a FIFO would block); `Err` when it cannot be resolved (missing, a
+/// broken link, no permission). The one check every read
+/// of a knowledge-base file by its path goes through: articles, includes,
+/// `--fix`.
+pub fn confined(root_real: &Path, path: &Path) -> std::io::Result<Result<PathBuf, Refusal>> {
+    let real = path.canonicalize()?;
+    if !real.starts_with(root_real) {
+        return Ok(Err(Refusal::OutsideRoot));
+    }
+    let meta = std::fs::metadata(&real)?;
+    if meta.is_file() || meta.is_dir() {
+        return Ok(Ok(real));
+    }
+    Ok(Err(Refusal::NotAFile(kind(&meta.file_type()))))
+}
+
+fn kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "a special file"
 }
 
 /// A file that could not be used, and, when it was read but not decoded, a
@@ -48,13 +110,34 @@ fn unreadable(path: &str, message: String) -> Unusable {
 }
 
 /// Lists `.md` files under `dir` as (absolute path, path relative to `root`).
+/// Symbolic links are followed only into ROOT (each link is checked; what
+/// lies under a real folder inside ROOT is inside), and only to regular
+/// files and folders.
 pub fn list(root: &Path, dir: &Path) -> (Vec<(PathBuf, String)>, Vec<Unusable>) {
     let mut files = Vec::new();
+    let refused = std::cell::RefCell::new(Vec::new());
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // A link, or a `.md` entry that is not a file or folder, is let through
+    // only when `confined` accepts it.
+    let allowed = |e: &walkdir::DirEntry| {
+        let special = !e.file_type().is_file() && !e.file_type().is_dir();
+        if e.depth() == 0 || !(e.path_is_symlink() || special && is_markdown(e.path())) {
+            return true;
+        }
+        match confined(&root_real, e.path()) {
+            Ok(Ok(_)) | Err(_) => true,
+            Ok(Err(why)) => {
+                let rel = crate::fs::display_rel(root, e.path());
+                refused.borrow_mut().push(Unusable { path: rel, reason: Reason::Refused(why) });
+                false
+            }
+        }
+    };
     let mut unusable = Vec::new();
     // Not `sort_by_file_name`: its comparator re-parses paths and cost a tenth of
     // `kbc check`; the list is sorted once by relative path below.
     let walker = WalkDir::new(dir).follow_links(true).into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name())) {
+    for entry in walker.filter_entry(|e| (e.depth() == 0 || !is_hidden(e.file_name())) && allowed(e)) {
         match entry {
             Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
                 files.push((e.path().to_path_buf(), crate::fs::display_rel(root, e.path())));
@@ -71,6 +154,7 @@ pub fn list(root: &Path, dir: &Path) -> (Vec<(PathBuf, String)>, Vec<Unusable>) 
         }
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
+    unusable.extend(refused.into_inner());
     (files, unusable)
 }
 
@@ -105,7 +189,21 @@ pub fn discover(root: &Path, dir: &Path) -> Discovered {
     Discovered { sources, unusable, undecodable }
 }
 
-/// Reads and decodes one file.
+/// Reads and decodes the file `rel` of the knowledge base at `root` (at
+/// `abs`), when [`confined`] accepts it.
+pub fn read_in(root: &Path, abs: &Path, rel: String) -> Result<SourceFile, Box<Unread>> {
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match confined(&root_real, abs) {
+        Ok(Ok(real)) if real.is_file() => read(abs, rel),
+        Ok(Ok(_)) => Err(Box::new(Unread { unusable: unreadable(&rel, "it is a folder".into()), display: None })),
+        Ok(Err(why)) => {
+            Err(Box::new(Unread { unusable: Unusable { path: rel, reason: Reason::Refused(why) }, display: None }))
+        }
+        Err(e) => Err(Box::new(Unread { unusable: unreadable(&rel, format!("cannot read: {e}")), display: None })),
+    }
+}
+
+/// Reads and decodes one file, listed by [`list`] (and so confined).
 pub fn read(abs: &Path, rel: String) -> Result<SourceFile, Box<Unread>> {
     let bytes = std::fs::read(abs).map_err(|e| {
         let unusable = unreadable(&rel, format!("cannot read: {e}"));

@@ -73,9 +73,13 @@ impl Resolver<'_> {
         if !self.corpus.probes.is_file(self.root, &path) {
             return Target::Missing(path);
         }
-        match (self.root.join(&path).canonicalize(), self.root.canonicalize()) {
-            (Ok(file), Ok(root)) if !file.starts_with(&root) => Target::OutsideRoot,
-            _ => Target::Found(path),
+        // The check discovery makes of every article: a regular file whose
+        // real path is inside ROOT (a device or FIFO, or a link out, is not read).
+        let root = self.root.canonicalize().unwrap_or_else(|_| self.root.to_path_buf());
+        match crate::discover::confined(&root, &self.root.join(&path)) {
+            Ok(Ok(_)) => Target::Found(path),
+            Ok(Err(_)) => Target::OutsideRoot,
+            Err(_) => Target::Missing(path),
         }
     }
 

@@ -27,6 +27,7 @@ pub mod lint;
 pub mod matching;
 pub mod parse;
 pub mod progress;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod selection;

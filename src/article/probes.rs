@@ -1,7 +1,7 @@
 //! Files outside the corpus that checking or building consulted: include
 //! files read, link targets looked up. A build records them, so that a later
 //! build can tell, without checking again, that none of them changed (see
-//! `render::cache`). Every look at such a file goes through [`Probes`].
+//! `publish::cache`). Every look at such a file goes through [`Probes`].
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

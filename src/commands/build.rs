@@ -9,7 +9,8 @@ use crate::commands::ExitStatus;
 use crate::commands::check::{self, Checked};
 use crate::diagnostic::format::{Files, Format};
 use crate::diagnostic::{Diagnostic, Level, Summary};
-use crate::render::cache;
+use crate::publish::cache;
+use crate::publish::out::Out;
 use crate::render::report::{BuildReport, Reason, Skipped, Timings};
 use crate::render::{self, BuildInput};
 use anyhow::{Context as _, Result};
@@ -23,10 +24,16 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let mut timings = Timings::default();
     let read = timings.time("read", || check::read(&args.common.root))?;
     let out = args.out.clone().unwrap_or_else(|| read.config.output_dir());
+    // Before anything else: refusals, and what a killed build left.
+    let mut folder = crate::publish::open(&out, &read.config.root, &read.config.source_dir())?;
+    if args.clean {
+        clean(&mut folder, &out, args.common.quiet)?;
+    }
     let input_key = timings.time("key", || input_key(&read, &clouds, args))?;
     // Read once: for the up-to-date test here, and for an incremental build.
-    let previous = cache::Manifest::read(&out).unwrap_or_default();
-    if let Some(replay) = cache::replay(&previous, &out, &input_key, &read.config.root) {
+    let previous = cache::Manifest::read(&folder).unwrap_or_default();
+    let replayed: Option<cache::Replay<BuildReport>> = cache::replay(&previous, &folder, &input_key, &read.config.root);
+    if let Some(replay) = replayed {
         let summary = Summary::new(read.count(), &replay.diagnostics);
         report(&read.config.root, &replay.diagnostics, &read.files(), &summary, args)?;
         say_built(args, &replay.report, &out, start, " (up to date)");
@@ -58,12 +65,31 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         out,
         input_key,
     };
-    let report = render::build_over(&input, previous, &mut timings)?;
+    let report = render::build_over(&input, folder, previous, &mut timings)?;
     say_built(args, &report, &input.out, start, "");
     // The process ends next: freeing every article one by one cost 2% of a build.
     std::mem::forget(input);
     std::mem::forget(checked);
     Ok(ExitStatus::Success)
+}
+
+/// `--clean`: removes what kbc wrote in OUT and says what it removed and kept.
+fn clean(folder: &mut Out, out: &std::path::Path, quiet: bool) -> Result<()> {
+    let cleaned = crate::publish::clean::clean(folder)?;
+    if !quiet {
+        let escape = crate::diagnostic::format::escape_controls;
+        let out = out.display().to_string();
+        eprintln!(
+            "Removed {} file(s) kbc wrote in {}{}",
+            cleaned.removed,
+            escape(&out),
+            escape(&cleaned.summary_removed())
+        );
+        if !cleaned.kept.is_empty() {
+            eprintln!("Kept what kbc did not write: {}", escape(&cleaned.kept.join(", ")));
+        }
+    }
+    Ok(())
 }
 
 /// Says why nothing is published: the build's own reasons (the findings

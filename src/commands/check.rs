@@ -165,8 +165,19 @@ fn summary_line(checked: &Checked, selection: Option<&Selection>) -> String {
 fn fix(checked: Checked, common: &CommonArgs) -> Result<Checked> {
     let files = checked.files();
     let done = crate::fix::apply_all(&checked.config.root, &checked.diagnostics, |p| files.get(p))?;
+    let escape = crate::diagnostic::format::escape_controls;
+    // Every file skipped is said, even with --quiet: its fixes were not made.
+    for (path, why) in &done.skipped {
+        eprintln!("warning: {}: not fixed: {}", escape(path), escape(why));
+    }
     if !common.quiet {
+        for (path, n) in &done.written {
+            eprintln!("fixed {n} problem(s) in {}", escape(path));
+        }
         eprintln!("fixed {} problem(s) in {} file(s)", done.fixes, done.files);
+        if !done.skipped.is_empty() {
+            eprintln!("skipped {} file(s) (see the warnings above)", done.skipped.len());
+        }
     }
     if done.fixes == 0 { Ok(checked) } else { load_with(&common.root, false) }
 }

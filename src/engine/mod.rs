@@ -189,7 +189,7 @@ impl Session {
         if !abs.exists() {
             return self.remove(path);
         }
-        match crate::discover::read(&abs, path.to_string()) {
+        match crate::discover::read_in(&self.config.root, &abs, path.to_string()) {
             Ok(source) => self.put(source),
             Err(unread) => {
                 self.take_out(path);

@@ -88,6 +88,7 @@ pub static RULES: &[&dyn Rule] = &[
     // KB9xx: files that could not be read.
     &invalid_encoding::InvalidEncoding,
     &unreadable_file::UnreadableFile,
+    &unsafe_source_file::UnsafeSourceFile,
 ];
 
 /// The rule with exactly this code (`KB012`): a binary search, since `RULES`

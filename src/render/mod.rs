@@ -3,7 +3,8 @@
 //! bundle entry extracted, or all of that taken from the memo when the
 //! article did not change), the indexes (the main bundle and site and each
 //! cloud's, in parallel), the schema, the report and the caches, then the
-//! move into OUT (a swap, or a journaled patch: see `output`).
+//! move into OUT (see `crate::publish`, which owns everything about OUT:
+//! the staging folder, the cache manifest, the marker and the commit).
 //!
 //! Output layout (a contract): `rules.json`, `rules.schema.json`,
 //! `build-report.json`, `site/`, `clouds/<cloud>/{rules.json,site/}`.
@@ -12,14 +13,11 @@
 //! cost five times one site.
 
 pub(crate) mod bundle;
-pub(crate) mod cache;
 pub(crate) mod clouds;
-pub(crate) mod commit;
 pub(crate) mod data;
 pub(crate) mod includes;
 pub(crate) mod markdown;
 pub(crate) mod memo;
-pub(crate) mod output;
 pub(crate) mod page;
 pub mod report;
 pub(crate) mod search;
@@ -32,18 +30,19 @@ use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::include::Resolver;
+use crate::publish::cache;
+use crate::publish::out::Out;
+use crate::publish::staging::{self, Staging};
 use anyhow::Result;
 use bundle::Entry;
 use clouds::Rewrites;
 use markdown::Sanitizer;
-use output::Staging;
 use rayon::prelude::*;
 use report::{BuildReport, Counts, Skipped, Timings};
 use templates::Theme;
 use view::SiteView;
 
-/// `kbc <version>`, as written into every output.
-pub const GENERATOR: &str = concat!("kbc ", env!("CARGO_PKG_VERSION"));
+pub use crate::publish::GENERATOR;
 
 /// What to build.
 pub struct BuildInput<'a> {
@@ -58,6 +57,7 @@ pub struct BuildInput<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The clouds whose outputs are built.
     pub clouds: Vec<Cloud>,
+    /// The output folder as given.
     pub out: std::path::PathBuf,
     /// The build's input key (see `cache`), recorded for the next build.
     pub input_key: String,
@@ -106,20 +106,24 @@ impl Rendered {
 }
 
 /// Builds everything into a staging folder and moves it into OUT (see
-/// [`output::Mode`]). On any error OUT is left untouched.
+/// [`staging::Mode`]). On any error OUT is left untouched.
 pub fn build(input: &BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
-    build_over(input, cache::Manifest::read(&input.out).unwrap_or_default(), timings)
+    let out = crate::publish::open(&input.out, &input.config.root, &input.config.source_dir())?;
+    let previous = cache::Manifest::read(&out).unwrap_or_default();
+    build_over(input, out, previous, timings)
 }
 
-/// [`build`], given the manifest of the build in OUT (empty if none).
+/// [`build`] into `out` (opened with [`crate::publish::open`]), given the manifest of
+/// the build there (empty if none).
 pub(crate) fn build_over(
     input: &BuildInput<'_>,
+    out: Out,
     previous: cache::Manifest,
     timings: &mut Timings,
 ) -> Result<BuildReport> {
-    output::check_out(&input.out, &input.config.root, &input.config.source_dir())?;
-    let pages_key = timings.time("cache", || cache::pages_key(input))?;
-    let (ctx, memos) = timings.time("prepare", || prepare(input, previous, pages_key))?;
+    let paths = input.published.iter().map(|a| a.path());
+    let pages_key = timings.time("cache", || cache::pages_key(input.config, &format!("{:?}", input.clouds), paths))?;
+    let (ctx, memos) = timings.time("prepare", || prepare(input, out, previous, pages_key))?;
     let rendered = timings.time("pages", || render_articles(&ctx, memos))?;
     let per_cloud = timings.time("indexes", || write_indexes(&ctx, &rendered))?;
     let counts =
@@ -129,10 +133,10 @@ pub(crate) fn build_over(
     let mut report = report(&ctx, counts, timings);
     timings.time("caches", || write_caches(&ctx, &rendered))?;
     report.timings_ms = timings.phases.clone();
-    ctx.staging.write(output::REPORT_FILE, json(&report)?)?;
+    ctx.staging.write(staging::REPORT_FILE, json(&report)?)?;
     write_manifest(&ctx, &rendered, pages_key)?;
-    let Ctx { staging, previous, .. } = ctx;
-    timings.time("commit", || staging.commit(&previous.files, cache::CACHE_FILE))?;
+    let Ctx { staging, .. } = ctx;
+    timings.time("commit", || staging.commit())?;
     Ok(report)
 }
 
@@ -167,7 +171,7 @@ fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
     })
 }
 
-/// The manifest, written last: it lists every file of the output.
+/// The cache manifest: what the next build may reuse.
 fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash) -> Result<()> {
     let input = ctx.input;
     let manifest = cache::Manifest {
@@ -177,7 +181,6 @@ fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash)
         pages_key: pages_key.to_hex().to_string(),
         pages: ctx.plan.urls.iter().cloned().zip(rendered.iter().map(|r| r.page_key.clone())).collect(),
         indexes: std::mem::take(&mut *ctx.indexes.lock().unwrap_or_else(|e| e.into_inner())),
-        files: ctx.staging.produced(),
     };
     ctx.staging.write_with(cache::CACHE_FILE, |out| manifest.write(out))
 }
@@ -186,11 +189,12 @@ fn write_manifest(ctx: &Ctx<'_>, rendered: &[Rendered], pages_key: blake3::Hash)
 /// article (in page order) when OUT is patched.
 fn prepare<'a>(
     input: &'a BuildInput<'a>,
+    out: Out,
     previous: cache::Manifest,
     pages_key: blake3::Hash,
 ) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
     // The memo is read beside the theme (it is only used if OUT is patched).
-    let read_memo = || read_memo(&input.out, input.published.len());
+    let read_memo = || read_memo(&out, input.published.len());
     let (theme, memo) = rayon::join(|| Theme::load(&input.config.root), read_memo);
     let theme = theme?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
@@ -212,14 +216,14 @@ fn prepare<'a>(
     // The same shared page key means the same URLs and links: only pages of
     // changed articles differ, so OUT is patched rather than replaced.
     let mode = match previous.pages_key == pages_key.to_hex().as_str() {
-        true => output::Mode::Patch,
-        false => output::Mode::Swap,
+        true => staging::Mode::Patch,
+        false => staging::Mode::Swap,
     };
     let memos = match mode {
-        output::Mode::Patch => memos(memo, &plan.urls),
-        output::Mode::Swap => Vec::new(),
+        staging::Mode::Patch => memos(memo, &plan.urls),
+        staging::Mode::Swap => Vec::new(),
     };
-    let staging = Staging::create(&input.out, mode)?;
+    let staging = Staging::create(out, mode)?;
     let sanitizer = Sanitizer::new(Rewrites::default());
     let (indexes, memo_read) = (Default::default(), !memos.is_empty());
     let ctx = Ctx { input, theme, staging, plan, site, sanitizer, variants, pages_key, previous, indexes, memo_read };
@@ -227,11 +231,12 @@ fn prepare<'a>(
 }
 
 /// Every shard of the memo in OUT for `n` articles, read in parallel; `None`
-/// if one is missing or malformed.
-fn read_memo(out: &std::path::Path, n: usize) -> Option<Vec<memo::Memo>> {
+/// if one is missing or malformed, or is not a regular file kbc wrote.
+fn read_memo(out: &Out, n: usize) -> Option<Vec<memo::Memo>> {
+    let ours = |rel: &str| out.owned.owns(rel) && out.regular(rel);
     let shards: Vec<Vec<memo::Memo>> = memo::shards(n)
         .into_par_iter()
-        .map(|(rel, _)| std::fs::File::open(out.join(rel)).ok().and_then(memo::read))
+        .map(|(rel, _)| ours(&rel).then(|| std::fs::File::open(out.path(&rel)).ok().and_then(memo::read)).flatten())
         .collect::<Option<_>>()?;
     Some(shards.into_iter().flatten().collect())
 }

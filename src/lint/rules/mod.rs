@@ -68,6 +68,7 @@ pub mod unknown_resource_tag;
 pub mod unknown_self_help_type;
 pub mod unknown_support_topic;
 pub mod unreadable_file;
+pub mod unsafe_source_file;
 pub mod unsupported_docs_extension;
 pub mod unsupported_table;
 pub mod unused_suppression;

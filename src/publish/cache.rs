@@ -14,16 +14,19 @@
 //!   then the page's URL and the article's text before and after include
 //!   expansion). A page whose key matches the previous build's is not
 //!   rendered again.
-//! - The file list: every file of the output, so that an incremental build
-//!   knows what to remove.
+//! - Index page keys: a hash of what each index page shows.
+//!
+//! The list of the files of the output is not here but in the signed
+//! marker (`marker`): this manifest only ever decides what to reuse, never
+//! what to remove, and a damaged one means a full build.
 //!
 //! Correct first: any input a key misses would be a stale output, so keys
 //! err on the side of rebuilding (a rebuilt kbc binary, even with the same
 //! version, invalidates them). `tests/it/build_cache.rs` proves incremental
 //! output equal to a clean build's, byte for byte, after each kind of change.
 
-use super::report::BuildReport;
-use super::{BuildInput, GENERATOR};
+use super::GENERATOR;
+use super::out::Out;
 use crate::article::probes::{self, Seen};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -60,9 +63,6 @@ pub(crate) struct Manifest {
     /// Index page key by path in OUT: a key over everything the page shows.
     #[serde(default)]
     pub(crate) indexes: BTreeMap<String, String>,
-    /// Every file of the output, sorted, but for this manifest.
-    #[serde(default)]
-    pub(crate) files: Vec<String>,
 }
 
 impl Manifest {
@@ -72,9 +72,13 @@ impl Manifest {
         Ok(())
     }
 
-    /// The manifest of the build in OUT, when written by this kbc version.
-    pub(crate) fn read(out: &Path) -> Option<Manifest> {
-        let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.join(CACHE_FILE)).ok()?).ok()?;
+    /// The manifest of the build in OUT, when kbc wrote it (it is on the
+    /// marker's list and a regular file) and this kbc version.
+    pub(crate) fn read(out: &Out) -> Option<Manifest> {
+        if !out.owned.owns(CACHE_FILE) || !out.regular(CACHE_FILE) {
+            return None;
+        }
+        let manifest: Manifest = serde_json::from_slice(&std::fs::read(out.path(CACHE_FILE)).ok()?).ok()?;
         (manifest.generator == GENERATOR).then_some(manifest)
     }
 }
@@ -104,34 +108,45 @@ pub fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]
 }
 
 /// What a build up to date in OUT found and reported.
-pub struct Replay {
+pub struct Replay<R> {
     pub diagnostics: Vec<Diagnostic>,
-    pub report: BuildReport,
+    pub report: R,
 }
 
 /// The diagnostics and report of the build in OUT (whose `manifest` is
 /// given), when it had this input key, the files it consulted outside the
 /// corpus are as it saw them, and OUT still has every file it wrote (a lost
 /// one is restored by building).
-pub(crate) fn replay(manifest: &Manifest, out: &Path, key: &str, root: &Path) -> Option<Replay> {
+pub(crate) fn replay<R: serde::de::DeserializeOwned>(
+    manifest: &Manifest,
+    out: &Out,
+    key: &str,
+    root: &Path,
+) -> Option<Replay<R>> {
     if manifest.input_key != key || !probes::unchanged(root, &manifest.probes) {
         return None;
     }
-    if !manifest.files.par_iter().all(|f| out.join(f).is_file()) {
+    if !out.owned.files.par_iter().all(|f| out.regular(f)) {
         return None;
     }
-    let stored = std::fs::read(out.join(DIAGNOSTICS_FILE)).ok()?;
+    let stored = std::fs::read(out.path(DIAGNOSTICS_FILE)).ok()?;
     let diagnostics = crate::diagnostic::store::decode(&stored, crate::lint::registry::meta)?;
-    let report = serde_json::from_slice(&std::fs::read(out.join(super::output::REPORT_FILE)).ok()?).ok()?;
+    let report = serde_json::from_slice(&std::fs::read(out.path(super::staging::REPORT_FILE)).ok()?).ok()?;
     Some(Replay { diagnostics, report })
 }
 
-/// The key every page key of a build of `input` starts from.
-pub(crate) fn pages_key(input: &BuildInput<'_>) -> Result<blake3::Hash> {
-    let mut h = shared(input.config)?;
-    field(&mut h, "clouds", format!("{:?}", input.clouds).as_bytes());
-    for a in &input.published {
-        field(&mut h, "path", a.path().as_bytes());
+/// The key every page key of a build starts from: kbc, the config, the
+/// templates, the clouds built (`clouds`, as the build names them) and the
+/// published articles' paths.
+pub(crate) fn pages_key<'a>(
+    config: &Config,
+    clouds: &str,
+    paths: impl Iterator<Item = &'a str>,
+) -> Result<blake3::Hash> {
+    let mut h = shared(config)?;
+    field(&mut h, "clouds", clouds.as_bytes());
+    for path in paths {
+        field(&mut h, "path", path.as_bytes());
     }
     Ok(h.finalize())
 }
@@ -223,11 +238,16 @@ mod tests {
             m.write(&mut out).unwrap();
             out
         };
-        std::fs::write(dir.path().join(CACHE_FILE), json(&stale)).unwrap();
-        assert!(Manifest::read(dir.path()).is_none());
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let owned = super::super::marker::Marker { generator: GENERATOR.into(), files: vec![CACHE_FILE.into()] };
+        std::fs::write(out.join(super::super::marker::MARKER_FILE), owned.to_bytes().unwrap()).unwrap();
+        let open = || super::super::open(&out, &dir.path().join("kb"), &dir.path().join("kb/src")).unwrap();
+        std::fs::write(out.join(CACHE_FILE), json(&stale)).unwrap();
+        assert!(Manifest::read(&open()).is_none());
         let ours = Manifest { generator: GENERATOR.into(), ..stale };
-        std::fs::write(dir.path().join(CACHE_FILE), json(&ours)).unwrap();
-        assert_eq!(Manifest::read(dir.path()), Some(ours));
+        std::fs::write(out.join(CACHE_FILE), json(&ours)).unwrap();
+        assert_eq!(Manifest::read(&open()), Some(ours));
     }
 
     #[test]
