@@ -133,6 +133,7 @@ struct Facts {
     title: String,
     group: String,
     topics: Vec<String>,
+    clouds: Vec<crate::article::vocab::Cloud>,
 }
 
 impl Facts {
@@ -146,7 +147,7 @@ impl Facts {
         let service = p.value("service").unwrap_or_default().trim();
         let group = if service.is_empty() { folder } else { service }.to_string();
         let topics = p.list(a.text(), "supportTopicIds").iter().map(|i| i.text.to_string()).collect();
-        Facts { title, group, topics }
+        Facts { title, group, topics, clouds: a.effective_clouds() }
     }
 }
 
@@ -206,8 +207,11 @@ impl Nav {
                     .collect();
                 let mut related = Vec::new();
                 let lists = f.topics.iter().map(|t| &by_topic[&t.to_lowercase()]).chain([&by_group[&key]]);
+                // A page is shared by every cloud site it is in: it links
+                // only to articles that are in all of them too.
+                let everywhere = |j: usize| f.clouds.iter().all(|c| facts[j].clouds.contains(c));
                 for list in lists {
-                    neighbours(list, i, &mut related);
+                    neighbours(list, i, &everywhere, &mut related);
                 }
                 let related = related
                     .into_iter()
@@ -223,14 +227,17 @@ impl Nav {
 /// Adds to `out` (up to [`RELATED`]) the articles after `i` in `list`
 /// (sorted), wrapping around: each article's neighbours, so that a large
 /// group does not link every page to its first five.
-fn neighbours(list: &[usize], i: usize, out: &mut Vec<usize>) {
+fn neighbours(list: &[usize], i: usize, fits: &dyn Fn(usize) -> bool, out: &mut Vec<usize>) {
     let start = list.binary_search(&i).map_or_else(|p| p, |p| p + 1);
-    for k in 0..list.len() {
+    // At most this many candidates are looked at, so that a long list whose
+    // articles mostly do not fit stays linear in the number of articles.
+    const SCAN: usize = 256;
+    for k in 0..list.len().min(SCAN) {
         if out.len() >= RELATED {
             return;
         }
         let j = list[(start + k) % list.len()];
-        if j != i && !out.contains(&j) {
+        if j != i && !out.contains(&j) && fits(j) {
             out.push(j);
         }
     }

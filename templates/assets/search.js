@@ -315,6 +315,7 @@
   load("index.js", function (m) {
     if (!m) { setStatus("The search index could not be loaded."); return; }
     M = m;
+    document.documentElement.dataset.kbcSearch = "ready";
     if (M.members) members = Uint8Array.from(atob(M.members), function (c) { return c.charCodeAt(0); });
     if (input.value.trim()) run();
   });

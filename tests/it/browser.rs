@@ -526,3 +526,74 @@ impl StaticServer {
         };
     }
 }
+
+/// On the corpus (`KBC_CORPUS`), in Chromium over HTTP: for each typical
+/// query, the time from the input event to the first result on the page,
+/// and the bytes of search files the page loaded (manifest included).
+#[test]
+fn corpus_search_answers_quickly_with_little_transferred() {
+    let Some(out) = crate::site::corpus_out() else { return };
+    let Some(chromedriver) = crate::common::gate::require_browser() else { return };
+    let server = StaticServer::start(out.join("site"));
+    let driver = Driver::start(&chromedriver);
+    let profile = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let root = server.url();
+    let rows = rt.block_on(async {
+        let client = connect(&driver, &profile.path().to_string_lossy()).await;
+        let session = client.clone();
+        let outcome = tokio::spawn(async move { time_queries(&session, &root).await }).await;
+        let _ = client.close().await;
+        match outcome {
+            Ok(result) => result.unwrap(),
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    });
+    let mut times: Vec<f64> = rows.iter().map(|r| r.0).collect();
+    let mut bytes: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    times.sort_by(f64::total_cmp);
+    bytes.sort_by(f64::total_cmp);
+    eprintln!("corpus search in Chromium over HTTP (time from input to first result, search bytes loaded):");
+    for (ms, b, q) in &rows {
+        eprintln!("  {ms:>7.1} ms {b:>9.0} B  {q}");
+    }
+    let (median_ms, median_b) = (times[times.len() / 2], bytes[bytes.len() / 2]);
+    eprintln!(
+        "  median {median_ms:.1} ms, {median_b:.0} B; max {:.1} ms, {:.0} B",
+        times[times.len() - 1],
+        bytes[bytes.len() - 1]
+    );
+    assert!(median_ms <= 300.0, "a typical query takes {median_ms:.1} ms to its first result");
+    assert!(median_b <= 150.0 * 1024.0, "a typical query loads {median_b:.0} B");
+    assert!(server.failed().is_empty(), "failed requests: {:?}", server.failed());
+}
+
+async fn time_queries(c: &Client, root: &str) -> Result<Vec<(f64, f64, &'static str)>, CmdError> {
+    let mut rows = Vec::new();
+    for q in crate::site::CORPUS_QUERIES {
+        c.goto(&format!("{root}index.html")).await?;
+        wait_until(c, "return document.documentElement.dataset.kbcSearch === 'ready';").await?;
+        let r = c
+            .execute_async(
+                "const [q, done] = [arguments[0], arguments[arguments.length - 1]];
+                 const input = document.getElementById('q'), list = document.getElementById('results');
+                 const t0 = performance.now();
+                 const obs = new MutationObserver(() => {
+                   if (!list.querySelector('li a')) return;
+                   obs.disconnect();
+                   const ms = performance.now() - t0;
+                   const bytes = performance.getEntriesByType('resource')
+                     .filter(e => e.name.includes('/search/')).reduce((s, e) => s + e.encodedBodySize, 0);
+                   done([ms, bytes]);
+                 });
+                 obs.observe(list, {childList: true, subtree: true});
+                 input.value = q;
+                 input.dispatchEvent(new Event('input'));",
+                vec![Value::from(*q)],
+            )
+            .await?;
+        rows.push((r[0].as_f64().unwrap(), r[1].as_f64().unwrap(), *q));
+        assert_no_console_errors(c).await?;
+    }
+    Ok(rows)
+}
