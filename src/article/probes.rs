@@ -54,7 +54,10 @@ pub fn unchanged(root: &Path, seen: &BTreeMap<String, Seen>) -> bool {
         let path = root.join(rel);
         match &was.hash {
             None => path.is_file() == was.is_file,
-            Some(hash) => std::fs::read(&path).is_ok_and(|b| blake3::hash(&b).to_hex().as_str() == hash),
+            // Not a FIFO or device: reading one could block.
+            Some(hash) => {
+                path.is_file() && std::fs::read(&path).is_ok_and(|b| blake3::hash(&b).to_hex().as_str() == hash)
+            }
         }
     })
 }

@@ -41,6 +41,8 @@ pub struct Article {
     pub steps: Vec<String>,
     #[serde(default)]
     pub problems: Vec<Problem>,
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod model;
+pub mod query;
 pub mod signature;
 
 use bundle::{Article, Bundle};
@@ -25,8 +26,31 @@ pub fn field_text(field: Field, a: &Article) -> String {
             let sections = a.sections.iter().map(|s| s.text.as_str());
             let problems = a.problems.iter().map(|p| p.text.as_str());
             let all: Vec<&str> = [a.description.as_str()].into_iter().chain(sections).chain(problems).collect();
-            all.join("\n") + "\n" + &a.steps.join("\n")
+            let mut text = all.join("\n") + "\n" + &a.steps.join("\n");
+            if let Some(data) = &a.data {
+                data_prose(data, false, &mut text);
+            }
+            text
         }
+    }
+}
+
+/// The prose of the embedded JSON that readers see (advisor descriptions,
+/// scoping questions, support-topic descriptions): every string value with
+/// a space in it that is not a URL, and every value under a `…tags` key.
+fn data_prose(v: &serde_json::Value, tags: bool, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) if tags || (s.contains(' ') && !s.trim_start().starts_with("http")) => {
+            out.push('\n');
+            out.push_str(s);
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| data_prose(x, tags, out)),
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                data_prose(x, k.to_ascii_lowercase().ends_with("tags"), out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -36,6 +60,8 @@ pub struct Index {
     lengths: Vec<f32>,
     avg_len: f64,
     signatures: Vec<Vec<(String, Pattern)>>,
+    /// Each article's title tokens (pageTitle, else the H1).
+    titles: Vec<Vec<String>>,
 }
 
 /// What to look for, and where.
@@ -80,7 +106,9 @@ impl Index {
         }
         let avg_len = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
         let signatures = bundle.articles.iter().map(article_signatures).collect();
-        Index { postings, lengths, avg_len, signatures }
+        let titles =
+            bundle.articles.iter().map(|a| tokens(if a.title.is_empty() { &a.heading } else { &a.title })).collect();
+        Index { postings, lengths, avg_len, signatures, titles }
     }
 
     /// Ranks the articles that pass the filters: exact signature matches
@@ -88,11 +116,16 @@ impl Index {
     pub fn search(&self, bundle: &Bundle, q: &Query) -> Vec<Hit> {
         let scores = self.bm25(&q.text);
         let pattern = Pattern::new(&q.text);
+        let query_tokens = tokens(&query::clean(&q.text));
         let mut hits: Vec<Hit> = (0..bundle.articles.len())
             .filter(|&i| passes_filters(&bundle.articles[i], q))
             .filter_map(|i| {
                 let signature = self.signatures[i].iter().find(|(_, p)| signature::matches(&pattern, p));
-                let score = scores[i];
+                let mut boost = if signature.is_some() { 1.0 + model::SIGNATURE_BOOST } else { 1.0 };
+                if model::holds_title(&query_tokens, &self.titles[i]) {
+                    boost *= 1.0 + model::TITLE_BOOST;
+                }
+                let score = scores[i] * boost;
                 (signature.is_some() || score > 0.0).then(|| Hit {
                     article: i,
                     score,
@@ -117,14 +150,15 @@ impl Index {
     /// BM25 score of every article (0 for those without a query term), by
     /// article: a plain vector, because common terms post to most articles.
     fn bm25(&self, text: &str) -> Vec<f64> {
-        let mut terms = tokens(text);
-        terms.sort();
-        terms.dedup();
+        let mut terms = model::query_terms(text, |t| self.postings.contains_key(t));
+        let pairs = model::bigrams(&query::clean(text));
+        let mut seen = std::collections::HashSet::new();
+        terms.extend(pairs.into_iter().filter(|p| seen.insert(p.clone())).map(|p| (p, model::BIGRAM_WEIGHT)));
         let n = self.lengths.len() as f64;
         let mut scores = vec![0.0; self.lengths.len()];
-        for term in &terms {
+        for (term, weight) in &terms {
             let Some(list) = self.postings.get(term) else { continue };
-            let idf = model::idf(n, list.len() as f64);
+            let idf = weight * model::idf(n, list.len() as f64);
             for &(doc, tf) in list {
                 scores[doc as usize] +=
                     model::term_score(idf, tf as f64, self.lengths[doc as usize] as f64, self.avg_len);
@@ -138,13 +172,7 @@ impl Index {
 /// total (ties fall back to bundle order), so selecting them first gives the
 /// same list as sorting all hits, while a common word can hit thousands.
 fn top(mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
-    let rank = |a: &Hit, b: &Hit| {
-        b.signature
-            .is_some()
-            .cmp(&a.signature.is_some())
-            .then(b.score.total_cmp(&a.score))
-            .then(a.article.cmp(&b.article))
-    };
+    let rank = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article));
     if limit == 0 {
         return Vec::new();
     }
@@ -157,20 +185,25 @@ fn top(mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
 }
 
 /// Weighted term frequencies of an article and its (unweighted) length.
-fn weighted_terms(a: &Article) -> (HashMap<String, f64>, usize) {
+pub fn weighted_terms(a: &Article) -> (HashMap<String, f64>, usize) {
     let mut tf: HashMap<String, f64> = HashMap::new();
     let mut len = 0;
     for field in Field::ALL {
-        for t in tokens(&field_text(field, a)) {
+        let text = field_text(field, a);
+        for t in tokens(&text) {
             len += 1;
             *tf.entry(t).or_default() += field.weight();
+        }
+        for pair in model::bigrams(&text) {
+            *tf.entry(pair).or_default() += field.weight();
         }
     }
     (tf, len)
 }
 
 fn article_signatures(a: &Article) -> Vec<(String, Pattern)> {
-    a.problems.iter().flat_map(|p| &p.signatures).map(|s| (s.clone(), Pattern::new(s))).collect()
+    let errors = a.problems.iter().flat_map(|p| &p.signatures).filter(|s| signature::looks_like_error(s));
+    errors.map(|s| (s.clone(), Pattern::new(s))).collect()
 }
 
 fn passes_filters(a: &Article, q: &Query) -> bool {
@@ -182,10 +215,7 @@ fn passes_filters(a: &Article, q: &Query) -> bool {
 
 /// The query terms found in each field of an article, for "why it matched".
 pub fn matched_terms(a: &Article, query: &str) -> Vec<(Field, Vec<String>)> {
-    let mut q = tokens(query);
-    q.dedup();
-    let mut seen = std::collections::HashSet::new();
-    q.retain(|t| seen.insert(t.clone()));
+    let q: Vec<String> = model::query_terms(query, |_| true).into_iter().map(|(t, _)| t).collect();
     Field::ALL
         .into_iter()
         .filter_map(|f| {

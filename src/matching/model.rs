@@ -3,13 +3,28 @@
 //! JavaScript ports its query side, so change both together): the
 //! tokenizer, the fields of an article and their weights, and BM25 scoring.
 
-/// BM25 saturation and length normalization: the usual defaults.
+/// BM25 saturation and length normalization (`b` below the usual 0.75:
+/// long articles are long because they cover many problems, tuned on the
+/// harness's dev split).
 pub const K1: f64 = 1.2;
-pub const B: f64 = 0.75;
+pub const B: f64 = 0.5;
 
 /// Hits scoring below this share of the best hit's score are dropped (a
 /// single common word in common); exact signature matches are always kept.
 pub const MIN_RELATIVE_SCORE: f64 = 0.2;
+
+/// An article whose problem signature the query matches exactly
+/// ([`super::signature`]) has its score multiplied by `1 +` this.
+pub const SIGNATURE_BOOST: f64 = 1.0;
+
+/// An article whose whole title (two tokens or more) the query holds, as
+/// consecutive tokens, has its score multiplied by `1 +` this.
+pub const TITLE_BOOST: f64 = 0.5;
+
+/// Whether `query` holds `title` as a run of consecutive tokens.
+pub fn holds_title(query: &[String], title: &[String]) -> bool {
+    title.len() >= 2 && query.windows(title.len()).any(|w| w == title)
+}
 
 /// The fields of an article, each adding its weight to a term's frequency
 /// per occurrence.
@@ -65,7 +80,7 @@ const STOP_WORDS: &[&str] = &[
 /// Tokens of `text` in order, duplicates kept (term frequency counts them).
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in words(text) {
         push(&mut out, word.to_lowercase());
         let parts = camel_parts(word);
         if parts.len() > 1 {
@@ -75,6 +90,63 @@ pub fn tokens(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// Weight of a query term that names one error exactly: letters and digits
+/// together (`aadsts50011`, `0x80070005`) or an identifier ending in
+/// `exception` or `error`.
+pub const EXACT_TERM_WEIGHT: f64 = 2.0;
+
+/// The distinct terms of a query with their weights, in first-seen order:
+/// log noise removed ([`super::query::clean`]), then each word as one term
+/// (no camel-case parts: a pasted identifier is one thing), except that a
+/// camel-case word no article holds gives its parts instead.
+pub fn query_terms(text: &str, known: impl Fn(&str) -> bool) -> Vec<(String, f64)> {
+    let cleaned = super::query::clean(text);
+    let mut out: Vec<(String, f64)> = Vec::new();
+    let mut add = |t: String| {
+        if !out.iter().any(|(x, _)| *x == t) {
+            let w = if is_exact(&t) { EXACT_TERM_WEIGHT } else { 1.0 };
+            out.push((t, w));
+        }
+    };
+    for word in words(&cleaned) {
+        let mut whole = Vec::new();
+        push(&mut whole, word.to_lowercase());
+        let parts = camel_parts(word);
+        match whole.pop() {
+            Some(t) if known(&t) || parts.len() < 2 => add(t),
+            _ => {
+                let mut split = Vec::new();
+                parts.iter().for_each(|p| push(&mut split, p.to_lowercase()));
+                split.into_iter().for_each(&mut add);
+            }
+        }
+    }
+    out
+}
+
+/// Weight of a query's word pairs ([`bigrams`]) against its words.
+pub const BIGRAM_WEIGHT: f64 = 0.5;
+
+/// Pairs of consecutive words (lowercased, stop words and one-letter words
+/// dropped, plurals folded, no camel-case parts) as `"first second"` terms.
+pub fn bigrams(text: &str) -> Vec<String> {
+    let mut plain = Vec::new();
+    for w in words(text) {
+        push(&mut plain, w.to_lowercase());
+    }
+    plain.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect()
+}
+
+fn is_exact(t: &str) -> bool {
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    let letters = t.bytes().filter(u8::is_ascii_alphabetic).count();
+    (digits >= 3 && letters >= 2) || (t.len() > 9 && (t.ends_with("exception") || t.ends_with("error")))
 }
 
 fn push(out: &mut Vec<String>, token: String) {
@@ -130,6 +202,34 @@ mod tests {
             tokens("py4j.security.Py4JSecurityException"),
             ["py4j", "security", "py4jsecurityexception", "py4j", "security", "exception"]
         );
+    }
+
+    #[test]
+    fn query_terms_keep_pasted_identifiers_whole_unless_unknown() {
+        let known = |t: &str| t == "cancellationtoken";
+        let terms: Vec<String> =
+            query_terms("CancellationToken JobRunner AADSTS50011", known).into_iter().map(|t| t.0).collect();
+        assert_eq!(terms, ["cancellationtoken", "job", "runner", "aadsts50011"]);
+    }
+
+    #[test]
+    fn error_codes_and_exception_names_weigh_more() {
+        let terms = query_terms("AADSTS50011 token TaskCanceledException", |_| true);
+        let w: Vec<f64> = terms.iter().map(|t| t.1).collect();
+        assert_eq!(w, [EXACT_TERM_WEIGHT, 1.0, EXACT_TERM_WEIGHT]);
+    }
+
+    #[test]
+    fn bigrams_pair_consecutive_words_without_stop_words() {
+        assert_eq!(bigrams("The login failed for users"), ["login failed", "failed user"]);
+    }
+
+    #[test]
+    fn a_title_counts_only_as_a_whole_run_of_tokens() {
+        let q = tokens("customer association issues not working");
+        assert!(holds_title(&q, &tokens("Customer Association Issues")));
+        assert!(!holds_title(&q, &tokens("Customer issues")));
+        assert!(!holds_title(&q, &tokens("Customer")));
     }
 
     #[test]

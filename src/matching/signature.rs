@@ -50,6 +50,54 @@ pub fn matches(query: &Pattern, signature: &Pattern) -> bool {
         || (signature.literal_len() >= MIN_MATCHED_CHARS && signature.occurs_in(&query.flat))
 }
 
+/// Whether a quoted text reads like an error message rather than a name
+/// or a phrase (`Query Explorer`, `on source and`, `<table_name>`): at
+/// least 20 characters and 3 words, no `<placeholder>`, and an error word
+/// or an error code in it.
+pub fn looks_like_error(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if s.len() < 20 || words.len() < 3 || (s.contains('<') && s.contains('>')) {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    const ERROR_WORDS: &[&str] = &[
+        "error",
+        "exception",
+        "fail",
+        "denied",
+        "cannot",
+        "can't",
+        "unable",
+        "invalid",
+        "not found",
+        "not allowed",
+        "timed out",
+        "timeout",
+        "refused",
+        "forbidden",
+        "unauthorized",
+        "not supported",
+        "already exists",
+        "could not",
+        "couldn't",
+        "not permitted",
+        "no such",
+        "expired",
+        "disallowed",
+        "rejected",
+    ];
+    ERROR_WORDS.iter().any(|w| lower.contains(w)) || words.iter().any(|w| is_code(w))
+}
+
+/// `AADSTS50011`, `0x80070005`, `ERR_TIMEOUT`, `E11000`: letters with 3+
+/// digits, or an upper-case identifier with an underscore.
+fn is_code(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
+    let digits = w.bytes().filter(u8::is_ascii_digit).count();
+    let letters = w.bytes().filter(u8::is_ascii_alphabetic).count();
+    (digits >= 3 && letters >= 1) || (w.contains('_') && w.bytes().all(|c| c.is_ascii_uppercase() || c == b'_'))
+}
+
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -80,6 +128,16 @@ mod tests {
             "is not whitelisted ... py4j.security.Py4JSecurityException",
             "py4j.security.Py4JSecurityException: x is not whitelisted"
         ));
+    }
+
+    #[test]
+    fn only_error_shaped_quotes_count_as_signatures() {
+        assert!(looks_like_error("Login failed for user 'sa'. (Microsoft SQL Server, Error: 18456)"));
+        assert!(looks_like_error("AADSTS50011 The reply URL does not match"));
+        for phrase in ["domain controllers", "Query Explorer", "on source and", "<table_name> could not be found"] {
+            assert!(!looks_like_error(phrase), "{phrase}");
+        }
+        assert!(!looks_like_error("Select the Networking tab and then Save"));
     }
 
     #[test]

@@ -23,9 +23,10 @@ fn exact_signature_match_ranks_first() {
 }
 
 #[test]
-fn exact_match_beats_a_higher_bm25_score() {
+fn an_exact_signature_match_raises_the_score_above_a_better_word_match() {
     // "secrets security scope" scores the secrets article well, but the
-    // quoted message is the passthrough article's signature.
+    // quoted message is the passthrough article's signature, which doubles
+    // its score.
     let q = "secrets security scope scope py4j.security.Py4JSecurityException: ... is not whitelisted";
     assert_eq!(search(q, None, None)[0].0, "articles/databricks/passthrough.md");
 }

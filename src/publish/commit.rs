@@ -1,8 +1,12 @@
 //! Moving a build's staged files into OUT: all or nothing, even when the
 //! process is killed part-way.
 //!
-//! Into a new or empty OUT the staging folder is renamed whole. Otherwise
-//! every step is a rename within one file system: a file OUT already has is
+//! Into a new or empty OUT the staging folder is renamed whole. A full
+//! build over an existing OUT is swapped in: the entries of OUT kbc did not
+//! write (a `CNAME`, `.git/`) are moved into the staging folder, OUT is
+//! moved aside, the staging folder takes its place, and the old one (now
+//! holding only kbc's files) is removed. An incremental build is patched in,
+//! where every step is a rename within one file system: a file OUT already has is
 //! first moved into a backup folder beside OUT, then the staged file takes
 //! its place; a file of the previous build that this one did not produce is
 //! moved into the backup folder too. (Renaming the staged file over the old
@@ -11,7 +15,7 @@
 //! corpus.) The marker is one of the staged files.
 //!
 //! Before the first rename, a journal beside OUT names the staged and the
-//! removed files. When every step is done, the journal is renamed to a
+//! removed files (or, for a swap, the user's entries carried over). When every step is done, the journal is renamed to a
 //! `done` file: that rename is the moment the new build exists. A failed
 //! step undoes the steps before it; a killed build is finished or undone by
 //! the next run, before anything else ([`recover_beside`]): after a `done`
@@ -29,8 +33,14 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// What a commit is about to do, written beside OUT before it starts.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Journal {
+    /// A swap: OUT moved aside whole, `foreign` carried over.
+    #[serde(default)]
+    swap: bool,
+    /// The entries of OUT kbc did not write, by relative path.
+    #[serde(default)]
+    foreign: Vec<String>,
     /// Files moved from staging into OUT.
     staged: Vec<String>,
     /// Files of the previous build moved out of OUT.
@@ -45,6 +55,7 @@ struct Places<'a> {
     backup: PathBuf,
     journal: PathBuf,
     done: PathBuf,
+    old: PathBuf,
 }
 
 impl Places<'_> {
@@ -55,13 +66,15 @@ impl Places<'_> {
             backup: out::sibling(out, "backup", pid),
             journal: out::sibling(out, "journal", pid),
             done: out::sibling(out, "done", pid),
+            old: out::sibling(out, "old", pid),
         }
     }
 }
 
 /// Makes the staged output (in `out`'s staging folder) OUT, with `marker`
-/// as its new marker. On failure OUT is left as it was.
-pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
+/// as its new marker: swapped in when `whole` (every file is staged),
+/// patched in otherwise. On failure OUT is left as it was.
+pub(crate) fn commit(out: &Out, marker: &Marker, whole: bool) -> Result<()> {
     let places = Places::of(&out.dir, std::process::id());
     let bytes = marker.to_bytes()?;
     let marker_path = places.staging.join(MARKER_FILE);
@@ -70,11 +83,14 @@ pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
         return std::fs::rename(&places.staging, &out.dir)
             .with_context(|| format!("cannot move the new output into {}", out.dir.display()));
     }
+    if whole {
+        return swap(out, &places);
+    }
     let staged = staged_files(&places.staging)?;
     refuse_what_is_in_the_way(out, &staged)?;
     let removed: Vec<String> =
         out.owned.files.iter().filter(|f| marker.files.binary_search(f).is_err() && out.regular(f)).cloned().collect();
-    let journal = Journal { staged, removed };
+    let journal = Journal { staged, removed, ..Journal::default() };
     std::fs::write(&places.journal, serde_json::to_vec(&journal)?)
         .with_context(|| format!("cannot write {}", places.journal.display()))?;
     let mut hook = TestHook::from_env();
@@ -83,11 +99,7 @@ pub(crate) fn commit(out: &Out, marker: &Marker) -> Result<()> {
         hook.step();
         Ok(())
     });
-    if done.is_err() {
-        roll_back(&places, &journal);
-    }
-    finish(&places, &journal.removed);
-    done
+    settle(&places, &journal, done)
 }
 
 fn is_new_or_empty(dir: &Path) -> bool {
@@ -95,6 +107,82 @@ fn is_new_or_empty(dir: &Path) -> bool {
         Ok(mut entries) => entries.next().is_none(),
         Err(e) => e.kind() == std::io::ErrorKind::NotFound,
     }
+}
+
+/// The swap: the user's entries into staging, OUT aside, staging in.
+fn swap(out: &Out, p: &Places<'_>) -> Result<()> {
+    let foreign = foreign_entries(out, &p.staging)?;
+    for rel in &foreign {
+        if std::fs::symlink_metadata(p.staging.join(rel)).is_ok() {
+            bail!(
+                "{} is in the way of kbc's output: kbc did not write it, so it will not replace it; \
+                 move it away and build again",
+                out.path(rel).display()
+            );
+        }
+    }
+    let journal = Journal { swap: true, foreign, ..Journal::default() };
+    std::fs::write(&p.journal, serde_json::to_vec(&journal)?)
+        .with_context(|| format!("cannot write {}", p.journal.display()))?;
+    let mut hook = TestHook::from_env();
+    let done = swap_steps(p, &journal, &mut hook).and_then(|()| {
+        std::fs::rename(&p.journal, &p.done).context("cannot mark the commit done")?;
+        hook.step();
+        Ok(())
+    });
+    settle(p, &journal, done)
+}
+
+/// After the steps: on success, or on failure once undone, the clean-up;
+/// when undoing failed, everything stays (journal included) for the next
+/// run to try again, and the error says so.
+fn settle(p: &Places<'_>, journal: &Journal, done: Result<()>) -> Result<()> {
+    if done.is_err() && !roll_back(p, journal) {
+        return done.with_context(|| {
+            format!("the build could not be undone fully; kbc will try again next time ({})", p.journal.display())
+        });
+    }
+    finish(p, &journal.removed);
+    done
+}
+
+fn swap_steps(p: &Places<'_>, journal: &Journal, hook: &mut TestHook) -> Result<()> {
+    for rel in &journal.foreign {
+        rename(&p.out.join(rel), &p.staging.join(rel), hook)?;
+    }
+    rename(p.out, &p.old, hook)?;
+    rename(&p.staging, p.out, hook)
+}
+
+/// The entries of OUT that kbc did not write, each at the highest level
+/// where nothing below is kbc's, in OUT or in `staging` (`.git` whole,
+/// `site/extra.html`), sorted. Links are not followed: a link is an entry
+/// like a file.
+fn foreign_entries(out: &Out, staging: &Path) -> Result<Vec<String>> {
+    let owned = &out.owned;
+    // Whether a file on the marker lies under the folder `rel`.
+    let holds_ours = |rel: &str| {
+        let prefix = format!("{rel}/");
+        let i = owned.files.partition_point(|f| f.as_str() < prefix.as_str());
+        owned.files.get(i).is_some_and(|f| f.starts_with(&prefix))
+    };
+    let mut foreign = Vec::new();
+    let mut walk = walkdir::WalkDir::new(&out.dir).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.with_context(|| format!("cannot list {}", out.dir.display()))?;
+        let rel = crate::fs::display_rel(&out.dir, entry.path());
+        let ours = match entry.file_type().is_dir() {
+            true => holds_ours(&rel) || std::fs::symlink_metadata(staging.join(&rel)).is_ok_and(|m| m.is_dir()),
+            false => owned.owns(&rel) || rel == MARKER_FILE,
+        };
+        if !ours {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            foreign.push(rel);
+        }
+    }
+    Ok(foreign)
 }
 
 /// Stops before any change when a staged file would replace something kbc
@@ -149,9 +237,14 @@ fn rename(from: &Path, to: &Path, hook: &mut TestHook) -> Result<()> {
 }
 
 /// Puts OUT back as it was before the journal's commit: staged files that
-/// reached OUT go back to staging, backed-up files back to OUT. Best
-/// effort and idempotent: it may be run again after a kill.
-fn roll_back(p: &Places<'_>, journal: &Journal) {
+/// reached OUT go back to staging, backed-up files back to OUT; for a swap,
+/// the old OUT back in place and the user's entries back into it. Best
+/// effort and idempotent: it may be run again after a kill. Whether it
+/// put everything back.
+fn roll_back(p: &Places<'_>, journal: &Journal) -> bool {
+    if journal.swap {
+        return roll_back_swap(p, journal);
+    }
     for rel in journal.staged.iter().filter(|r| plain(r)) {
         let (staged, put) = (p.staging.join(rel), p.out.join(rel));
         let moved_in =
@@ -163,11 +256,31 @@ fn roll_back(p: &Places<'_>, journal: &Journal) {
     for rel in files_under(&p.backup) {
         let _ = out::with_parent(&p.out.join(&rel), || std::fs::rename(p.backup.join(&rel), p.out.join(&rel)));
     }
+    files_under(&p.backup).is_empty()
 }
 
-/// Removes the backup and staging folders, the folders that removing files
-/// emptied, and last the journal or `done` file.
+fn roll_back_swap(p: &Places<'_>, journal: &Journal) -> bool {
+    let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
+    if exists(&p.old) && exists(p.out) && !exists(&p.staging) {
+        // The new output went in: it goes back to staging.
+        let _ = std::fs::rename(p.out, &p.staging);
+    }
+    if exists(&p.old) && !exists(p.out) {
+        let _ = std::fs::rename(&p.old, p.out);
+    }
+    for rel in journal.foreign.iter().filter(|r| plain(r)) {
+        let (theirs, carried) = (p.out.join(rel), p.staging.join(rel));
+        if !exists(&theirs) && exists(&carried) {
+            let _ = out::with_parent(&theirs, || std::fs::rename(&carried, &theirs));
+        }
+    }
+    !exists(&p.old) && journal.foreign.iter().all(|rel| !exists(&p.staging.join(rel)))
+}
+
+/// Removes the backup, old and staging folders, the folders that removing
+/// files emptied, and last the journal or `done` file.
 fn finish(p: &Places<'_>, removed: &[String]) {
+    let _ = out::remove_tree(&p.old);
     let _ = out::remove_tree(&p.backup);
     let _ = out::remove_ours(&p.staging);
     remove_empty_parents(p.out, removed);
@@ -184,12 +297,18 @@ pub(crate) fn recover_beside(dir: &Path) -> Result<()> {
         let places = Places::of(dir, *pid);
         let journal = std::fs::read(path).ok().and_then(|b| serde_json::from_slice::<Journal>(&b).ok());
         // A journal cut short was being written: no step had been taken.
-        let journal = journal.unwrap_or(Journal { staged: Vec::new(), removed: Vec::new() });
-        let committed = what == "done";
-        if !committed {
-            roll_back(&places, &journal);
+        let journal = journal.unwrap_or_default();
+        if what == "journal" && !roll_back(&places, &journal) {
+            bail!(
+                "a build killed while moving its files into {} could not be undone fully; \
+                 what it moved is in {}, {} and {} (yours included, if any): put it back by hand",
+                dir.display(),
+                places.old.display(),
+                places.backup.display(),
+                places.staging.display()
+            );
         }
-        finish(&places, if committed { &journal.removed } else { &[] });
+        finish(&places, &journal.removed);
         out::remove_ours(path)?;
     }
     for (what, _, path) in dead.iter().filter(|(what, _, _)| !journals(what)) {
@@ -301,7 +420,7 @@ mod tests {
     fn staged_files_replace_removed_files_go_and_the_users_stay() {
         let dir = tempfile::tempdir().unwrap();
         let (out, next) = setup(dir.path());
-        commit(&out, &next).unwrap();
+        commit(&out, &next, false).unwrap();
         let o = &out.dir;
         assert_eq!(read(&o.join("keep.txt")).as_deref(), Some("old"));
         assert_eq!(read(&o.join("a/changed.txt")).as_deref(), Some("new"));
@@ -317,7 +436,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (out, next) = setup(dir.path());
         write(&out.dir.join("b/added.txt"), "the user's");
-        let err = commit(&out, &next).unwrap_err().to_string();
+        let err = commit(&out, &next, false).unwrap_err().to_string();
         assert!(err.contains("in the way"), "{err}");
         assert_eq!(read(&out.dir.join("b/added.txt")).as_deref(), Some("the user's"));
         assert_eq!(read(&out.dir.join("a/changed.txt")).as_deref(), Some("old"));
@@ -337,10 +456,11 @@ mod tests {
         let journal = Journal {
             staged: vec!["a/changed.txt".into(), "b/added.txt".into(), "keep.txt/x.txt".into()],
             removed: vec!["gone/old.txt".into()],
+            ..Journal::default()
         };
         let places = Places::of(&out.dir, std::process::id());
         assert!(apply(&places, &journal, &mut TestHook { left: None }).is_err());
-        roll_back(&places, &journal);
+        assert!(roll_back(&places, &journal));
         assert_eq!(read(&out.dir.join("a/changed.txt")).as_deref(), Some("old"));
         assert_eq!(read(&out.dir.join("gone/old.txt")).as_deref(), Some("old"));
         assert!(!out.dir.join("b/added.txt").exists());

@@ -183,7 +183,7 @@ impl Staging {
     /// produced (see `commit`). On failure OUT is left as it was.
     pub(crate) fn commit(mut self) -> Result<()> {
         let marker = Marker { generator: super::GENERATOR.to_string(), files: self.produced() };
-        let done = super::commit::commit(&self.out, &marker);
+        let done = super::commit::commit(&self.out, &marker, self.mode == Mode::Swap);
         // The staging folder is gone into OUT, or removed by the commit.
         self.committed = done.is_ok();
         done

@@ -273,3 +273,25 @@ fn folders_of_dead_builds_beside_out_are_removed_and_a_live_ones_kept() {
     assert!(kb.path(&live).exists(), "a running build's folder was removed");
     assert!(kb.path(".other.kbc-staging-4294967").exists(), "not OUT's");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_forged_cache_manifest_neither_hangs_nor_reads_outside_the_root() {
+    let kb = Kb::fixture("build-sample");
+    build(&kb, "out").success();
+    let fifo = std::ffi::CString::new(kb.path("pipe").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let rel = "out/.kbc-cache.json";
+    // One at a time: a path refused first would hide what the next does.
+    for path in ["pipe", "../outside.md", "/etc/passwd"] {
+        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(kb.path(rel)).unwrap()).unwrap();
+        let probe = serde_json::json!({"is_file": true, "hash": "0".repeat(64)});
+        manifest["probes"].as_object_mut().unwrap().insert(path.into(), probe);
+        kb.write(rel, serde_json::to_vec(&manifest).unwrap());
+        let mut cmd = kb.kbc(["build", "--quiet", "-o", "out"]);
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd.assert().success();
+        assert!(!std::fs::read_to_string(kb.path(rel)).unwrap().contains(path), "{path}: rebuilt with its own probes");
+    }
+}
