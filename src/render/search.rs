@@ -20,9 +20,9 @@
 //! the same for every site of a build, so cloud sites hard-link it.
 
 use super::view::BundleArticle;
+use crate::matching;
 use crate::matching::bundle::Article as Indexed;
-use crate::matching::field_text;
-use crate::matching::model::{self, Field};
+use crate::matching::model;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,9 +30,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Articles per result-fragment file.
-pub(crate) const CHUNK: usize = 24;
+pub(crate) const CHUNK: usize = 16;
 /// The shard count is the power of two that keeps shards about this size.
-const SHARD_BYTES: usize = 16 * 1024;
+const SHARD_BYTES: usize = 8 * 1024;
 /// A stored term weight is `round(weight * SCALE)`, at most [`MAX_Q`]
 /// (BM25's term weight without idf is below k1 + 1 = 2.2).
 const SCALE: f64 = 300.0;
@@ -42,21 +42,17 @@ const DESCRIPTION_MAX: usize = 240;
 /// The layout version `assets/search.js` expects.
 const VERSION: u32 = 1;
 
-/// One article's search document: its length, then each distinct term and
-/// its weighted frequency, a line each, terms sorted. Made once per article
-/// (and kept in the build's memo) from its bundle entry (`entry_json`).
+/// One article's search document: its length, its title's tokens (after
+/// `^`, space-separated), then each distinct term (words and word pairs)
+/// and its weighted frequency, a line each, terms sorted. Made once per
+/// article (and kept in the build's memo) from its bundle entry
+/// (`entry_json`), by `kbc match`'s own `matching::weighted_terms`.
 pub(crate) fn doc_terms(entry_json: &[u8]) -> Result<Vec<u8>> {
     let a: Indexed = serde_json::from_slice(entry_json)?;
-    let mut tf: BTreeMap<String, f64> = BTreeMap::new();
-    let mut len = 0usize;
-    for field in Field::ALL {
-        for t in model::tokens(&field_text(field, &a)) {
-            len += 1;
-            *tf.entry(t).or_default() += field.weight();
-        }
-    }
-    let mut out = format!("{len}\n");
-    for (t, w) in tf {
+    let (tf, len) = matching::weighted_terms(&a);
+    let title = model::tokens(if a.title.is_empty() { &a.heading } else { &a.title });
+    let mut out = format!("{len}\n^{}\n", title.join(" "));
+    for (t, w) in tf.into_iter().collect::<BTreeMap<_, _>>() {
         let _ = writeln!(out, "{t}\t{w}");
     }
     Ok(out.into_bytes())
@@ -67,13 +63,20 @@ pub(crate) fn doc_terms_of(a: &BundleArticle) -> Result<Vec<u8>> {
     doc_terms(&serde_json::to_vec(a)?)
 }
 
-/// The length and terms of a [`doc_terms`] document.
-fn parse_terms(doc: &[u8]) -> (f64, Vec<(&str, f64)>) {
+/// A parsed [`doc_terms`] document.
+struct Terms<'a> {
+    len: f64,
+    title: Vec<&'a str>,
+    terms: Vec<(&'a str, f64)>,
+}
+
+fn parse_terms(doc: &[u8]) -> Terms<'_> {
     let text = std::str::from_utf8(doc).unwrap_or_default();
-    let mut lines = text.lines();
+    let mut lines = text.lines().peekable();
     let len = lines.next().and_then(|l| l.parse().ok()).unwrap_or(0.0);
+    let title = lines.next_if(|l| l.starts_with('^')).map_or("", |l| &l[1..]);
     let terms = lines.filter_map(|l| l.split_once('\t')).map(|(t, w)| (t, w.parse().unwrap_or(0.0))).collect();
-    (len, terms)
+    Terms { len, title: title.split(' ').filter(|t| !t.is_empty()).collect(), terms }
 }
 
 /// What the index shows of one article, in path order.
@@ -103,22 +106,37 @@ pub(crate) struct Shared {
 
 /// The shards, result fragments and facets of `docs`.
 pub(crate) fn shared(docs: &[Doc<'_>]) -> Result<Shared> {
-    let parsed: Vec<(f64, Vec<(&str, f64)>)> = docs.par_iter().map(|d| parse_terms(d.terms)).collect();
-    let avg = parsed.iter().map(|p| p.0).sum::<f64>() / parsed.len().max(1) as f64;
+    let parsed: Vec<Terms<'_>> = docs.par_iter().map(|d| parse_terms(d.terms)).collect();
+    let avg = parsed.iter().map(|p| p.len).sum::<f64>() / parsed.len().max(1) as f64;
     let mut postings: BTreeMap<&str, String> = BTreeMap::new();
     let mut last: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, (len, terms)) in parsed.iter().enumerate() {
-        for &(t, tf) in terms {
-            let q = ((model::term_score(1.0, tf, *len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
-            let prev = last.insert(t, i).map_or(0, |p| p);
+    // Titles of two tokens or more, by first token: the rest, and its
+    // articles (with the last one added, for the gaps).
+    let mut titles: BTreeMap<&str, BTreeMap<String, (String, usize)>> = BTreeMap::new();
+    for (i, doc) in parsed.iter().enumerate() {
+        for &(t, tf) in &doc.terms {
+            let q = ((model::term_score(1.0, tf, doc.len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
+            let prev = last.insert(t, i).unwrap_or(0);
             push_posting(postings.entry(t).or_default(), i - prev, q);
+        }
+        if let [first, rest @ ..] = doc.title.as_slice()
+            && !rest.is_empty()
+        {
+            let (list, prev) = titles.entry(first).or_default().entry(rest.join(" ")).or_default();
+            push_gap(list, i - *prev);
+            list.push('.');
+            *prev = i;
         }
     }
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
     let shards = (total / SHARD_BYTES).max(1).next_power_of_two();
-    let mut by_shard: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards];
-    for (t, p) in &postings {
-        by_shard[shard_of(t, shards)].insert(t, p);
+    let mut by_shard: Vec<BTreeMap<String, serde_json::Value>> = vec![BTreeMap::new(); shards];
+    for (t, p) in postings {
+        by_shard[shard_of(t, shards)].insert(t.to_string(), p.into());
+    }
+    for (first, rests) in titles {
+        let entries: Vec<(String, String)> = rests.into_iter().map(|(rest, (list, _))| (rest, list)).collect();
+        by_shard[shard_of(first, shards)].insert(format!("^{first}"), serde_json::to_value(entries)?);
     }
     let mut files = Vec::new();
     for (h, terms) in by_shard.iter().enumerate() {
@@ -144,6 +162,14 @@ fn script(kind: &str, id: usize, data: &impl Serialize) -> Result<Vec<u8>> {
 /// Appends one posting: the gap to the previous article's number in base 36
 /// (`0-9a-z`), then the weight as two letters `A-Z` (which end the gap).
 fn push_posting(out: &mut String, gap: usize, q: u32) {
+    push_gap(out, gap);
+    out.push((b'A' + (q / 26) as u8) as char);
+    out.push((b'A' + (q % 26) as u8) as char);
+}
+
+/// A gap between article numbers in base 36 (`0-9a-z`). A title's articles
+/// are gaps each ended by `.`.
+fn push_gap(out: &mut String, gap: usize) {
     let mut digits = Vec::new();
     let mut g = gap;
     loop {
@@ -154,8 +180,6 @@ fn push_posting(out: &mut String, gap: usize, q: u32) {
         }
     }
     out.extend(digits.iter().rev().map(|&b| b as char));
-    out.push((b'A' + (q / 26) as u8) as char);
-    out.push((b'A' + (q % 26) as u8) as char);
 }
 
 /// FNV-1a (32 bits) of the term's UTF-8 bytes, modulo `shards` (a power of two).
@@ -212,6 +236,8 @@ struct Manifest<'a> {
     scale: f64,
     /// `model::MIN_RELATIVE_SCORE`.
     cut: f64,
+    /// `model::TITLE_BOOST`.
+    title_boost: f64,
     cloud: Option<&'a str>,
     /// For a cloud site, a bitmap (base64, bit `i % 8` of byte `i / 8`) of
     /// the articles it publishes; `null` when it has them all.
@@ -250,6 +276,7 @@ pub(crate) fn manifest(shared: &Shared, cloud: Option<&str>, members: Option<&[u
         chunk: CHUNK,
         scale: SCALE,
         cut: model::MIN_RELATIVE_SCORE,
+        title_boost: model::TITLE_BOOST,
         cloud,
         members,
         labels,
@@ -288,7 +315,13 @@ mod tests {
         // Title and H1 "Disk full" (3.0 per token), section headings "Disk
         // full" and "Steps" (1.5), text "Free the disks" (1.0; "the" is a
         // stop word, "disks" folds to "disk"): 9 tokens.
-        assert_eq!(doc, "9\ndisk\t8.5\nfree\t1\nfull\t7.5\nstep\t1.5\n");
+        // Word pairs count too ("disk full" in the title, the H1 and its
+        // section heading; "full disk" across the title's line break).
+        assert_eq!(
+            doc,
+            "9\n^disk full\ndisk\t8.5\ndisk full\t7.5\nfree\t1\nfree disk\t1\nfull\t7.5\nfull disk\t3\n\
+             full step\t1.5\nstep\t1.5\n"
+        );
     }
 
     #[test]
@@ -306,7 +339,7 @@ mod tests {
 
     #[test]
     fn shares_files_and_names_the_members_of_a_cloud_site() {
-        let terms = [b"2\nalpha\t3\nbeta\t1\n".as_slice(), b"1\nalpha\t1\n".as_slice()];
+        let terms = [b"2\n^alpha beta\nalpha\t3\nbeta\t1\n".as_slice(), b"1\n^alpha\nalpha\t1\n".as_slice()];
         let none: Vec<String> = Vec::new();
         let docs: Vec<Doc<'_>> = terms
             .iter()
@@ -327,9 +360,10 @@ mod tests {
         let names: Vec<&str> = shared.files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(names, ["t/0.js", "d/0.js", "f.js"]);
         let shard = String::from_utf8(shared.files[0].1.clone()).unwrap();
-        assert!(shard.starts_with("kbcSearch(\"t\",0,{\"alpha\":\"0") && shard.contains("\"beta\":\"0"), "{shard}");
+        assert!(shard.starts_with("kbcSearch(\"t\",0,{\"^alpha\":[[\"beta\",\"0.\"]],\"alpha\":\"0"), "{shard}");
+        assert!(shard.contains("\"beta\":\"0"), "{shard}");
         let m = String::from_utf8(manifest(&shared, Some("fairfax"), Some(&[1])).unwrap()).unwrap();
-        assert!(m.contains("\"n\":2,\"shards\":1,\"chunk\":24") && m.contains("\"members\":\"Ag==\""), "{m}");
+        assert!(m.contains("\"n\":2,\"shards\":1,\"chunk\":16") && m.contains("\"members\":\"Ag==\""), "{m}");
         assert!(m.contains("\"tsg_content\":\"Troubleshooting guide\""), "{m}");
         let all = String::from_utf8(manifest(&shared, None, None).unwrap()).unwrap();
         assert!(all.contains("\"members\":null"), "{all}");

@@ -62,10 +62,11 @@
     paths.forEach(function (p) { load(p, function () { if (--left === 0) cb(); }); });
   }
 
-  // ---- the tokenizer (model::tokens) ------------------------------------
+  // ---- the query side of the ranking model (docs/build.md) ---------------
   var STOP = new Set(("a an and are as at be by for from has have in is it of on or that the this " +
     "to was were with you your").split(" "));
   var UPPER = /^\p{Uppercase}$/u, LOWER = /^\p{Lowercase}$/u, SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
   var utf8 = new TextEncoder();
   function bytes(s) { return utf8.encode(s).length; }
   function singular(t) {
@@ -76,6 +77,7 @@
   function push(out, t) {
     if (Array.from(t).length > 1 && !STOP.has(t)) out.push(singular(t));
   }
+  function words(text) { return text.split(SPLIT).filter(Boolean); }
   function camelParts(word) {
     var c = Array.from(word), parts = [], start = 0;
     for (var i = 1; i < c.length; i++) {
@@ -88,13 +90,87 @@
     parts.push(c.slice(start).join(""));
     return parts;
   }
+  // model::tokens
   function tokens(text) {
     var out = [];
-    text.split(SPLIT).forEach(function (w) {
-      if (!w) return;
+    words(text).forEach(function (w) {
       push(out, w.toLowerCase());
       var parts = camelParts(w);
       if (parts.length > 1) parts.forEach(function (p) { push(out, p.toLowerCase()); });
+    });
+    return out;
+  }
+  // model::bigrams
+  function bigrams(text) {
+    var plain = [], out = [];
+    words(text).forEach(function (w) { push(plain, w.toLowerCase()); });
+    for (var i = 0; i + 1 < plain.length; i++) out.push(plain[i] + " " + plain[i + 1]);
+    return out;
+  }
+  function isExact(t) {
+    var digits = (t.match(/[0-9]/g) || []).length, letters = (t.match(/[A-Za-z]/g) || []).length;
+    return (digits >= 3 && letters >= 2) || (bytes(t) > 9 && (t.endsWith("exception") || t.endsWith("error")));
+  }
+  // query::clean: log noise out, line by line.
+  function isFrame(line) {
+    var t = line.trimStart();
+    if (t.startsWith("at ")) {
+      var rest = t.slice(3), callee = rest.split(/[( ]/)[0];
+      return callee !== "" && (callee.indexOf(".") >= 0 || rest.slice(callee.length).startsWith("("));
+    }
+    return (t.startsWith("File \"") && t.indexOf(", line ") >= 0) || t.startsWith("--- End of") ||
+      t.startsWith("Traceback (most recent call last)") || (t.startsWith("... ") && t.endsWith(" more"));
+  }
+  var LEVELS = new Set("e w i d error err fatal crit critical warn warning info debug trace".split(" "));
+  function isDigit(c) { return c >= 48 && c <= 57; }
+  function skipTimestamp(s) {
+    if (s.startsWith("[")) s = s.slice(1);
+    function digits(a, b) {
+      if (b > s.length) return false;
+      for (var k = a; k < b; k++) if (!isDigit(s.charCodeAt(k))) return false;
+      return true;
+    }
+    var c4 = s.charAt(4);
+    if (!(digits(0, 4) && (c4 === "-" || c4 === "/") && digits(5, 7) && digits(8, 10))) return null;
+    var i = 10, c = s.charAt(i);
+    if ((c === "T" || c === " ") && digits(i + 1, i + 3) && s.charAt(i + 3) === ":") {
+      i += 1;
+      while (i < s.length && (isDigit(s.charCodeAt(i)) || ":.,".indexOf(s.charAt(i)) >= 0)) i++;
+    }
+    while (i < s.length && (isDigit(s.charCodeAt(i)) || "Z+-]".indexOf(s.charAt(i)) >= 0)) i++;
+    return s.slice(i);
+  }
+  function stripPrefix(line) {
+    var rest = line.trimStart(), after = skipTimestamp(rest);
+    if (after === null) return rest;
+    rest = after.trimStart();
+    for (;;) {
+      var word = rest.split(/\s+/)[0] || "";
+      var bare = word.replace(/^[\[\]<>:|]+|[\[\]<>:|]+$/g, "");
+      var tag = (word.startsWith("[") && word.endsWith("]")) || (word.startsWith("[") && rest.indexOf("]") >= 0);
+      if (LEVELS.has(bare.toLowerCase()) && word !== "") rest = rest.slice(word.length).trimStart();
+      else if (tag) { var end = rest.indexOf("]"); rest = rest.slice(end < 0 ? rest.length : end + 1).trimStart(); }
+      else return rest;
+    }
+  }
+  function isNoise(word) {
+    var chars = Array.from(word), a = 0, b = chars.length;
+    function keep(ch) { return ALNUM.test(ch) || ch === "/" || ch === "\\"; }
+    while (a < b && !keep(chars[a])) a++;
+    while (b > a && !keep(chars[b - 1])) b--;
+    var w = chars.slice(a, b).join("");
+    if (w.indexOf("://") >= 0 || (w.match(/[\/\\]/g) || []).length >= 2) return true;
+    var hex = (w.match(/[0-9A-Fa-f]/g) || []).length, dashes = (w.match(/-/g) || []).length;
+    var digits = (w.match(/[0-9]/g) || []).length, len = bytes(w);
+    return (len === 36 && dashes === 4 && hex === 32) || (digits >= 6 && digits + dashes === len);
+  }
+  function clean(text) {
+    var out = "", lines = text.split("\n");
+    if (lines.length && lines[lines.length - 1] === "") lines.pop();
+    lines.forEach(function (line) {
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      if (isFrame(line)) return;
+      out += stripPrefix(line).split(/\s+/).filter(function (w) { return w && !isNoise(w); }).join(" ") + "\n";
     });
     return out;
   }
@@ -116,28 +192,77 @@
     }
     return out;
   }
+  // A title's articles: base-36 gaps, each ended by ".".
+  function decodeTitle(s) {
+    var out = [], doc = 0;
+    s.split(".").forEach(function (g) { if (g) { doc += parseInt(g, 36); out.push(doc); } });
+    return out;
+  }
 
   // ---- ranking ----------------------------------------------------------
   var M = null, members = null;
-  function terms(q) { return Array.from(new Set(tokens(q))).sort(); }
-  function shardsFor(ts) {
-    return Array.from(new Set(ts.map(function (t) { return "t/" + shardOf(t, M.shards).toString(16) + ".js"; })));
+  function shardFile(t) { return "t/" + shardOf(t, M.shards).toString(16) + ".js"; }
+  function lookup(t) { var s = loaded[shardFile(t)]; return s ? s[t] : undefined; }
+  function uniq(list) { return Array.from(new Set(list)); }
+  // What a query needs, in two steps: the shards of its whole words, its
+  // word pairs and the tokens that may start a title; then, for a camel-case
+  // word no article holds, the shards of its parts (model::query_terms).
+  function plan(q) {
+    var cleaned = clean(q), ws = words(cleaned);
+    var wholes = [];
+    ws.forEach(function (w) { push(wholes, w.toLowerCase()); });
+    var first = uniq(wholes.concat(bigrams(cleaned), tokens(cleaned))).map(shardFile);
+    return { cleaned: cleaned, words: ws, first: uniq(first) };
   }
-  function rank(ts, keep) {
-    var score = new Map();
-    ts.forEach(function (t) {
-      var shard = loaded["t/" + shardOf(t, M.shards).toString(16) + ".js"];
-      var s = shard && shard[t];
-      if (!s) return;
-      var p = decode(s), df = p.length / 2;
-      var idf = Math.log(1 + (M.n - df + 0.5) / (df + 0.5));
-      for (var i = 0; i < p.length; i += 2) {
-        if (!keep(p[i])) continue;
-        score.set(p[i], (score.get(p[i]) || 0) + idf * p[i + 1] / M.scale);
+  function queryTerms(p) {
+    var out = [], seen = new Set(), more = [];
+    function add(t) { if (!seen.has(t)) { seen.add(t); out.push([t, isExact(t) ? 2 : 1]); } }
+    p.words.forEach(function (word) {
+      var whole = [];
+      push(whole, word.toLowerCase());
+      var parts = camelParts(word), t = whole.pop();
+      if (t !== undefined && (lookup(t) !== undefined || parts.length < 2)) add(t);
+      else {
+        var split = [];
+        parts.forEach(function (x) { push(split, x.toLowerCase()); });
+        split.forEach(function (x) { add(x); more.push(shardFile(x)); });
       }
     });
+    var pairs = new Set();
+    bigrams(p.cleaned).forEach(function (b) { if (!pairs.has(b)) { pairs.add(b); out.push([b, 0.5]); } });
+    return { terms: out, more: uniq(more) };
+  }
+  function rank(p, terms, keep) {
+    var score = new Map();
+    terms.forEach(function (tw) {
+      var s = lookup(tw[0]);
+      if (typeof s !== "string") return;
+      var post = decode(s), df = post.length / 2;
+      var idf = tw[1] * Math.log(1 + (M.n - df + 0.5) / (df + 0.5));
+      for (var i = 0; i < post.length; i += 2) {
+        if (!keep(post[i])) continue;
+        score.set(post[i], (score.get(post[i]) || 0) + idf * post[i + 1] / M.scale);
+      }
+    });
+    // model::holds_title: the article's whole title as consecutive query tokens.
+    var qt = tokens(p.cleaned), boosted = new Set();
+    uniq(qt).forEach(function (f) {
+      (lookup("^" + f) || []).forEach(function (entry) {
+        var title = [f].concat(entry[0].split(" "));
+        for (var i = 0; i + title.length <= qt.length; i++) {
+          if (title.every(function (t, k) { return qt[i + k] === t; })) {
+            decodeTitle(entry[1]).forEach(function (d) { boosted.add(d); });
+            return;
+          }
+        }
+      });
+    });
     var hits = [], best = 0;
-    score.forEach(function (s, d) { hits.push([s, d]); if (s > best) best = s; });
+    score.forEach(function (s, d) {
+      if (boosted.has(d)) s *= 1 + M.title_boost;
+      if (s > 0) hits.push([s, d]);
+      if (s > best) best = s;
+    });
     hits = hits.filter(function (h) { return h[0] >= best * M.cut; });
     hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
     return hits;
@@ -183,20 +308,23 @@
     shown = PAGE;
     if (!q) { list.textContent = ""; setStatus(""); if (filterBox) filterBox.hidden = true; return; }
     if (!M) { setStatus("Loading search\u2026", true); return; }
-    var ts = terms(q);
-    if (!ts.length) { list.textContent = ""; setStatus("Type a word of two letters or more."); return; }
-    var need = shardsFor(ts);
+    var p = plan(q);
+    if (!words(p.cleaned).length) { list.textContent = ""; setStatus("Type a word of two letters or more."); return; }
+    var need = p.first.slice();
     if (filtering()) need.push("f.js");
-    var missing = need.filter(function (p) { return !(p in loaded); });
-    if (missing.length) setStatus("Searching\u2026", true);
+    if (need.some(function (f) { return !(f in loaded); })) setStatus("Searching\u2026", true);
     loadAll(need, function () {
       if (my !== gen) return;
-      hits = rank(ts, keepDoc);
-      showHits(my, ts);
+      var qt = queryTerms(p);
+      loadAll(qt.more, function () {
+        if (my !== gen) return;
+        hits = rank(p, qt.terms, keepDoc);
+        showHits(my, new Set(qt.terms.map(function (t) { return t[0]; }).concat(tokens(p.cleaned))));
+      });
     });
   }
 
-  function showHits(my, ts) {
+  function showHits(my, want) {
     var top = hits.slice(0, shown);
     var chunks = Array.from(new Set(top.map(function (h) { return "d/" + Math.floor(h[1] / M.chunk).toString(16) + ".js"; })));
     loadAll(chunks, function () {
@@ -205,7 +333,6 @@
       // Equal scores keep kbc match's order (the bundle's).
       var order = top.map(function (h, i) { return i; });
       order.sort(function (a, b) { return top[b][0] - top[a][0] || docs[a][7] - docs[b][7]; });
-      var want = new Set(ts);
       list.textContent = "";
       order.forEach(function (i) { if (docs[i]) list.appendChild(item(docs[i], want)); });
       var n = hits.length, q = input.value.trim();
@@ -217,7 +344,7 @@
         var b = document.createElement("button");
         b.type = "button";
         b.textContent = "Show more results";
-        b.addEventListener("click", function () { shown += PAGE; showHits(gen, ts); });
+        b.addEventListener("click", function () { shown += PAGE; showHits(gen, want); });
         li.appendChild(b);
         list.appendChild(li);
       }
