@@ -125,15 +125,19 @@ fn manifest_number(manifest: &str, key: &str) -> usize {
 
 /// The bytes the site's search loads for `query` before showing its first
 /// ten results, as assets/search.js asks for them: the manifest, the shard
-/// of each distinct term, the fragment chunks of the ten results (the site
-/// ranks as `kbc match` does; the browser test asserts it).
+/// of each distinct term and word pair, the fragment chunks of the ten
+/// results (the site ranks as `kbc match` does; the browser test asserts
+/// it, and measures the same in Chromium).
 fn search_bytes(out: &Path, urls: &std::collections::HashMap<String, usize>, query: &str) -> (u64, usize) {
     let search = out.join("site/search");
     let size = |rel: &str| std::fs::metadata(search.join(rel)).map(|m| m.len()).unwrap_or(0);
     let manifest = std::fs::read_to_string(search.join("index.js")).unwrap();
     let (shards, chunk) = (manifest_number(&manifest, "shards"), manifest_number(&manifest, "chunk"));
     let mut files = std::collections::BTreeSet::from(["index.js".to_string()]);
-    for t in kbc::matching::model::tokens(query) {
+    // The shards of its tokens and word pairs (these queries have no log
+    // noise to clean, nor camel-case words to split).
+    let terms = kbc::matching::model::tokens(query).into_iter().chain(kbc::matching::model::bigrams(query));
+    for t in terms {
         files.insert(format!("t/{:x}.js", shard_of(&t, shards)));
     }
     let matched = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
