@@ -60,6 +60,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Preview the site with live reload and diagnostics while you edit.
     Serve(ServeArgs),
+    /// Run the language server for editors (LSP over stdin and stdout).
+    Lsp(LspArgs),
 }
 
 /// Arguments shared by commands that read a knowledge base.
@@ -294,6 +296,21 @@ pub struct ServeArgs {
     /// Preview one cloud's site, with its link rewriting.
     #[arg(long, value_name = "NAME")]
     pub cloud: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The knowledge-base root; by default the one holding the editor's
+    /// workspace folder (book.toml there, above it, or up to two levels below).
+    pub root: Option<PathBuf>,
+    /// Quiet time after a keystroke before the document is checked again
+    /// (the client may set `debounceMs` in its initialization options).
+    #[arg(long, default_value_t = 50, value_name = "MS")]
+    pub debounce_ms: u64,
+    /// Talk over stdin and stdout (the only transport; accepted because
+    /// clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]

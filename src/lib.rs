@@ -24,6 +24,7 @@ pub mod fs;
 pub mod git;
 pub mod include;
 pub mod lint;
+pub mod lsp;
 pub mod matching;
 pub mod parse;
 pub mod progress;
@@ -52,6 +53,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Command::Diff(a) => commands::diff::run(a),
         Command::Completions(a) => commands::completions::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Lsp(a) => lsp::run(a),
     };
     result.unwrap_or_else(|e| {
         if commands::is_broken_pipe(&e) {

@@ -290,14 +290,22 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     for (cloud, rewrites, sanitizer) in &ctx.variants {
         if entry.in_cloud(*cloud) && rewrites.touches(text) {
             kept &= put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
-            let json = bundle::rewrite(full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
+            let json = bundle::rewrite(full, rewrites).map(|r| bundle::entry_json(&r).map(tight)).transpose()?;
             variants.push((*cloud, json));
         }
     }
-    let json = bundle::entry_json(full)?;
-    let search = search::doc_terms(&json)?;
+    let json = tight(bundle::entry_json(full)?);
+    let search = tight(search::doc_terms(&json)?);
     // A page written again (OUT had lost it) needs its cloud links made again.
     Ok(Rendered { entry, json, search, variants, page_key, unchanged: unchanged && kept })
+}
+
+/// A buffer without spare capacity. Every article's serialized products are
+/// held until the bundles and search indexes are written, and a growing
+/// buffer ends a quarter empty on average: 16 MB on the corpus.
+fn tight(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.shrink_to_fit();
+    bytes
 }
 
 /// Keeps an unchanged article's pages (its main page and each rewritten
@@ -317,8 +325,9 @@ fn bundle_order(rendered: &[Rendered]) -> Vec<usize> {
 }
 
 /// A rules.json of the articles of `cloud` (all when `None`), from the
-/// serialized entries, each cloud using its rewritten entry where there is one.
-fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], order: &[usize]) -> Result<()> {
+/// serialized entries, each cloud using its rewritten entry where there is
+/// one; returns its length in bytes.
+fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], order: &[usize]) -> Result<u64> {
     let entries: Vec<(&Entry, &[u8])> = order
         .iter()
         .map(|&i| &rendered[i])
@@ -332,12 +341,16 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
         Some(c) => format!("clouds/{c}/rules.json"),
         None => "rules.json".to_string(),
     };
-    ctx.staging.write_with(&rel, |out| bundle::assemble(out, cloud, &entries))
+    let mut len = 0;
+    ctx.staging.write_with(&rel, |out| bundle::assemble(&mut bundle::Counted::new(out, &mut len), cloud, &entries))?;
+    Ok(len)
 }
 
 /// The main bundle and site.
 fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize], search: &search::Shared) -> Result<()> {
-    write_bundle(ctx, None, rendered, order)?;
+    let len = write_bundle(ctx, None, rendered, order)?;
+    let entries: Vec<&[u8]> = order.iter().map(|&i| rendered[i].json.as_slice()).collect();
+    ctx.staging.write_with(crate::matching::store::FILE, |out| bundle::match_index(out, &entries, len))?;
     write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>(), search)
 }
 
@@ -375,13 +388,15 @@ fn write_site(
         let rel = format!("{prefix}/{url}");
         ctx.previous.indexes.get(&rel).is_some_and(|k| k == key) && ctx.staging.keep(&rel)
     };
-    for page in site::index_pages(&ctx.theme, &site, &ctx.plan, &items, &keep)? {
+    let emit = |page: site::IndexPage| {
         let rel = format!("{prefix}/{}", page.url);
         if let Some(html) = page.html {
             ctx.staging.write(&rel, html)?;
         }
         ctx.indexes.lock().unwrap_or_else(|e| e.into_inner()).insert(rel, page.key);
-    }
+        Ok(())
+    };
+    site::index_pages(&ctx.theme, &site, &ctx.plan, &items, &keep, &emit)?;
     let manifest = search::manifest(search, site.cloud, cloud.map(|_| members))?;
     ctx.staging.write(&format!("{prefix}/search/index.js"), manifest)?;
     if cloud.is_some() {

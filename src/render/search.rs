@@ -49,10 +49,10 @@ const VERSION: u32 = 1;
 /// (`entry_json`), by `kbc match`'s own `matching::weighted_terms`.
 pub(crate) fn doc_terms(entry_json: &[u8]) -> Result<Vec<u8>> {
     let a: Indexed = serde_json::from_slice(entry_json)?;
-    let (tf, len) = matching::weighted_terms(&a);
+    let (tf, len) = matching::store::weighted_terms(&a);
     let title = model::tokens(if a.title.is_empty() { &a.heading } else { &a.title });
     let mut out = format!("{len}\n^{}\n", title.join(" "));
-    for (t, w) in tf.into_iter().collect::<BTreeMap<_, _>>() {
+    for (t, (w, _)) in tf.into_iter().collect::<BTreeMap<_, _>>() {
         let _ = writeln!(out, "{t}\t{w}");
     }
     Ok(out.into_bytes())

@@ -424,15 +424,21 @@ pub(crate) struct IndexPage {
 /// Decides, from an index page's URL and key, that OUT's page can stay.
 pub(crate) type Keep<'k> = dyn Fn(&str, &str) -> bool + Sync + 'k;
 
-/// The home page and every index page of one site: `items` are its
-/// articles, each with its number in `plan`.
+/// Takes each index page as soon as it is rendered (from several threads).
+pub(crate) type Emit<'e> = dyn Fn(IndexPage) -> Result<()> + Sync + 'e;
+
+/// The home page and every index page of one site, each handed to `emit`
+/// as it is rendered: a site's index pages together are megabytes of HTML,
+/// which need not all be held at once. `items` are the site's articles,
+/// each with its number in `plan`.
 pub(crate) fn index_pages(
     theme: &Theme,
     site: &SiteView<'_>,
     plan: &Plan,
     items: &[(&Entry, usize)],
     keep: &Keep<'_>,
-) -> Result<Vec<IndexPage>> {
+    emit: &Emit<'_>,
+) -> Result<()> {
     let mut by_service: Groups<'_> = BTreeMap::new();
     let mut by_type: Groups<'_> = BTreeMap::new();
     let mut by_topic: Groups<'_> = BTreeMap::new();
@@ -449,13 +455,11 @@ pub(crate) fn index_pages(
             }
         }
     }
-    let mut pages = Vec::new();
-    let services = groups(theme, site, ("Service", None), by_service, service_url, keep, &mut pages)?;
-    let types = groups(theme, site, ("Self-help type", None), by_type, type_url, keep, &mut pages)?;
-    let topics = groups(theme, site, ("Support topic", Some(plan)), by_topic, topic_url, keep, &mut pages)?;
+    let services = groups(theme, site, ("Service", None), by_service, service_url, keep, emit)?;
+    let types = groups(theme, site, ("Self-help type", None), by_type, type_url, keep, emit)?;
+    let topics = groups(theme, site, ("Support topic", Some(plan)), by_topic, topic_url, keep, emit)?;
     let home = HomeView { site, root: "", article_count: items.len(), services, types, topics };
-    pages.insert(0, page(theme, "index.html", "index.html".to_string(), &home, keep)?);
-    Ok(pages)
+    emit(page(theme, "index.html", "index.html".to_string(), &home, keep)?)
 }
 
 /// Renders `view` with `template` as the page at `url`, unless `keep` lets
@@ -502,9 +506,9 @@ fn groups<'a>(
     groups: Groups<'a>,
     url_of: fn(&str) -> String,
     keep: &Keep<'_>,
-    pages: &mut Vec<IndexPage>,
+    emit: &Emit<'_>,
 ) -> Result<Vec<GroupLink>> {
-    let rendered: Vec<(GroupLink, Vec<IndexPage>)> = groups
+    groups
         .into_iter()
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -517,7 +521,6 @@ fn groups<'a>(
                 None => (name, ""),
             };
             let count = articles.len().div_ceil(PER_PAGE).max(1);
-            let mut list_pages = Vec::with_capacity(count);
             for n in 1..=count {
                 let url = list_page_url(&first, n);
                 let links =
@@ -534,18 +537,11 @@ fn groups<'a>(
                     pages: links,
                     total: articles.len(),
                 };
-                list_pages.push(page(theme, "list.html", url, &view, keep)?);
+                emit(page(theme, "list.html", url, &view, keep)?)?;
             }
-            let link = GroupLink { name: shown.to_string(), url: first, count: articles.len() };
-            Ok((link, list_pages))
+            Ok(GroupLink { name: shown.to_string(), url: first, count: articles.len() })
         })
-        .collect::<Result<_>>()?;
-    let mut links = Vec::with_capacity(rendered.len());
-    for (link, list_pages) in rendered {
-        links.push(link);
-        pages.extend(list_pages);
-    }
-    Ok(links)
+        .collect()
 }
 
 #[cfg(test)]
@@ -570,13 +566,14 @@ mod tests {
         let site = SiteView { title: "T", description: "", cloud: None, generator: "kbc" };
         let plan = Plan::new(["articles/a.md", "articles/b.md"].into_iter(), "articles/");
         let items = [(&a, 0), (&b, 1)];
-        let pages = index_pages(&theme, &site, &plan, &items, &|_, _| false).unwrap();
+        let collect = |keep: &Keep<'_>| collect_pages(&theme, &site, &plan, &items, keep);
+        let pages = collect(&|_, _| false);
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         assert_eq!(urls, ["index.html", "services/microsoft.storage.html", "types/generic.html"]);
         let html = pages[1].html.as_deref().unwrap();
         assert!(html.contains(">Alpha</a>") && html.contains(">Beta</a>"), "{html}");
         // A page the caller keeps is not rendered; its key stays the same.
-        let kept = index_pages(&theme, &site, &plan, &items, &|url, _| url.starts_with("types/")).unwrap();
+        let kept = collect(&|url, _| url.starts_with("types/"));
         assert!(kept[2].html.is_none() && kept[1].html.is_some());
         assert_eq!(kept[2].key, pages[2].key);
         assert_eq!(service_url("Microsoft.Storage"), "services/microsoft.storage.html");
@@ -592,6 +589,25 @@ mod tests {
         let distinct: HashSet<&String> = files.iter().collect();
         assert_eq!(distinct.len(), names.len(), "{files:?}");
         assert!(files.iter().all(|f| !f.contains('/') && !f.starts_with('.')));
+    }
+
+    /// Every index page `index_pages` emits, sorted by URL.
+    fn collect_pages(
+        theme: &Theme,
+        site: &SiteView<'_>,
+        plan: &Plan,
+        items: &[(&Entry, usize)],
+        keep: &Keep<'_>,
+    ) -> Vec<IndexPage> {
+        let pages = std::sync::Mutex::new(Vec::new());
+        let emit = |p| {
+            pages.lock().unwrap().push(p);
+            Ok(())
+        };
+        index_pages(theme, site, plan, items, keep, &emit).unwrap();
+        let mut pages = pages.into_inner().unwrap();
+        pages.sort_by(|a, b| a.url.cmp(&b.url));
+        pages
     }
 
     fn entry(path: &str, service: &str, topics: &[&str]) -> Entry {
@@ -618,7 +634,7 @@ mod tests {
         let items: Vec<(&Entry, usize)> = entries.iter().enumerate().map(|(i, e)| (e, i)).collect();
         let theme = Theme::load(tempfile::tempdir().unwrap().path()).unwrap();
         let site = SiteView { title: "T", description: "", cloud: None, generator: "kbc" };
-        let pages = index_pages(&theme, &site, &plan, &items, &|_, _| false).unwrap();
+        let pages = collect_pages(&theme, &site, &plan, &items, &|_, _| false);
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         for url in ["services/big.service.html", "services/big.service/2.html", "services/big.service/3.html"] {
             assert!(urls.contains(&url), "{url} missing from {urls:?}");

@@ -220,12 +220,11 @@ impl Preview {
     /// The home page and the pages by service and by type.
     fn write_list_pages(&self) -> Result<()> {
         let items: Vec<(&Entry, usize)> = self.pages.iter().enumerate().map(|(k, p)| (&p.0, k)).collect();
-        for page in site::index_pages(&self.theme, &self.site_view(), &self.plan, &items, &|_, _| false)? {
-            if let Some(html) = page.html {
-                crate::fs::write(&self.site_dir.join(page.url), html)?;
-            }
-        }
-        Ok(())
+        let emit = |page: site::IndexPage| match page.html {
+            Some(html) => crate::fs::write(&self.site_dir.join(page.url), html),
+            None => Ok(()),
+        };
+        site::index_pages(&self.theme, &self.site_view(), &self.plan, &items, &|_, _| false, &emit)
     }
 
     /// The site's search files (see `render::search`), over this preview's articles.

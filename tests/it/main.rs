@@ -18,6 +18,7 @@ mod diff;
 mod fix_safety;
 mod hygiene;
 mod layers;
+mod lsp;
 mod r#match;
 mod new;
 mod out_safety;
