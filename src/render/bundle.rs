@@ -159,7 +159,8 @@ pub(crate) fn tighten_schema(schema: &mut serde_json::Value) {
     let root = &mut schema["properties"];
     root["schemaVersion"] = json!({"const": SCHEMA_VERSION});
     root["generator"]["pattern"] = json!("^kbc \\S+$");
-    root["cloud"] = json!({"enum": clouds.iter().map(|c| json!(c)).chain([serde_json::Value::Null]).collect::<Vec<_>>()});
+    root["cloud"] =
+        json!({"enum": clouds.iter().map(|c| json!(c)).chain([serde_json::Value::Null]).collect::<Vec<_>>()});
     root["articles"]["uniqueItems"] = json!(true);
     let defs = &mut schema["$defs"];
     for def in defs.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
@@ -175,7 +176,8 @@ pub(crate) fn tighten_schema(schema: &mut serde_json::Value) {
     for ids in ["supportTopicIds", "productPesIds"] {
         a[ids]["items"] = json!({"type": "string", "minLength": 1});
     }
-    let list = json!({"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": true});
+    let list =
+        json!({"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": true});
     let map = json!({"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": list});
     for key in ["bySupportTopicId", "byProductPesId", "byService"] {
         defs["BundleIndex"]["properties"][key] = map.clone();

@@ -212,11 +212,23 @@ fn the_schema_rejects_each_malformed_bundle_and_kbc_the_rest() {
     // What JSON Schema cannot say, kbc's reader checks (docs/build.md).
     let second_id = good["articles"][1]["articleId"].clone();
     let kbc_cases: Vec<(&str, Edit, &str)> = vec![
-        ("same articleId, different article", Box::new(move |b| b["articles"][1]["articleId"] = json!(first_id)), "repeats articleId"),
-        ("index entry naming no article", Box::new(|b| b["index"]["byService"]["svc"] = json!(["no-such-id"])), "no article of the bundle"),
-        ("index entry naming a removed article", Box::new(move |b| {
-            b["articles"].as_array_mut().unwrap().retain(|a| a["articleId"] != second_id);
-        }), "no article of the bundle"),
+        (
+            "same articleId, different article",
+            Box::new(move |b| b["articles"][1]["articleId"] = json!(first_id)),
+            "repeats articleId",
+        ),
+        (
+            "index entry naming no article",
+            Box::new(|b| b["index"]["byService"]["svc"] = json!(["no-such-id"])),
+            "no article of the bundle",
+        ),
+        (
+            "index entry naming a removed article",
+            Box::new(move |b| {
+                b["articles"].as_array_mut().unwrap().retain(|a| a["articleId"] != second_id);
+            }),
+            "no article of the bundle",
+        ),
     ];
     assert!(schema_cases.len() + kbc_cases.len() >= 20);
     for (name, edit, message) in &kbc_cases {
@@ -243,7 +255,8 @@ fn every_entry_has_its_page_url_and_services_differing_in_case_are_one_key() {
         let url = a["url"].as_str().unwrap();
         assert!(dir.path().join("out/site").join(url).is_file(), "{url}");
     }
-    let keys: Vec<String> = bundle["index"]["byService"].as_object().unwrap().keys().map(|k| k.to_lowercase()).collect();
+    let keys: Vec<String> =
+        bundle["index"]["byService"].as_object().unwrap().keys().map(|k| k.to_lowercase()).collect();
     let mut unique = keys.clone();
     unique.dedup();
     assert_eq!(keys, unique);
