@@ -4,9 +4,9 @@
 //! problem signature matches it exactly ([`signature`]) first, then by score.
 
 pub mod bundle;
-pub mod model;
-pub mod query;
-pub mod signature;
+pub(crate) mod model;
+pub(crate) mod query;
+pub(crate) mod signature;
 
 use bundle::{Article, Bundle};
 use model::{Field, MIN_RELATIVE_SCORE};

@@ -7,12 +7,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The version of the rules.json layout; bumped on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// `rules.json`: every published article of one build (all clouds, or one).
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Bundle<'a> {
+pub(crate) struct Bundle<'a> {
     pub schema_version: u32,
     /// `kbc <version>`.
     pub generator: String,
@@ -26,7 +26,7 @@ pub struct Bundle<'a> {
 /// Article ids by support topic, product and service (ids sorted, unique).
 #[derive(Debug, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct BundleIndex {
+pub(crate) struct BundleIndex {
     pub by_support_topic_id: BTreeMap<String, Vec<String>>,
     pub by_product_pes_id: BTreeMap<String, Vec<String>>,
     pub by_service: BTreeMap<String, Vec<String>>,
@@ -35,7 +35,7 @@ pub struct BundleIndex {
 /// One published article in the bundle.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct BundleArticle {
+pub(crate) struct BundleArticle {
     pub article_id: String,
     /// Relative to the knowledge-base root, forward slashes.
     pub path: String,
@@ -74,7 +74,7 @@ pub struct BundleArticle {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SectionView {
+pub(crate) struct SectionView {
     pub heading: String,
     /// 1-6, or 0 for text before the first heading.
     pub level: u8,
@@ -82,13 +82,13 @@ pub struct SectionView {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct DocumentView {
+pub(crate) struct DocumentView {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ProblemView {
+pub(crate) struct ProblemView {
     pub text: String,
     /// The error messages quoted in the problem.
     pub signatures: Vec<String>,
@@ -97,7 +97,7 @@ pub struct ProblemView {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     pub url: String,
     pub text: String,
     pub image: bool,
@@ -105,7 +105,7 @@ pub struct LinkView {
 
 /// What every site template sees as `site`.
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     /// The cloud of a per-cloud site, else `None`.
@@ -115,7 +115,7 @@ pub struct SiteView<'a> {
 
 /// `article.html`: one article page.
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     pub site: &'a SiteView<'a>,
     /// Relative prefix from this page to the site root (`../../`).
     pub root: &'a str,
@@ -142,7 +142,7 @@ pub struct PageView<'a> {
 /// The embedded JSON block as a readable view.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum DataView {
+pub(crate) enum DataView {
     /// Problem scoping questions, previewed as the form a customer sees.
     Form { title: String, hint: String, elements: Vec<FormElement> },
     /// A support-topic description block, as a table.
@@ -152,7 +152,7 @@ pub enum DataView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FormElement {
+pub(crate) struct FormElement {
     pub id: String,
     pub label: String,
     pub control: String,
@@ -165,7 +165,7 @@ pub struct FormElement {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TopicRow {
+pub(crate) struct TopicRow {
     pub id: String,
     pub short_description: String,
     pub long_description: String,
@@ -175,7 +175,7 @@ pub struct TopicRow {
 
 /// A link to an article in lists and index pages.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleLink<'a> {
+pub(crate) struct ArticleLink<'a> {
     pub title: &'a str,
     /// Relative to the site root.
     pub url: &'a str,
@@ -187,7 +187,7 @@ pub struct ArticleLink<'a> {
 
 /// A group on the home page (a service or a self-help type) with its page.
 #[derive(Debug, Serialize)]
-pub struct GroupLink {
+pub(crate) struct GroupLink {
     pub name: String,
     /// Relative to the site root.
     pub url: String,
@@ -196,7 +196,7 @@ pub struct GroupLink {
 
 /// `index.html`: the home page.
 #[derive(Debug, Serialize)]
-pub struct HomeView<'a> {
+pub(crate) struct HomeView<'a> {
     pub site: &'a SiteView<'a>,
     pub root: &'a str,
     pub article_count: usize,
@@ -206,7 +206,7 @@ pub struct HomeView<'a> {
 
 /// `list.html`: the articles of one service or self-help type.
 #[derive(Debug, Serialize)]
-pub struct ListView<'a> {
+pub(crate) struct ListView<'a> {
     pub site: &'a SiteView<'a>,
     pub root: &'a str,
     /// "Service" or "Self-help type".
