@@ -7,7 +7,7 @@ use crate::cli::{MatchArgs, ReportFormat};
 use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::matching::bundle::Bundle;
-use crate::matching::{Index, Match, Query};
+use crate::matching::{Index, Match, Query, store};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
@@ -16,32 +16,50 @@ use std::time::Instant;
 
 pub(crate) fn run(args: &MatchArgs) -> Result<ExitStatus> {
     let t0 = Instant::now();
-    let bundle = Bundle::load(&bundle_path(args)?)?;
+    let (index, source) = index(&bundle_path(args)?)?;
     let t1 = Instant::now();
-    let index = Index::build(&bundle);
-    let t2 = Instant::now();
     let status = match &args.text {
-        Some(text) if !args.batch => run_one(args, text, &bundle, &index)?,
-        _ => run_batch(args, &bundle, &index)?,
+        Some(text) if !args.batch => run_one(args, text, &index)?,
+        _ => run_batch(args, &index)?,
     };
     if args.timings {
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
-        eprintln!("load {:.1} ms, index {:.1} ms, queries {:.2} ms", ms(t0, t1), ms(t1, t2), ms(t2, Instant::now()));
+        eprintln!("{source}: {:.1} ms, queries {:.2} ms", ms(t0, t1), ms(t1, Instant::now()));
     }
     Ok(status)
 }
 
-fn run_one(args: &MatchArgs, text: &str, bundle: &Bundle, index: &Index) -> Result<ExitStatus> {
+/// The match index beside the bundle when it is there and was built from
+/// this bundle (same length, not older), else one built from the bundle.
+fn index(bundle: &Path) -> Result<(Index, &'static str)> {
+    let file = bundle.with_file_name(store::FILE);
+    if let Some(index) = fresh_index(bundle, &file) {
+        return Ok((index, "open match.idx"));
+    }
+    let loaded = Bundle::load(bundle)?;
+    Ok((Index::build(&loaded), "load and index rules.json"))
+}
+
+fn fresh_index(bundle: &Path, file: &Path) -> Option<Index> {
+    let (b, f) = (std::fs::metadata(bundle).ok()?, std::fs::metadata(file).ok()?);
+    if f.modified().ok()? < b.modified().ok()? {
+        return None;
+    }
+    let index = Index::open(std::fs::File::open(file).ok()?).ok()?;
+    (index.bundle_len() == b.len()).then_some(index)
+}
+
+fn run_one(args: &MatchArgs, text: &str, index: &Index) -> Result<ExitStatus> {
     let query = Query {
         text: text.to_string(),
         cloud: args.cloud.clone(),
         support_topic: args.support_topic.clone(),
         limit: args.limit,
     };
-    let views = views(bundle, index, &query);
+    let views = views(index, &query)?;
     let mut out = std::io::stdout().lock();
     match args.format {
-        ReportFormat::Human => write_human(&mut out, &views, bundle.articles.len())?,
+        ReportFormat::Human => write_human(&mut out, &views, index.len())?,
         ReportFormat::Json => {
             writeln!(out, "{}", serde_json::to_string_pretty(&MatchReport { query: text, matches: &views })?)?
         }
@@ -49,9 +67,9 @@ fn run_one(args: &MatchArgs, text: &str, bundle: &Bundle, index: &Index) -> Resu
     Ok(if views.is_empty() { ExitStatus::Failure } else { ExitStatus::Success })
 }
 
-fn views(bundle: &Bundle, index: &Index, query: &Query) -> Vec<MatchView> {
-    let matches = index.explain(bundle, query);
-    matches.into_iter().enumerate().map(|(i, m)| view(bundle, i + 1, m)).collect()
+fn views(index: &Index, query: &Query) -> Result<Vec<MatchView>> {
+    let matches = index.explain(query)?;
+    Ok(matches.into_iter().enumerate().map(|(i, m)| view(i + 1, m)).collect())
 }
 
 /// One line of `--batch` input; the command line's filters and limit are
@@ -80,7 +98,7 @@ struct BatchError {
     error: String,
 }
 
-fn run_batch(args: &MatchArgs, bundle: &Bundle, index: &Index) -> Result<ExitStatus> {
+fn run_batch(args: &MatchArgs, index: &Index) -> Result<ExitStatus> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = false;
     for (n, line) in std::io::stdin().lock().lines().enumerate() {
@@ -96,7 +114,7 @@ fn run_batch(args: &MatchArgs, bundle: &Bundle, index: &Index) -> Result<ExitSta
                     support_topic: q.support_topic.or_else(|| args.support_topic.clone()),
                     limit: q.limit.unwrap_or(args.limit),
                 };
-                let views = views(bundle, index, &query);
+                let views = views(index, &query)?;
                 serde_json::to_writer(&mut out, &BatchResult { id: q.id, query: &query.text, matches: &views })?;
             }
             Err(e) => {
@@ -144,18 +162,16 @@ struct FieldTerms {
     terms: Vec<String>,
 }
 
-fn view(bundle: &Bundle, rank: usize, m: Match) -> MatchView {
-    let (hit, terms) = (m.hit, m.terms);
-    let a = &bundle.articles[hit.article];
-    let terms = terms.into_iter().map(|(f, terms)| FieldTerms { field: f.as_str(), terms }).collect();
+fn view(rank: usize, m: Match) -> MatchView {
+    let terms = m.terms.into_iter().map(|(f, terms)| FieldTerms { field: f.as_str(), terms }).collect();
     MatchView {
         rank,
-        article_id: a.article_id.clone(),
-        title: if a.title.is_empty() { a.heading.clone() } else { a.title.clone() },
-        path: a.path.clone(),
-        score: (hit.score * 100.0).round() / 100.0,
-        clouds: a.clouds.clone(),
-        exact_signature: hit.signature,
+        article_id: m.doc.article_id,
+        title: m.doc.title,
+        path: m.doc.path,
+        score: (m.hit.score * 100.0).round() / 100.0,
+        clouds: m.doc.clouds,
+        exact_signature: m.hit.signature,
         terms,
     }
 }

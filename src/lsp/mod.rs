@@ -6,12 +6,16 @@
 //! and each [`crate::engine::Update`] says whose findings to publish again.
 //! Positions are UTF-16, the protocol's default ([`position`]).
 
+mod actions;
+mod complete;
 mod diagnostics;
 mod edit;
+mod hover;
 mod navigate;
 mod position;
 mod requests;
 mod server;
+mod topics;
 mod workspace;
 
 pub use server::LintOn;
@@ -118,6 +122,20 @@ fn capabilities() -> lsp::ServerCapabilities {
         position_encoding: Some(lsp::PositionEncodingKind::UTF16),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
+            ..Default::default()
+        })),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(["\"", " ", ",", ";", "(", "/"].map(String::from).to_vec()),
+            ..Default::default()
+        }),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         ..Default::default()
     }
 }

@@ -38,6 +38,9 @@ pub(crate) struct Server<'c> {
     due: Option<Instant>,
     /// Files whose last published diagnostics were not empty.
     published: BTreeSet<String>,
+    /// Files re-checked but not published yet (linting on save, a request
+    /// made the engine see unsaved text).
+    unpublished: BTreeSet<String>,
     next_id: i32,
     shutting_down: bool,
 }
@@ -53,6 +56,7 @@ impl<'c> Server<'c> {
             dirty: BTreeSet::new(),
             due: None,
             published: BTreeSet::new(),
+            unpublished: BTreeSet::new(),
             next_id: 0,
             shutting_down: false,
         }
@@ -94,8 +98,9 @@ impl<'c> Server<'c> {
             self.shutting_down = true;
             return self.reply(Response::new_ok(req.id, ()));
         }
-        // Answers about positions need the engine to have the current text.
-        self.flush();
+        // Answers about positions need the engine to have the current text;
+        // when linting on save, what it finds waits for the save.
+        self.recheck(self.options.lint_on == LintOn::Type);
         let id = req.id.clone();
         let state = super::requests::State { ws: self.ws.as_ref() };
         let response = match super::requests::answer(&state, req) {
@@ -185,9 +190,7 @@ impl<'c> Server<'c> {
     }
 
     fn saved(&mut self) {
-        if !self.dirty.is_empty() {
-            self.flush();
-        }
+        self.flush();
     }
 
     fn closed(&mut self, p: lsp::DidCloseTextDocumentParams) {
@@ -225,19 +228,27 @@ impl<'c> Server<'c> {
         self.publish(changed);
     }
 
-    /// Hands the engine the text of every dirty document, then publishes
-    /// the findings that changed, the edited documents' always.
-    pub(crate) fn flush(&mut self) {
+    /// Re-checks the dirty documents and publishes.
+    fn flush(&mut self) {
+        self.recheck(true);
+    }
+
+    /// Hands the engine the text of every dirty document; then, if
+    /// `publish`, publishes the findings that changed (the edited
+    /// documents' always), else keeps them for later.
+    fn recheck(&mut self, publish: bool) {
         self.due = None;
         let dirty = std::mem::take(&mut self.dirty);
         let Some(ws) = &mut self.ws else { return };
-        let mut paths = BTreeSet::new();
         for path in dirty {
             let text = self.docs[&path].text.clone();
-            paths.extend(ws.session.set_text(&path, text).changed);
-            paths.insert(path);
+            self.unpublished.extend(ws.session.set_text(&path, text).changed);
+            self.unpublished.insert(path);
         }
-        self.publish(paths);
+        if publish {
+            let paths = std::mem::take(&mut self.unpublished);
+            self.publish(paths);
+        }
     }
 
     fn recheck_now(&mut self, path: String) {

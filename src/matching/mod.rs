@@ -1,16 +1,16 @@
 //! `kbc match`: which published articles fit an error message or question?
-//! Articles of a bundle are indexed once for BM25 over weighted fields
-//! (title, headings, problem signatures, text); a query ranks articles whose
-//! problem signature matches it exactly ([`signature`]) first, then by score.
+//! The ranking model is [`model`] (docs/build.md, "Ranking model"); the
+//! index is [`store`], written by `kbc build` beside rules.json or built in
+//! memory from a bundle.
 
 pub mod bundle;
 pub(crate) mod model;
 pub(crate) mod query;
 pub(crate) mod signature;
+pub(crate) mod store;
 
 use bundle::{Article, Bundle};
 use model::{Field, MIN_RELATIVE_SCORE};
-use rayon::prelude::*;
 use signature::Pattern;
 use std::collections::HashMap;
 
@@ -54,14 +54,10 @@ fn data_prose(v: &serde_json::Value, tags: bool, out: &mut String) {
     }
 }
 
-/// An inverted index over one bundle's articles (same order as the bundle).
+/// A bundle's match index ([`store`]): read from `match.idx`, or built in
+/// memory from the bundle; the same bytes and the same search either way.
 pub struct Index {
-    postings: HashMap<String, Vec<(u32, f32)>>,
-    lengths: Vec<f32>,
-    avg_len: f64,
-    signatures: Vec<Vec<(String, Pattern)>>,
-    /// Each article's title tokens (pageTitle, else the H1).
-    titles: Vec<Vec<String>>,
+    store: store::Store,
 }
 
 /// What to look for, and where.
@@ -83,147 +79,182 @@ pub struct Hit {
     pub signature: Option<String>,
 }
 
-/// A ranked article with the query terms found in each of its fields: what
-/// `kbc match` shows for every hit.
+/// A ranked article with its record and the query terms found in each of
+/// its fields: what `kbc match` shows for every hit.
 #[derive(Debug, Clone)]
 pub struct Match {
     pub hit: Hit,
+    pub doc: store::Doc,
     pub terms: Vec<(Field, Vec<String>)>,
 }
 
+/// The query's terms as found in the index, with their postings.
+struct Found {
+    /// (term, weight, whether a word rather than a pair, postings)
+    terms: Vec<(String, f64, bool, Vec<store::Posting>)>,
+    /// The cleaned query's tokens as term ids (`u32::MAX` when unknown).
+    token_ids: Vec<u32>,
+}
+
 impl Index {
+    /// The index of a loaded bundle, built in memory.
     pub fn build(bundle: &Bundle) -> Index {
-        // Tokenizing is the expensive part and runs in parallel; the merge
-        // visits articles in order, so postings stay sorted by article.
-        let per_article: Vec<_> = bundle.articles.par_iter().map(weighted_terms).collect();
-        let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
-        let mut lengths = Vec::with_capacity(bundle.articles.len());
-        for (i, (tf, len)) in per_article.into_iter().enumerate() {
-            for (term, w) in tf {
-                postings.entry(term).or_default().push((i as u32, w as f32));
+        let mut bytes = Vec::new();
+        store::write(&mut bytes, &bundle.articles, 0).expect("writing to memory");
+        Index { store: store::Store::open(Box::new(bytes)).expect("an index just written") }
+    }
+
+    /// The index file `kbc build` wrote.
+    pub fn open(file: std::fs::File) -> anyhow::Result<Index> {
+        #[cfg(not(unix))]
+        let file = std::sync::Mutex::new(file);
+        Ok(Index { store: store::Store::open(Box::new(file))? })
+    }
+
+    /// The length of the rules.json the index was built from (0 in memory).
+    pub fn bundle_len(&self) -> u64 {
+        self.store.bundle_len
+    }
+
+    pub fn len(&self) -> usize {
+        self.store.n_docs
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.store.n_docs == 0
+    }
+
+    /// Ranks the articles that pass the filters by score (BM25 with the
+    /// title and signature boosts), ties by bundle order.
+    pub fn search(&self, q: &Query) -> anyhow::Result<Vec<Hit>> {
+        Ok(self.ranked(q, &self.find(&q.text)?)?.into_iter().map(|(hit, _)| hit).collect())
+    }
+
+    /// [`Index::search`] plus each hit's record and why it matched: all the
+    /// per-query work of `kbc match` (the benchmark times exactly this).
+    pub fn explain(&self, q: &Query) -> anyhow::Result<Vec<Match>> {
+        let found = self.find(&q.text)?;
+        let ranked = self.ranked(q, &found)?;
+        Ok(ranked.into_iter().map(|(hit, doc)| Match { terms: matched_terms(&found, hit.article), hit, doc }).collect())
+    }
+
+    fn find(&self, text: &str) -> anyhow::Result<Found> {
+        let mut cache: HashMap<String, Option<store::TermRef>> = HashMap::new();
+        let mut lookup = |t: &str| -> anyhow::Result<Option<store::TermRef>> {
+            if let Some(r) = cache.get(t) {
+                return Ok(*r);
             }
-            lengths.push(len as f32);
+            let r = self.store.lookup(t)?;
+            cache.insert(t.to_string(), r);
+            Ok(r)
+        };
+        let mut known = HashMap::new();
+        for w in model::query_words(text) {
+            known.insert(w.clone(), lookup(&w)?.is_some());
         }
-        let avg_len = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
-        let signatures = bundle.articles.iter().map(article_signatures).collect();
-        let titles =
-            bundle.articles.iter().map(|a| tokens(if a.title.is_empty() { &a.heading } else { &a.title })).collect();
-        Index { postings, lengths, avg_len, signatures, titles }
-    }
-
-    /// Ranks the articles that pass the filters: exact signature matches
-    /// first, then by BM25 score, ties by bundle order.
-    pub fn search(&self, bundle: &Bundle, q: &Query) -> Vec<Hit> {
-        let scores = self.bm25(&q.text);
-        let pattern = Pattern::new(&q.text);
-        let query_tokens = tokens(&query::clean(&q.text));
-        let mut hits: Vec<Hit> = (0..bundle.articles.len())
-            .filter(|&i| passes_filters(&bundle.articles[i], q))
-            .filter_map(|i| {
-                let signature = self.signatures[i].iter().find(|(_, p)| signature::matches(&pattern, p));
-                let mut boost = if signature.is_some() { 1.0 + model::SIGNATURE_BOOST } else { 1.0 };
-                if model::holds_title(&query_tokens, &self.titles[i]) {
-                    boost *= 1.0 + model::TITLE_BOOST;
-                }
-                let score = scores[i] * boost;
-                (signature.is_some() || score > 0.0).then(|| Hit {
-                    article: i,
-                    score,
-                    signature: signature.map(|s| s.0.clone()),
-                })
-            })
-            .collect();
-        let best = hits.iter().map(|h| h.score).fold(0.0, f64::max);
-        hits.retain(|h| h.signature.is_some() || h.score >= best * MIN_RELATIVE_SCORE);
-        top(hits, q.limit)
-    }
-
-    /// [`Index::search`] plus why each hit matched: all the per-query work of
-    /// `kbc match` (the benchmark times exactly this).
-    pub fn explain(&self, bundle: &Bundle, q: &Query) -> Vec<Match> {
-        let hits = self.search(bundle, q);
-        hits.into_iter()
-            .map(|hit| Match { terms: matched_terms(&bundle.articles[hit.article], &q.text), hit })
-            .collect()
+        let words = model::query_terms(text, |t| known.get(t).copied().unwrap_or(false));
+        let cleaned = query::clean(text);
+        let mut seen = std::collections::HashSet::new();
+        let pairs = model::bigrams(&cleaned).into_iter().filter(|p| seen.insert(p.clone()));
+        let all = words.into_iter().map(|(t, w)| (t, w, true)).chain(pairs.map(|p| (p, model::BIGRAM_WEIGHT, false)));
+        let mut terms = Vec::new();
+        for (t, w, word) in all {
+            if let Some(r) = lookup(&t)? {
+                terms.push((t, w, word, self.store.postings(r)?));
+            }
+        }
+        let mut token_ids = Vec::new();
+        for t in tokens(&cleaned) {
+            token_ids.push(lookup(&t)?.map_or(u32::MAX, |r| r.id));
+        }
+        Ok(Found { terms, token_ids })
     }
 
     /// BM25 score of every article (0 for those without a query term), by
     /// article: a plain vector, because common terms post to most articles.
-    fn bm25(&self, text: &str) -> Vec<f64> {
-        let mut terms = model::query_terms(text, |t| self.postings.contains_key(t));
-        let pairs = model::bigrams(&query::clean(text));
-        let mut seen = std::collections::HashSet::new();
-        terms.extend(pairs.into_iter().filter(|p| seen.insert(p.clone())).map(|p| (p, model::BIGRAM_WEIGHT)));
-        let n = self.lengths.len() as f64;
-        let mut scores = vec![0.0; self.lengths.len()];
-        for (term, weight) in &terms {
-            let Some(list) = self.postings.get(term) else { continue };
+    fn bm25(&self, found: &Found) -> Vec<f64> {
+        let n = self.store.n_docs as f64;
+        let mut scores = vec![0.0; self.store.n_docs];
+        for (_, weight, _, list) in &found.terms {
             let idf = weight * model::idf(n, list.len() as f64);
-            for &(doc, tf) in list {
-                scores[doc as usize] +=
-                    model::term_score(idf, tf as f64, self.lengths[doc as usize] as f64, self.avg_len);
+            for &(doc, tf, _) in list {
+                let len = self.store.lengths[doc as usize] as f64;
+                scores[doc as usize] += model::term_score(idf, tf as f64, len, self.store.avg_len);
             }
         }
         scores
     }
-}
 
-/// The `limit` best hits in rank order. Only those are sorted: the order is
-/// total (ties fall back to bundle order), so selecting them first gives the
-/// same list as sorting all hits, while a common word can hit thousands.
-fn top(mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
-    let rank = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article));
-    if limit == 0 {
-        return Vec::new();
-    }
-    if hits.len() > limit {
-        hits.select_nth_unstable_by(limit - 1, rank);
-        hits.truncate(limit);
-    }
-    hits.sort_by(rank);
-    hits
-}
-
-/// Weighted term frequencies of an article and its (unweighted) length.
-pub fn weighted_terms(a: &Article) -> (HashMap<String, f64>, usize) {
-    let mut tf: HashMap<String, f64> = HashMap::new();
-    let mut len = 0;
-    for field in Field::ALL {
-        let text = field_text(field, a);
-        for t in tokens(&text) {
-            len += 1;
-            *tf.entry(t).or_default() += field.weight();
+    /// The hits in rank order with their records, filtered and cut.
+    fn ranked(&self, q: &Query, found: &Found) -> anyhow::Result<Vec<(Hit, store::Doc)>> {
+        let mut scores = self.bm25(found);
+        let pattern = Pattern::new(&q.text);
+        let mut signatures: HashMap<usize, &str> = HashMap::new();
+        for (doc, sig) in &self.store.signatures {
+            if *doc < scores.len() && !signatures.contains_key(doc) && signature::matches(&pattern, &Pattern::new(sig))
+            {
+                signatures.insert(*doc, sig);
+                scores[*doc] *= 1.0 + model::SIGNATURE_BOOST;
+            }
         }
-        for pair in model::bigrams(&text) {
-            *tf.entry(pair).or_default() += field.weight();
+        let mut hits: Vec<Hit> = Vec::new();
+        for (doc, score) in scores.into_iter().enumerate() {
+            if score <= 0.0 && !signatures.contains_key(&doc) {
+                continue;
+            }
+            let title = self.store.title(doc);
+            let boost = if model::holds_title_ids(&found.token_ids, title) { 1.0 + model::TITLE_BOOST } else { 1.0 };
+            hits.push(Hit {
+                article: doc,
+                score: score * boost,
+                signature: signatures.get(&doc).map(|s| s.to_string()),
+            });
         }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        let mut out: Vec<(Hit, store::Doc)> = Vec::new();
+        let mut best = None;
+        for hit in hits {
+            if out.len() >= q.limit {
+                break;
+            }
+            let low = best.is_some_and(|b: f64| hit.score < b * MIN_RELATIVE_SCORE);
+            if low && hit.signature.is_none() {
+                continue;
+            }
+            let doc = self.store.doc(hit.article)?;
+            if passes_filters(&doc, q) {
+                best.get_or_insert(hit.score);
+                out.push((hit, doc));
+            }
+        }
+        Ok(out)
     }
-    (tf, len)
 }
 
-fn article_signatures(a: &Article) -> Vec<(String, Pattern)> {
-    let errors = a.problems.iter().flat_map(|p| &p.signatures).filter(|s| signature::looks_like_error(s));
-    errors.map(|s| (s.clone(), Pattern::new(s))).collect()
-}
-
-fn passes_filters(a: &Article, q: &Query) -> bool {
+fn passes_filters(a: &store::Doc, q: &Query) -> bool {
     let cloud_ok = q.cloud.as_deref().is_none_or(|c| a.clouds.iter().any(|x| x.eq_ignore_ascii_case(c)));
     let topic_ok =
         q.support_topic.as_deref().is_none_or(|t| a.support_topic_ids.iter().any(|x| x.eq_ignore_ascii_case(t)));
     cloud_ok && topic_ok
 }
 
-/// The query terms found in each field of an article, for "why it matched".
-pub fn matched_terms(a: &Article, query: &str) -> Vec<(Field, Vec<String>)> {
-    let q: Vec<String> = model::query_terms(query, |_| true).into_iter().map(|(t, _)| t).collect();
-    Field::ALL
-        .into_iter()
-        .filter_map(|f| {
-            let have: std::collections::HashSet<String> = tokens(&field_text(f, a)).into_iter().collect();
-            let found: Vec<String> = q.iter().filter(|t| have.contains(*t)).cloned().collect();
-            (!found.is_empty()).then_some((f, found))
-        })
-        .collect()
+/// The query's words found in each field of an article, for "why it
+/// matched" (from the fields recorded in the postings).
+fn matched_terms(found: &Found, doc: usize) -> Vec<(Field, Vec<String>)> {
+    let mut out: Vec<(Field, Vec<String>)> = Field::ALL.iter().map(|&f| (f, Vec::new())).collect();
+    for (term, _, word, list) in &found.terms {
+        if !*word {
+            continue;
+        }
+        let Ok(i) = list.binary_search_by_key(&(doc as u32), |p| p.0) else { continue };
+        for (bit, (_, terms)) in out.iter_mut().enumerate() {
+            if list[i].2 & (1 << bit) != 0 {
+                terms.push(term.clone());
+            }
+        }
+    }
+    out.retain(|(_, t)| !t.is_empty());
+    out
 }
 
 #[cfg(test)]

@@ -21,7 +21,25 @@ pub(crate) const SIGNATURE_BOOST: f64 = 1.0;
 /// consecutive tokens, has its score multiplied by `1 +` this.
 pub(crate) const TITLE_BOOST: f64 = 0.5;
 
-/// Whether `query` holds `title` as a run of consecutive tokens.
+/// Whether `query` holds `title` (two tokens or more) as a run of
+/// consecutive term ids.
+pub(crate) fn holds_title_ids(query: &[u32], title: &[u32]) -> bool {
+    title.len() >= 2 && query.windows(title.len()).any(|w| w == title)
+}
+
+/// The words of a cleaned query whose presence in the index
+/// [`query_terms`] asks about (each lowercased, filtered and folded).
+pub(crate) fn query_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(&super::query::clean(text)) {
+        push(&mut out, w.to_lowercase());
+    }
+    out
+}
+
+/// Whether `query` holds `title` as a run of consecutive tokens (the tests'
+/// readable form of [`holds_title_ids`]).
+#[cfg(test)]
 pub(crate) fn holds_title(query: &[String], title: &[String]) -> bool {
     title.len() >= 2 && query.windows(title.len()).any(|w| w == title)
 }

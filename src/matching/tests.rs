@@ -10,7 +10,8 @@ fn search(text: &str, cloud: Option<&str>, topic: Option<&str>) -> Vec<(String, 
     let b = bundle();
     let q = Query { text: text.into(), cloud: cloud.map(Into::into), support_topic: topic.map(Into::into), limit: 10 };
     Index::build(&b)
-        .search(&b, &q)
+        .search(&q)
+        .unwrap()
         .into_iter()
         .map(|h| (b.articles[h.article].path.clone(), h.signature.is_some()))
         .collect()
@@ -58,8 +59,10 @@ fn camel_case_identifiers_match_their_words() {
 #[test]
 fn reports_matched_terms_per_field() {
     let b = bundle();
-    let why = matched_terms(&b.articles[2], "invalid token cli");
-    assert_eq!(why[0], (Field::Title, vec!["invalid".to_string(), "token".to_string()]));
+    let q = Query { text: "invalid token cli".into(), limit: 1, ..Query::default() };
+    let m = &Index::build(&b).explain(&q).unwrap()[0];
+    assert_eq!(m.doc.path, "articles/databricks/tokens.md");
+    assert_eq!(m.terms[0], (Field::Title, vec!["invalid".to_string(), "token".to_string()]));
 }
 
 #[test]
@@ -80,12 +83,12 @@ fn explain_returns_the_search_hits_with_their_matched_terms() {
     let b = bundle();
     let index = Index::build(&b);
     let q = Query { text: "invalid access token".into(), limit: 10, ..Query::default() };
-    let explained = index.explain(&b, &q);
-    let hits = index.search(&b, &q);
+    let explained = index.explain(&q).unwrap();
+    let hits = index.search(&q).unwrap();
     assert_eq!(explained.len(), hits.len());
     for (m, h) in explained.iter().zip(&hits) {
         assert_eq!((m.hit.article, m.hit.score), (h.article, h.score));
-        assert_eq!(m.terms, matched_terms(&b.articles[h.article], &q.text));
+        assert_eq!(m.doc.path, b.articles[h.article].path);
     }
     assert!(!explained[0].terms.is_empty());
 }
@@ -96,11 +99,48 @@ fn a_smaller_limit_keeps_the_head_of_the_same_ranking() {
     let index = Index::build(&b);
     let ranked = |limit| {
         let q = Query { text: "token secret scope storage access".into(), limit, ..Query::default() };
-        index.search(&b, &q).into_iter().map(|h| h.article).collect::<Vec<_>>()
+        index.search(&q).unwrap().into_iter().map(|h| h.article).collect::<Vec<_>>()
     };
     let all = ranked(10);
     assert!(all.len() >= 2, "{all:?}");
     for limit in 0..all.len() {
         assert_eq!(ranked(limit), all[..limit], "limit {limit}");
     }
+}
+
+#[test]
+fn the_index_file_answers_like_the_index_in_memory() {
+    let b = bundle();
+    let mut bytes = Vec::new();
+    store::write(&mut bytes, &b.articles, 1234).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(store::FILE);
+    std::fs::write(&path, &bytes).unwrap();
+    let file = Index::open(std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!((file.bundle_len(), file.len()), (1234, b.articles.len()));
+    let memory = Index::build(&b);
+    for text in ["py4j.security.Py4JSecurityException: Method ... is not whitelisted", "secret scope token", "x"] {
+        let q = Query { text: text.into(), limit: 10, ..Query::default() };
+        let (a, m) = (file.explain(&q).unwrap(), memory.explain(&q).unwrap());
+        let key = |v: &[Match]| v.iter().map(|m| (m.doc.clone(), m.hit.score, m.terms.clone())).collect::<Vec<_>>();
+        assert_eq!(key(&a), key(&m), "{text}");
+    }
+}
+
+#[test]
+fn a_damaged_index_is_an_error_not_a_panic() {
+    let b = bundle();
+    let mut bytes = Vec::new();
+    store::write(&mut bytes, &b.articles, 0).unwrap();
+    for cut in [0, 10, 60, bytes.len() / 2, bytes.len() - 1] {
+        let head = bytes[..cut].to_vec();
+        if let Ok(store) = store::Store::open(Box::new(head)) {
+            let index = Index { store };
+            let q = Query { text: "secret scope token".into(), limit: 10, ..Query::default() };
+            let _ = index.explain(&q);
+        }
+    }
+    let mut bad = bytes.clone();
+    bad[0] = b'x';
+    assert!(store::Store::open(Box::new(bad)).is_err());
 }

@@ -142,6 +142,40 @@ pub(crate) fn assemble(out: &mut impl Write, cloud: Option<Cloud>, entries: &[(&
     Ok(())
 }
 
+/// `kbc match`'s index of the main bundle (`match.idx`), from its entries
+/// in bundle order and its length in bytes (so `kbc match` can tell the
+/// index belongs to the bundle beside it).
+pub(crate) fn match_index(out: &mut impl Write, entries: &[&[u8]], bundle_len: u64) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let articles: Vec<crate::matching::bundle::Article> =
+        entries.par_iter().map(|json| serde_json::from_slice(json)).collect::<Result<_, _>>()?;
+    Ok(crate::matching::store::write(out, &articles, bundle_len)?)
+}
+
+/// A writer that counts the bytes written through it.
+pub(crate) struct Counted<'a, W> {
+    inner: W,
+    count: &'a mut u64,
+}
+
+impl<'a, W: Write> Counted<'a, W> {
+    pub(crate) fn new(inner: W, count: &'a mut u64) -> Self {
+        Counted { inner, count }
+    }
+}
+
+impl<W: Write> Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        *self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 fn index<'a>(entries: impl Iterator<Item = &'a Entry>) -> BundleIndex {
     let mut index = BundleIndex::default();
     for a in entries {

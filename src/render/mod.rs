@@ -322,8 +322,9 @@ fn bundle_order(rendered: &[Rendered]) -> Vec<usize> {
 }
 
 /// A rules.json of the articles of `cloud` (all when `None`), from the
-/// serialized entries, each cloud using its rewritten entry where there is one.
-fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], order: &[usize]) -> Result<()> {
+/// serialized entries, each cloud using its rewritten entry where there is
+/// one; returns its length in bytes.
+fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], order: &[usize]) -> Result<u64> {
     let entries: Vec<(&Entry, &[u8])> = order
         .iter()
         .map(|&i| &rendered[i])
@@ -337,12 +338,16 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
         Some(c) => format!("clouds/{c}/rules.json"),
         None => "rules.json".to_string(),
     };
-    ctx.staging.write_with(&rel, |out| bundle::assemble(out, cloud, &entries))
+    let mut len = 0;
+    ctx.staging.write_with(&rel, |out| bundle::assemble(&mut bundle::Counted::new(out, &mut len), cloud, &entries))?;
+    Ok(len)
 }
 
 /// The main bundle and site.
 fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize]) -> Result<()> {
-    write_bundle(ctx, None, rendered, order)?;
+    let len = write_bundle(ctx, None, rendered, order)?;
+    let entries: Vec<&[u8]> = order.iter().map(|&i| rendered[i].json.as_slice()).collect();
+    ctx.staging.write_with(crate::matching::store::FILE, |out| bundle::match_index(out, &entries, len))?;
     write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>())
 }
 

@@ -303,3 +303,237 @@ fn read_message(out: &mut impl std::io::BufRead) -> Value {
     out.read_exact(&mut body).unwrap();
     serde_json::from_slice(&body).unwrap()
 }
+
+/// The byte offset of a (line, UTF-16 character) position in `text`.
+fn offset(text: &str, p: &Value) -> usize {
+    let (line, ch) = (p["line"].as_u64().unwrap() as usize, p["character"].as_u64().unwrap() as usize);
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= ch || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with an action's edits to `uri` applied (last first).
+fn apply(text: &str, action: &Value, uri: &str) -> String {
+    let mut edits: Vec<&Value> = action["edit"]["changes"][uri].as_array().unwrap().iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(offset(text, &e["range"]["start"])));
+    let mut out = text.to_string();
+    for e in edits {
+        let span = offset(text, &e["range"]["start"])..offset(text, &e["range"]["end"]);
+        out.replace_range(span, e["newText"].as_str().unwrap());
+    }
+    out
+}
+
+fn titles(actions: &Value) -> Vec<&str> {
+    actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn quick_fixes_a_suppression_and_fix_all_edit_the_article() {
+    let kb = two_articles();
+    let text = article("Cannot read a secret", "public, publik", ID_A)
+        .replace("https://learn.microsoft.com", "http://learn.microsoft.com")
+        .replace("* Give the user", "* See [the docs](http://learn.microsoft.com/azure/databricks).\n* Give the user");
+    kb.write("articles/a.md", &text);
+    let mut c = Client::start(&kb, json!({}));
+    c.diagnostics("articles/a.md");
+    c.open("articles/a.md", &text);
+    let found = c.diagnostics("articles/a.md");
+    assert_eq!(found["version"], 1);
+    let mut got = codes(&found);
+    got.dedup();
+    assert_eq!(got, ["KB013", "KB204"], "{found}");
+    let uri = c.uri("articles/a.md");
+    let at = |needle: &str| {
+        let (line, character) = pos(&text, needle);
+        json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character}})
+    };
+    // The misspelt cloud: its "did you mean" as the preferred quick fix.
+    let cloud = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": at("publik"), "context": {"diagnostics": []}}),
+    );
+    insta::assert_snapshot!("lsp_code_actions_on_a_cloud", c.redact(&json!(titles(&cloud))));
+    assert_eq!(cloud[0]["kind"], "quickfix");
+    assert_eq!(cloud[0]["isPreferred"], true);
+    assert_eq!(cloud[0]["diagnostics"][0]["code"], "KB013");
+    assert!(apply(&text, &cloud[0], &uri).contains("cloudEnvironments=\"public, public\""));
+    // The insecure link in the body: its fix, and a suppression above its line.
+    let link = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": at("http://learn.microsoft.com/azure/databricks)"), "context": {"diagnostics": []}}));
+    insta::assert_snapshot!("lsp_code_actions_on_a_link", c.redact(&json!(titles(&link))));
+    assert!(apply(&text, &link[0], &uri).contains("* See [the docs](https://learn.microsoft.com/azure/databricks)."));
+    let suppressed = apply(&text, &link[1], &uri);
+    assert!(
+        suppressed.contains("<!-- kbc-disable-next-line insecure-link -->\n* See [the docs](http://"),
+        "{suppressed}"
+    );
+    // Fix all, as a source action, fixes both insecure links at once.
+    let only = json!({"textDocument": {"uri": uri}, "range": at("<properties"), "context": {"diagnostics": [], "only": ["source.fixAll"]}});
+    let all = c.request("textDocument/codeAction", only);
+    assert_eq!(titles(&all), ["Fix all kbc findings in this file (2)"]);
+    let fixed = apply(&text, &all[0], &uri);
+    assert!(!fixed.contains("http://") && fixed.contains("publik"), "{fixed}");
+    // The client applies the suppression: the finding goes, the other stays.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": suppressed}]}),
+    );
+    let after = c.diagnostics("articles/a.md");
+    assert_eq!(after["version"], 2);
+    assert_eq!(codes(&after), ["KB013", "KB204"], "one insecure link is suppressed, the other is not: {after}");
+    c.shutdown();
+}
+
+/// A knowledge base with a supportTopicDescription article for product 16432.
+fn with_topics() -> Kb {
+    let kb = two_articles();
+    let desc = "<properties\n    pageTitle=\"Support topics for Databricks\"\n    description=\"Topics\"\n    ms.author=\"fixtureauthor\"\n    selfHelpType=\"supportTopicDescription\"\n    productPesIds=\"16432\"\n    cloudEnvironments=\"public\"\n    articleId=\"8e0f4a6c-1d2b-4c3e-9f5a-6b7c8d9e0f33\"\n    ownershipId=\"Fixture_Databricks\"\n/>\n# Support topics for Databricks\n---\n{\"$schema\": \"SelfHelpContent\", \"supportTopics\": [{\"id\": \"32677722\", \"shortDescription\": \"Tokens for the REST API\"}, {\"id\": \"32677730\", \"shortDescription\": \"Clusters that fail to start\"}]}\n---\n";
+    kb.write("articles/topics.md", desc);
+    kb
+}
+
+fn labels(list: &Value) -> Vec<String> {
+    list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn completes_header_names_and_values_and_link_paths() {
+    let kb = with_topics();
+    kb.write("articles/sub/c.md", article("In a subfolder", "public", "8e0f4a6c-1d2b-4c3e-9f5a-6b7c8d9e0f44"));
+    let mut c = Client::start(&kb, json!({}));
+    let text = article("Cannot read a secret", "public, ", ID_A)
+        .replace("articleId=\"", "articleId=\"x")
+        .replace("* Give the user", "* See [c](sub/\n* Give the user");
+    c.open("articles/a.md", &text);
+    let uri = c.uri("articles/a.md");
+    let mut complete = |at: (u32, u32)| {
+        c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": at.0, "character": at.1}}),
+        )
+    };
+    let after = |needle: &str| {
+        let (l, ch) = pos(&text, needle);
+        (l, ch + needle.encode_utf16().count() as u32)
+    };
+    let clouds = complete(after("cloudEnvironments=\"public, "));
+    assert_eq!(labels(&clouds), ["public", "fairfax", "mooncake", "usnat", "ussec"]);
+    let topics = complete(after("supportTopicIds=\"3267772"));
+    assert_eq!(labels(&topics), ["32677722", "32677730"]);
+    assert_eq!(topics["items"][0]["detail"], "Tokens for the REST API (product 16432)");
+    let edit = &topics["items"][0]["textEdit"];
+    assert_eq!(
+        edit["range"]["start"],
+        json!({"line": pos(&text, "32677722").0, "character": pos(&text, "32677722").1})
+    );
+    let ids = complete(after("articleId=\"x"));
+    let guid = labels(&ids)[0].clone();
+    assert!(guid.len() == 36 && guid.chars().filter(|c| *c == '-').count() == 4, "{guid}");
+    let names = labels(&complete((pos(&text, "/>").0, 0)));
+    assert!(names.contains(&"authors".to_string()) && !names.contains(&"pageTitle".to_string()), "{names:?}");
+    let paths = complete(after("[c](sub/"));
+    assert_eq!(labels(&paths), ["sub/c.md"]);
+    assert_eq!(paths["items"][0]["detail"], "In a subfolder");
+    c.shutdown();
+}
+
+#[test]
+fn hovers_explain_topics_clouds_and_rules() {
+    let kb = with_topics();
+    let text = article("Cannot read a secret", "public, fairfax", ID_A)
+        .replace("* Give the user", "<!-- kbc-disable-next-line insecure-link -->\n* Give the user");
+    kb.write("articles/a.md", &text);
+    let mut c = Client::start(&kb, json!({}));
+    let uri = c.uri("articles/a.md");
+    let mut hover = |needle: &str| {
+        let (line, character) = pos(&text, needle);
+        let at = json!({"line": line, "character": character + 1});
+        c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": at}))
+    };
+    let topic = hover("32677722");
+    assert_eq!(
+        topic["contents"]["value"],
+        "**Tokens for the REST API**\n\nsupport topic of product `16432` (Support topics for Databricks)"
+    );
+    assert_eq!(hover("fairfax")["contents"]["value"], "**fairfax**: Azure Government (United States government cloud)");
+    let rule = hover("insecure-link -->");
+    assert!(rule["contents"]["value"].as_str().unwrap().starts_with("# insecure-link (KB204)"), "{rule}");
+    assert_eq!(hover("Cannot read"), Value::Null);
+    c.shutdown();
+}
+
+#[test]
+fn goes_to_linked_and_included_files_and_lists_document_links() {
+    let kb = two_articles();
+    kb.write("includes/note.md", "A shared note.\n");
+    let text = article("Cannot read a secret", "public", ID_A).replace(
+        "* Give the user",
+        "* See [b](b.md#top) and [gone](nope.md).\n\n[!INCLUDE [note](../includes/note.md)]\n\n* Give the user",
+    );
+    kb.write("articles/a.md", &text);
+    let mut c = Client::start(&kb, json!({}));
+    let uri = c.uri("articles/a.md");
+    let (line, character) = pos(&text, "b.md#top");
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + 1}}),
+    );
+    assert_eq!(def["uri"].as_str(), Some(c.uri("articles/b.md").as_str()));
+    let (line, character) = pos(&text, "INCLUDE");
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    );
+    assert_eq!(def["uri"].as_str(), Some(c.uri("includes/note.md").as_str()));
+    let links = c.request("textDocument/documentLink", json!({"textDocument": {"uri": uri}}));
+    let targets: Vec<&str> = links.as_array().unwrap().iter().map(|l| l["tooltip"].as_str().unwrap()).collect();
+    assert_eq!(targets, ["articles/b.md", "includes/note.md"], "the missing file is no link");
+    c.shutdown();
+}
+
+#[test]
+fn files_created_deleted_and_book_toml_changed_on_disk_are_picked_up() {
+    let kb = two_articles();
+    let mut c = Client::start(&kb, json!({}));
+    // A new file on disk that duplicates a.md's articleId.
+    kb.write("articles/c.md", article("A copy", "public", ID_A).replace("displayOrder=\"10\"", "displayOrder=\"30\""));
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": c.uri("articles/c.md"), "type": 1}]}));
+    assert_eq!(codes(&c.diagnostics("articles/a.md")), ["KB012"]);
+    assert_eq!(codes(&c.diagnostics("articles/c.md")), ["KB012"]);
+    // book.toml turns the rule into a warning.
+    kb.write("book.toml", "[book]\ntitle = \"Test\"\n[lints]\nduplicate-article-id = \"warn\"\n");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": c.uri("book.toml"), "type": 2}]}));
+    assert_eq!(c.diagnostics("articles/a.md")["diagnostics"][0]["severity"], 2);
+    assert_eq!(c.diagnostics("articles/c.md")["diagnostics"][0]["severity"], 2);
+    // Deleting the copy clears both.
+    kb.remove("articles/c.md");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": c.uri("articles/c.md"), "type": 3}]}));
+    let mut cleared = vec![c.diagnostics("articles/a.md"), c.diagnostics("articles/c.md")];
+    cleared.retain(|d| d["diagnostics"] != json!([]));
+    assert!(cleared.is_empty(), "{cleared:?}");
+    c.shutdown();
+}
+
+#[test]
+fn lint_on_save_waits_for_the_save() {
+    let kb = two_articles();
+    let mut c = Client::start(&kb, json!({"lintOn": "save"}));
+    let text = article("Cannot read a secret", "public", ID_A);
+    c.open("articles/a.md", &text);
+    assert_eq!(c.diagnostics("articles/a.md")["diagnostics"], json!([]));
+    let (line, col) = pos(&text, "public\"");
+    c.edit("articles/a.md", 2, (line, col), (line, col + 6), "publik");
+    // Nothing is published for the edit; a request still sees the new text.
+    let symbols = c.request("workspace/symbol", json!({"query": "secret"}));
+    assert_eq!(symbols.as_array().unwrap().len(), 2);
+    assert!(c.inbox.iter().all(|n| n.method != "textDocument/publishDiagnostics"), "{:?}", c.inbox);
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": c.uri("articles/a.md")}}));
+    assert_eq!(codes(&c.diagnostics("articles/a.md")), ["KB013", "KB015"]);
+    c.shutdown();
+}

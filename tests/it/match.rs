@@ -129,3 +129,34 @@ fn match_batch_gives_the_same_ranking_as_one_query() {
     assert_eq!(one["matches"], batch["matches"]);
     assert!(!batch["matches"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn build_writes_a_match_index_that_match_uses_while_it_fits_the_bundle() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("out");
+    Command::cargo_bin("kbc").unwrap().args(["build", "-q", "-o"]).arg(&out_dir).assert().success();
+    assert!(out_dir.join("match.idx").is_file());
+    let bundle = out_dir.join("rules.json");
+    let run = || {
+        let a = Command::cargo_bin("kbc")
+            .unwrap()
+            .args(["match", "--timings", "--format", "json", "--limit", "1", "--bundle"])
+            .arg(&bundle)
+            .arg("py4j.security.Py4JSecurityException: Method ... is not whitelisted")
+            .assert()
+            .success();
+        let o = a.get_output();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (String::from_utf8_lossy(&o.stderr).to_string(), v["matches"].clone())
+    };
+    let (stderr, from_index) = run();
+    assert!(stderr.contains("open match.idx"), "{stderr}");
+    assert_eq!(from_index[0]["path"], "articles/microsoft.databricks/credential-passthrough.md");
+    // A bundle changed after the build: the index no longer fits it.
+    let mut text = std::fs::read(&bundle).unwrap();
+    text.extend(b"\n");
+    std::fs::write(&bundle, text).unwrap();
+    let (stderr, from_bundle) = run();
+    assert!(stderr.contains("load and index rules.json"), "{stderr}");
+    assert_eq!(from_index, from_bundle);
+}

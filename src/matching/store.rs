@@ -1,0 +1,311 @@
+//! The match index as bytes: what `kbc build` writes beside rules.json
+//! (`match.idx`) and what `kbc match` reads with a few positioned reads
+//! instead of loading the bundle (docs/build.md, "The match index").
+//! An index built in memory from a bundle is the same bytes, so there is
+//! one search path.
+//!
+//! Layout, little-endian: the magic line, the length of the rules.json it
+//! was built from (u64), the article and term counts (u32), the mean
+//! article length (f64), then the offsets (u64) of: the term table (sorted
+//! by term bytes; per term its text's offset and length (u32), its
+//! postings' offset (u64) and count (u32)), the term texts, the postings
+//! (per article holding the term, in article order: article (u32), `tf`
+//! (f32), fields (u8 bit set, [`Field::ALL`] order)), the article lengths
+//! (f32), the title token ids (`n + 1` u32 offsets, then u32 term ids), the
+//! article records (`n + 1` u64 offsets, then one JSON [`Doc`] each), the
+//! error signatures (JSON `[[article, text], …]`), and the end.
+
+use super::bundle::Article;
+use super::model::{self, Field};
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+/// The file's name, beside rules.json.
+pub(crate) const FILE: &str = "match.idx";
+const MAGIC: &[u8; 12] = b"kbc-match 1\n";
+const OFFSETS: usize = 8;
+const HEADER: usize = 12 + 8 + 4 + 4 + 8 + 8 * OFFSETS;
+const TERM_ENTRY: usize = 20;
+const POSTING: usize = 9;
+
+/// What a hit shows and the filters read, per article.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Doc {
+    pub article_id: String,
+    pub path: String,
+    /// pageTitle, else the H1.
+    pub title: String,
+    pub clouds: Vec<String>,
+    pub support_topic_ids: Vec<String>,
+}
+
+/// One article's weighted term frequencies with the fields each term is
+/// in, and its length in tokens.
+pub(crate) fn weighted_terms(a: &Article) -> (HashMap<String, (f64, u8)>, usize) {
+    let mut tf: HashMap<String, (f64, u8)> = HashMap::new();
+    let mut len = 0;
+    for (bit, field) in Field::ALL.into_iter().enumerate() {
+        let text = super::field_text(field, a);
+        for t in model::tokens(&text) {
+            len += 1;
+            let e = tf.entry(t).or_default();
+            e.0 += field.weight();
+            e.1 |= 1 << bit;
+        }
+        for pair in model::bigrams(&text) {
+            let e = tf.entry(pair).or_default();
+            e.0 += field.weight();
+            e.1 |= 1 << bit;
+        }
+    }
+    (tf, len)
+}
+
+fn title(a: &Article) -> &str {
+    if a.title.is_empty() { &a.heading } else { &a.title }
+}
+
+/// The index of `articles` (in bundle order), built from a rules.json of
+/// `bundle_len` bytes.
+pub(crate) fn write(out: &mut impl Write, articles: &[Article], bundle_len: u64) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let per_article: Vec<_> = articles.par_iter().map(weighted_terms).collect();
+    let mut postings: BTreeMap<String, Vec<(u32, f32, u8)>> = BTreeMap::new();
+    let mut lengths = Vec::with_capacity(articles.len());
+    for (i, (tf, len)) in per_article.into_iter().enumerate() {
+        for (term, (w, mask)) in tf {
+            postings.entry(term).or_default().push((i as u32, w as f32, mask));
+        }
+        lengths.push(len as f32);
+    }
+    let avg_len = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
+    let ids: HashMap<&str, u32> = postings.keys().enumerate().map(|(i, t)| (t.as_str(), i as u32)).collect();
+    let mut sections: Vec<Vec<u8>> = vec![Vec::new(); OFFSETS - 1];
+    let [terms, texts, posts, lens, titles, docs, sigs] = &mut sections[..] else { unreachable!() };
+    for (term, list) in &postings {
+        terms.extend((texts.len() as u32).to_le_bytes());
+        terms.extend((term.len() as u32).to_le_bytes());
+        terms.extend((posts.len() as u64).to_le_bytes());
+        terms.extend((list.len() as u32).to_le_bytes());
+        texts.extend(term.as_bytes());
+        for &(doc, tf, mask) in list {
+            posts.extend(doc.to_le_bytes());
+            posts.extend(tf.to_le_bytes());
+            posts.push(mask);
+        }
+    }
+    lengths.iter().for_each(|l| lens.extend(l.to_le_bytes()));
+    write_titles(titles, articles, &ids);
+    write_docs(docs, articles)?;
+    let signatures: Vec<(usize, &String)> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.problems.iter().flat_map(|p| &p.signatures).map(move |s| (i, s)))
+        .filter(|(_, s)| super::signature::looks_like_error(s))
+        .collect();
+    serde_json::to_writer(&mut *sigs, &signatures)?;
+    out.write_all(MAGIC)?;
+    out.write_all(&bundle_len.to_le_bytes())?;
+    out.write_all(&(articles.len() as u32).to_le_bytes())?;
+    out.write_all(&(postings.len() as u32).to_le_bytes())?;
+    out.write_all(&avg_len.to_le_bytes())?;
+    let mut at = HEADER as u64;
+    for s in &sections {
+        out.write_all(&at.to_le_bytes())?;
+        at += s.len() as u64;
+    }
+    out.write_all(&at.to_le_bytes())?;
+    sections.iter().try_for_each(|s| out.write_all(s))
+}
+
+fn write_titles(out: &mut Vec<u8>, articles: &[Article], ids: &HashMap<&str, u32>) {
+    let lists: Vec<Vec<u32>> =
+        articles.iter().map(|a| model::tokens(title(a)).iter().map(|t| ids[t.as_str()]).collect()).collect();
+    let mut at = 0u32;
+    for l in std::iter::once(&Vec::new()).chain(&lists) {
+        at += l.len() as u32;
+        out.extend(at.to_le_bytes());
+    }
+    lists.iter().flatten().for_each(|id| out.extend(id.to_le_bytes()));
+}
+
+fn write_docs(out: &mut Vec<u8>, articles: &[Article]) -> std::io::Result<()> {
+    let mut records = Vec::new();
+    let mut offsets = vec![0u64];
+    for a in articles {
+        let doc = Doc {
+            article_id: a.article_id.clone(),
+            path: a.path.clone(),
+            title: title(a).to_string(),
+            clouds: a.clouds.clone(),
+            support_topic_ids: a.support_topic_ids.clone(),
+        };
+        serde_json::to_writer(&mut records, &doc)?;
+        offsets.push(records.len() as u64);
+    }
+    offsets.iter().for_each(|o| out.extend(o.to_le_bytes()));
+    out.extend(records);
+    Ok(())
+}
+
+/// Bytes that can be read at an offset: the index file, or the same bytes
+/// in memory.
+pub(crate) trait ReadAt: Send + Sync {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
+}
+
+impl ReadAt for Vec<u8> {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let src = start.checked_add(buf.len()).and_then(|end| self.get(start..end));
+        let src = src.ok_or_else(|| std::io::Error::from(std::io::ErrorKind::UnexpectedEof))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+impl ReadAt for std::fs::File {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
+    }
+}
+
+#[cfg(not(unix))]
+impl ReadAt for std::sync::Mutex<std::fs::File> {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = self.lock().unwrap_or_else(|e| e.into_inner());
+        f.seek(SeekFrom::Start(offset))?;
+        f.read_exact(buf)
+    }
+}
+
+/// An opened index: the small sections read, the large ones (terms,
+/// postings, records) left to positioned reads.
+pub(crate) struct Store {
+    src: Box<dyn ReadAt>,
+    pub bundle_len: u64,
+    pub n_docs: usize,
+    n_terms: usize,
+    pub avg_len: f64,
+    offsets: [u64; OFFSETS],
+    pub lengths: Vec<f32>,
+    title_offsets: Vec<u32>,
+    title_ids: Vec<u32>,
+    pub signatures: Vec<(usize, String)>,
+}
+
+/// One posting: article, weighted term frequency, fields (bit set).
+pub(crate) type Posting = (u32, f32, u8);
+
+/// A term found in the index: its id and where its postings are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TermRef {
+    pub id: u32,
+    postings: u64,
+    pub df: u32,
+}
+
+impl Store {
+    pub(crate) fn open(src: Box<dyn ReadAt>) -> Result<Store> {
+        let mut head = [0u8; HEADER];
+        src.read_at(0, &mut head)?;
+        if &head[..12] != MAGIC {
+            bail!("not a kbc match index of this version");
+        }
+        let u64_at = |i: usize| u64::from_le_bytes(head[i..i + 8].try_into().expect("8 bytes"));
+        let u32_at = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().expect("4 bytes")) as usize;
+        let offsets: [u64; OFFSETS] = std::array::from_fn(|k| u64_at(36 + 8 * k));
+        let (n_docs, n_terms) = (u32_at(20), u32_at(24));
+        let mut store = Store {
+            src,
+            bundle_len: u64_at(12),
+            n_docs,
+            n_terms,
+            avg_len: f64::from_le_bytes(head[28..36].try_into().expect("8 bytes")),
+            offsets,
+            lengths: Vec::new(),
+            title_offsets: Vec::new(),
+            title_ids: Vec::new(),
+            signatures: Vec::new(),
+        };
+        store.lengths = store.section(3)?.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
+        let titles: Vec<u32> =
+            store.section(4)?.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect();
+        if store.lengths.len() != n_docs || titles.len() <= n_docs {
+            bail!("the match index is damaged");
+        }
+        store.title_ids = titles[n_docs + 1..].to_vec();
+        store.title_offsets = titles[..=n_docs].to_vec();
+        store.signatures = serde_json::from_slice(&store.section(6)?)?;
+        Ok(store)
+    }
+
+    fn read(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0; len];
+        self.src.read_at(offset, &mut buf)?;
+        Ok(buf)
+    }
+
+    fn section(&self, k: usize) -> Result<Vec<u8>> {
+        let (start, end) = (self.offsets[k], self.offsets[k + 1]);
+        if end < start {
+            bail!("the match index is damaged");
+        }
+        self.read(start, (end - start) as usize)
+    }
+
+    /// The term, by binary search over the sorted term table.
+    pub(crate) fn lookup(&self, term: &str) -> Result<Option<TermRef>> {
+        let (mut lo, mut hi) = (0usize, self.n_terms);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let e = self.read(self.offsets[0] + (mid * TERM_ENTRY) as u64, TERM_ENTRY)?;
+            let field = |i: usize| u32::from_le_bytes(e[i..i + 4].try_into().unwrap());
+            let text = self.read(self.offsets[1] + field(0) as u64, field(4) as usize)?;
+            match text.as_slice().cmp(term.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let postings = u64::from_le_bytes(e[8..16].try_into().unwrap());
+                    return Ok(Some(TermRef { id: mid as u32, postings, df: field(16) }));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// A term's postings: (article, tf, fields).
+    pub(crate) fn postings(&self, t: TermRef) -> Result<Vec<Posting>> {
+        let bytes = self.read(self.offsets[2] + t.postings, t.df as usize * POSTING)?;
+        Ok(bytes
+            .chunks_exact(POSTING)
+            .map(|c| {
+                let doc = u32::from_le_bytes(c[0..4].try_into().unwrap());
+                (doc, f32::from_le_bytes(c[4..8].try_into().unwrap()), c[8])
+            })
+            .filter(|p| (p.0 as usize) < self.n_docs)
+            .collect())
+    }
+
+    /// The title token ids of an article.
+    pub(crate) fn title(&self, doc: usize) -> &[u32] {
+        let (a, b) = (self.title_offsets[doc] as usize, self.title_offsets[doc + 1] as usize);
+        self.title_ids.get(a..b).unwrap_or(&[])
+    }
+
+    /// An article's record.
+    pub(crate) fn doc(&self, doc: usize) -> Result<Doc> {
+        let at = self.offsets[5] + 8 * doc as u64;
+        let o = self.read(at, 16)?;
+        let (a, b) = (u64::from_le_bytes(o[..8].try_into().unwrap()), u64::from_le_bytes(o[8..].try_into().unwrap()));
+        let base = self.offsets[5] + 8 * (self.n_docs as u64 + 1);
+        let len = b.checked_sub(a).filter(|&l| l < 1 << 24);
+        let Some(len) = len else { bail!("the match index is damaged") };
+        Ok(serde_json::from_slice(&self.read(base + a, len as usize)?)?)
+    }
+}
