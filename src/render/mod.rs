@@ -147,10 +147,12 @@ pub(crate) fn build_over(
 fn write_indexes(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<Vec<usize>> {
     let order = bundle_order(rendered);
     write_assets(ctx)?;
+    let search = write_search(ctx, rendered, &order)?;
+    let search = &search;
     let sites: Vec<Option<Cloud>> = std::iter::once(None).chain(ctx.input.clouds.iter().copied().map(Some)).collect();
     let counts = sites.par_iter().map(|&site| match site {
-        None => write_main(ctx, rendered, &order).map(|()| None),
-        Some(c) => write_cloud(ctx, c, rendered, &order).map(Some),
+        None => write_main(ctx, rendered, &order, search).map(|()| None),
+        Some(c) => write_cloud(ctx, c, rendered, &order, search).map(Some),
     });
     Ok(counts.collect::<Result<Vec<_>>>()?.into_iter().flatten().collect())
 }
@@ -196,7 +198,8 @@ fn prepare<'a>(
     let (theme, memo) = rayon::join(|| Theme::load(&input.config.root), read_memo);
     let theme = theme?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
-    let plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
+    let mut plan = site::Plan::new(input.published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
+    plan.set_nav(&input.published);
     let site = SiteView {
         title: &input.config.book.title,
         description: &input.config.book.description,
@@ -262,7 +265,7 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
     let resolver = Resolver::new(&ctx.input.config.root, ctx.input.corpus);
     let expanded = includes::expand(&resolver, a);
     let url = &ctx.plan.urls[i];
-    let page_key = cache::page_key(&ctx.pages_key, url, a.source.hash(), expanded.as_deref());
+    let page_key = cache::page_key(&ctx.plan.page_base(i, &ctx.pages_key), url, a.source.hash(), expanded.as_deref());
     let unchanged = ctx.previous.pages.get(url) == Some(&page_key);
     if let Some(m) = memo.filter(|m| unchanged && m.page_key == page_key && keep_pages(ctx, url, m)) {
         return Ok(m);
@@ -292,7 +295,7 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
         }
     }
     let json = tight(bundle::entry_json(full)?);
-    let search = tight(search::doc_json(full, &entry.title, url)?);
+    let search = tight(search::doc_terms(&json)?);
     // A page written again (OUT had lost it) needs its cloud links made again.
     Ok(Rendered { entry, json, search, variants, page_key, unchanged: unchanged && kept })
 }
@@ -344,11 +347,20 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
 }
 
 /// The main bundle and site.
-fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize]) -> Result<()> {
+fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize], search: &search::Shared) -> Result<()> {
     let len = write_bundle(ctx, None, rendered, order)?;
     let entries: Vec<&[u8]> = order.iter().map(|&i| rendered[i].json.as_slice()).collect();
     ctx.staging.write_with(crate::matching::store::FILE, |out| bundle::match_index(out, &entries, len))?;
-    write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>())
+    write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>(), search)
+}
+
+/// The search files every site shares, in the main site (cloud sites link
+/// to them): one index over all published articles.
+fn write_search(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize]) -> Result<search::Shared> {
+    let entries: Vec<(&Entry, &[u8])> = rendered.iter().map(|r| (&r.entry, r.search.as_slice())).collect();
+    let shared = site::search_index(&ctx.plan, &entries, order)?;
+    shared.files.par_iter().try_for_each(|(rel, bytes)| ctx.staging.write(&format!("site/search/{rel}"), bytes))?;
+    Ok(shared)
 }
 
 /// The theme's assets, in the main site (cloud sites link to them).
@@ -361,10 +373,16 @@ fn write_assets(ctx: &Ctx<'_>) -> Result<()> {
 
 /// A site's home and index pages, search index and assets, for the
 /// `members` (indices in path order) of `cloud`'s site, or the main site.
-fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], members: &[usize]) -> Result<()> {
+fn write_site(
+    ctx: &Ctx<'_>,
+    cloud: Option<Cloud>,
+    rendered: &[Rendered],
+    members: &[usize],
+    search: &search::Shared,
+) -> Result<()> {
     let prefix = cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"));
     let site = SiteView { cloud: cloud.map(Cloud::as_str), ..ctx.site.clone() };
-    let items: Vec<(&Entry, &str)> = members.iter().map(|&i| (&rendered[i].entry, ctx.plan.urls[i].as_str())).collect();
+    let items: Vec<(&Entry, usize)> = members.iter().map(|&i| (&rendered[i].entry, i)).collect();
     // An index page whose key is the previous build's is left as it is.
     let keep = |url: &str, key: &str| {
         let rel = format!("{prefix}/{url}");
@@ -378,12 +396,15 @@ fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], member
         ctx.indexes.lock().unwrap_or_else(|e| e.into_inner()).insert(rel, page.key);
         Ok(())
     };
-    site::index_pages(&ctx.theme, &site, &items, &keep, &emit)?;
-    let docs = members.iter().map(|&i| rendered[i].search.as_slice());
-    ctx.staging.write_with(&format!("{prefix}/search-index.js"), |out| search::index_script(out, docs))?;
+    site::index_pages(&ctx.theme, &site, &ctx.plan, &items, &keep, &emit)?;
+    let manifest = search::manifest(search, site.cloud, cloud.map(|_| members))?;
+    ctx.staging.write(&format!("{prefix}/search/index.js"), manifest)?;
     if cloud.is_some() {
         for (name, _) in ctx.theme.assets() {
             ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"), false)?;
+        }
+        for (rel, _) in &search.files {
+            ctx.staging.link(&format!("site/search/{rel}"), &format!("{prefix}/search/{rel}"), false)?;
         }
     }
     Ok(())
@@ -391,14 +412,20 @@ fn write_site(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], member
 
 /// One cloud's bundle and site; returns how many articles it publishes.
 /// Article pages are hard links to the main site's unless rewritten.
-fn write_cloud(ctx: &Ctx<'_>, cloud: Cloud, rendered: &[Rendered], order: &[usize]) -> Result<usize> {
+fn write_cloud(
+    ctx: &Ctx<'_>,
+    cloud: Cloud,
+    rendered: &[Rendered],
+    order: &[usize],
+    search: &search::Shared,
+) -> Result<usize> {
     let members: Vec<usize> = (0..rendered.len()).filter(|&i| rendered[i].entry.in_cloud(cloud)).collect();
     members.par_iter().filter(|&&i| rendered[i].variant(cloud).is_none()).try_for_each(|&i| {
         let url = &ctx.plan.urls[i];
         ctx.staging.link(&format!("site/{url}"), &format!("clouds/{cloud}/site/{url}"), rendered[i].unchanged)
     })?;
     write_bundle(ctx, Some(cloud), rendered, order)?;
-    write_site(ctx, Some(cloud), rendered, &members)?;
+    write_site(ctx, Some(cloud), rendered, &members, search)?;
     Ok(members.len())
 }
 

@@ -59,7 +59,7 @@ impl<'t> Prepared<'t> {
         let link = |target: &str| pages.plan.link(k, path, target);
         let html = markdown::render(&self.events, &link, sanitizer);
         let data = self.full.data.as_ref().map(data::view);
-        site::article_page(pages.theme, pages.site, &self.full, &pages.plan.urls[k], &html, data)
+        site::article_page(pages.theme, pages.site, pages.plan, k, &self.full, &html, data)
     }
 }
 

@@ -1,100 +1,300 @@
-//! The offline search index: a compact script (`search-index.js`, a script
-//! rather than JSON so it loads from `file://`, where fetch is blocked) read
-//! by the theme's own `assets/search.js`.
+//! The site's search index, sharded so that a query loads kilobytes rather
+//! than the whole index. Ranking is `kbc match`'s model (`matching::model`,
+//! docs/build.md "Ranking model"): each article's weighted term frequencies
+//! come from the same fields, weights and tokenizer; each (term, article)
+//! pair stores its BM25 weight without the idf, and `assets/search.js` adds
+//! the idf of each query term from its number of articles.
+//!
+//! Files (scripts, since `<script>` injection works from `file://`, where
+//! `fetch` does not), under a site's `search/`:
+//! - `index.js`, one per site: the manifest (article count, shard count,
+//!   chunk size, labels, and for a cloud site which articles it has);
+//! - `t/<h>.js`: the postings of every term whose FNV-1a hash modulo the
+//!   shard count is `h`;
+//! - `d/<k>.js`: the result fragments of articles `k * CHUNK ..`;
+//! - `f.js`: each article's service, type and support topics, loaded only
+//!   when a reader filters.
+//!
+//! Articles are numbered in path order (neighbours share a folder, so the
+//! results of a query tend to share chunks). Everything but the manifest is
+//! the same for every site of a build, so cloud sites hard-link it.
 
 use super::view::BundleArticle;
+use crate::matching;
+use crate::matching::bundle::Article as Indexed;
+use crate::matching::model;
+use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashSet;
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-/// Distinct words kept per article; the title, signatures and topic ids are
-/// kept whole, so this only bounds the free-text part.
-const MAX_WORDS: usize = 400;
-/// Longest signature kept (long stack traces are cut).
-const MAX_SIGNATURE: usize = 300;
+/// Articles per result-fragment file.
+pub(crate) const CHUNK: usize = 16;
+/// The shard count is the power of two that keeps shards about this size.
+const SHARD_BYTES: usize = 8 * 1024;
+/// A stored term weight is `round(weight * SCALE)`, at most [`MAX_Q`]
+/// (BM25's term weight without idf is below k1 + 1 = 2.2).
+const SCALE: f64 = 300.0;
+const MAX_Q: u32 = 26 * 26 - 1;
+/// Longest description shown in a result (cut at a character boundary).
+const DESCRIPTION_MAX: usize = 240;
+/// The layout version `assets/search.js` expects.
+const VERSION: u32 = 1;
 
-/// The fields of each document, in order (documented in the script too).
-const FIELDS: [&str; 7] = ["title", "url", "service", "type", "topicIds", "signatures", "words"];
-
-/// `[title, url, service, type, topicIds, signatures, words]`.
-#[derive(Serialize)]
-struct Doc<'a>(&'a str, &'a str, &'a str, &'a str, &'a [String], Vec<&'a str>, String);
-
-/// One article's search document as compact JSON, made once and shared by
-/// every site the article is in (`url` is site-relative, the same in all).
-pub(crate) fn doc_json(a: &BundleArticle, title: &str, url: &str) -> anyhow::Result<Vec<u8>> {
-    let signatures: Vec<&str> = a.problems.iter().flat_map(|p| &p.signatures).map(|s| cut(s, MAX_SIGNATURE)).collect();
-    let doc = Doc(
-        title,
-        url,
-        &a.service,
-        a.self_help_type.as_deref().unwrap_or(""),
-        &a.support_topic_ids,
-        signatures,
-        words(a),
-    );
-    Ok(serde_json::to_vec(&doc)?)
-}
-
-/// The script for one site from its articles' documents, one per line.
-pub(crate) fn index_script<'a>(out: &mut impl Write, docs: impl Iterator<Item = &'a [u8]>) -> anyhow::Result<()> {
-    out.write_all(b"window.KBC_SEARCH = {\"fields\":")?;
-    serde_json::to_writer(&mut *out, &FIELDS)?;
-    out.write_all(b",\"docs\":[")?;
-    for (i, doc) in docs.enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        out.write_all(doc)?;
+/// One article's search document: its length, its title's tokens (after
+/// `^`, space-separated), then each distinct term (words and word pairs)
+/// and its weighted frequency, a line each, terms sorted. Made once per
+/// article (and kept in the build's memo) from its bundle entry
+/// (`entry_json`), by `kbc match`'s own `matching::weighted_terms`.
+pub(crate) fn doc_terms(entry_json: &[u8]) -> Result<Vec<u8>> {
+    let a: Indexed = serde_json::from_slice(entry_json)?;
+    let (tf, len) = matching::store::weighted_terms(&a);
+    let title = model::tokens(if a.title.is_empty() { &a.heading } else { &a.title });
+    let mut out = format!("{len}\n^{}\n", title.join(" "));
+    for (t, (w, _)) in tf.into_iter().collect::<BTreeMap<_, _>>() {
+        let _ = writeln!(out, "{t}\t{w}");
     }
-    out.write_all(b"\n]};\n")?;
-    Ok(())
+    Ok(out.into_bytes())
 }
 
-/// Distinct lowercase words of the article in reading order, space-joined.
-fn words(a: &BundleArticle) -> String {
-    let texts = [&a.title, &a.heading, &a.description, &a.service]
-        .into_iter()
-        .map(String::as_str)
-        .chain(a.sections.iter().flat_map(|s| [s.heading.as_str(), s.text.as_str()]));
-    // foldhash rather than SipHash: the keys are our own words, and this set
-    // is filled for every article of every build.
-    let mut seen: HashSet<Box<str>, foldhash::fast::FixedState> = HashSet::default();
-    let mut out = String::new();
-    let mut lower = String::new();
-    for text in texts {
-        for w in text.split(|c: char| !c.is_alphanumeric() && c != '_').filter(|w| w.chars().nth(1).is_some()) {
-            if seen.len() >= MAX_WORDS {
-                return out;
-            }
-            let w = lowercase(w, &mut lower);
-            if !seen.contains(w) {
-                seen.insert(w.into());
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(w);
-            }
+/// [`doc_terms`] of an article not yet serialized.
+pub(crate) fn doc_terms_of(a: &BundleArticle) -> Result<Vec<u8>> {
+    doc_terms(&serde_json::to_vec(a)?)
+}
+
+/// A parsed [`doc_terms`] document.
+struct Terms<'a> {
+    len: f64,
+    title: Vec<&'a str>,
+    terms: Vec<(&'a str, f64)>,
+}
+
+fn parse_terms(doc: &[u8]) -> Terms<'_> {
+    let text = std::str::from_utf8(doc).unwrap_or_default();
+    let mut lines = text.lines().peekable();
+    let len = lines.next().and_then(|l| l.parse().ok()).unwrap_or(0.0);
+    let title = lines.next_if(|l| l.starts_with('^')).map_or("", |l| &l[1..]);
+    let terms = lines.filter_map(|l| l.split_once('\t')).map(|(t, w)| (t, w.parse().unwrap_or(0.0))).collect();
+    Terms { len, title: title.split(' ').filter(|t| !t.is_empty()).collect(), terms }
+}
+
+/// What the index shows of one article, in path order.
+pub(crate) struct Doc<'a> {
+    /// [`doc_terms`].
+    pub terms: &'a [u8],
+    pub title: &'a str,
+    /// Relative to the site root.
+    pub url: &'a str,
+    pub description: &'a str,
+    /// The group the article is listed under (its service, else its folder).
+    pub group: &'a str,
+    pub self_help_type: Option<&'a str>,
+    pub topics: &'a [String],
+    pub clouds: &'a [String],
+    /// Position in the bundle (`kbc match`'s order for equal scores).
+    pub rank: usize,
+}
+
+/// The files every site shares (`search/...`, relative), and the numbers a
+/// manifest repeats.
+pub(crate) struct Shared {
+    pub files: Vec<(String, Vec<u8>)>,
+    docs: usize,
+    shards: usize,
+}
+
+/// The shards, result fragments and facets of `docs`.
+pub(crate) fn shared(docs: &[Doc<'_>]) -> Result<Shared> {
+    let parsed: Vec<Terms<'_>> = docs.par_iter().map(|d| parse_terms(d.terms)).collect();
+    let avg = parsed.iter().map(|p| p.len).sum::<f64>() / parsed.len().max(1) as f64;
+    let mut postings: BTreeMap<&str, String> = BTreeMap::new();
+    let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+    // Titles of two tokens or more, by first token: the rest, and its
+    // articles (with the last one added, for the gaps).
+    let mut titles: BTreeMap<&str, BTreeMap<String, (String, usize)>> = BTreeMap::new();
+    for (i, doc) in parsed.iter().enumerate() {
+        for &(t, tf) in &doc.terms {
+            let q = ((model::term_score(1.0, tf, doc.len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
+            let prev = last.insert(t, i).unwrap_or(0);
+            push_posting(postings.entry(t).or_default(), i - prev, q);
+        }
+        if let [first, rest @ ..] = doc.title.as_slice()
+            && !rest.is_empty()
+        {
+            let (list, prev) = titles.entry(first).or_default().entry(rest.join(" ")).or_default();
+            push_gap(list, i - *prev);
+            list.push('.');
+            *prev = i;
+        }
+    }
+    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
+    let shards = (total / SHARD_BYTES).max(1).next_power_of_two();
+    let mut by_shard: Vec<BTreeMap<String, serde_json::Value>> = vec![BTreeMap::new(); shards];
+    for (t, p) in postings {
+        by_shard[shard_of(t, shards)].insert(t.to_string(), p.into());
+    }
+    for (first, rests) in titles {
+        let entries: Vec<(String, String)> = rests.into_iter().map(|(rest, (list, _))| (rest, list)).collect();
+        by_shard[shard_of(first, shards)].insert(format!("^{first}"), serde_json::to_value(entries)?);
+    }
+    let mut files = Vec::new();
+    for (h, terms) in by_shard.iter().enumerate() {
+        files.push((format!("t/{h:x}.js"), script("t", h, terms)?));
+    }
+    for (k, chunk) in docs.chunks(CHUNK).enumerate() {
+        let fragments: Vec<Fragment<'_>> = chunk.iter().map(fragment).collect();
+        files.push((format!("d/{k:x}.js"), script("d", k, &fragments)?));
+    }
+    files.push(("f.js".to_string(), script("f", 0, &facets(docs))?));
+    Ok(Shared { files, docs: docs.len(), shards })
+}
+
+/// `kbcSearch(kind, id, data);`: how every search file hands its data to
+/// `assets/search.js`.
+fn script(kind: &str, id: usize, data: &impl Serialize) -> Result<Vec<u8>> {
+    let mut out = format!("kbcSearch(\"{kind}\",{id},").into_bytes();
+    serde_json::to_writer(&mut out, data)?;
+    out.extend_from_slice(b");\n");
+    Ok(out)
+}
+
+/// Appends one posting: the gap to the previous article's number in base 36
+/// (`0-9a-z`), then the weight as two letters `A-Z` (which end the gap).
+fn push_posting(out: &mut String, gap: usize, q: u32) {
+    push_gap(out, gap);
+    out.push((b'A' + (q / 26) as u8) as char);
+    out.push((b'A' + (q % 26) as u8) as char);
+}
+
+/// A gap between article numbers in base 36 (`0-9a-z`). A title's articles
+/// are gaps each ended by `.`.
+fn push_gap(out: &mut String, gap: usize) {
+    let mut digits = Vec::new();
+    let mut g = gap;
+    loop {
+        digits.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[g % 36]);
+        g /= 36;
+        if g == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().rev().map(|&b| b as char));
+}
+
+/// FNV-1a (32 bits) of the term's UTF-8 bytes, modulo `shards` (a power of two).
+pub(crate) fn shard_of(term: &str, shards: usize) -> usize {
+    let h = term.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    h as usize & (shards - 1)
+}
+
+/// `[title, url, description, group, type, topics, clouds, rank]`.
+#[derive(Serialize)]
+struct Fragment<'a>(&'a str, &'a str, &'a str, &'a str, &'a str, &'a [String], &'a [String], usize);
+
+fn fragment<'a>(d: &Doc<'a>) -> Fragment<'a> {
+    let description = &d.description[..crate::source::floor_char_boundary(d.description, DESCRIPTION_MAX)];
+    Fragment(d.title, d.url, description, d.group, d.self_help_type.unwrap_or(""), d.topics, d.clouds, d.rank)
+}
+
+/// Each article's group, type and topics as numbers into name tables.
+#[derive(Serialize)]
+struct Facets<'a> {
+    groups: Vec<&'a str>,
+    types: Vec<&'a str>,
+    topics: Vec<&'a str>,
+    /// `[group, type, [topic...]]` per article.
+    docs: Vec<(usize, usize, Vec<usize>)>,
+}
+
+fn facets<'a>(docs: &[Doc<'a>]) -> Facets<'a> {
+    let table = |names: Vec<&'a str>| -> (Vec<&'a str>, BTreeMap<&'a str, usize>) {
+        let mut names = names;
+        names.sort_unstable();
+        names.dedup();
+        let index = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        (names, index)
+    };
+    let (groups, gi) = table(docs.iter().map(|d| d.group).collect());
+    let (types, ti) = table(docs.iter().map(|d| d.self_help_type.unwrap_or("")).collect());
+    let (topics, pi) = table(docs.iter().flat_map(|d| d.topics.iter().map(String::as_str)).collect());
+    let docs = docs
+        .iter()
+        .map(|d| (gi[d.group], ti[d.self_help_type.unwrap_or("")], d.topics.iter().map(|t| pi[t.as_str()]).collect()))
+        .collect();
+    Facets { groups, types, topics, docs }
+}
+
+/// A site's `search/index.js`.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    /// Articles in the index (all sites share one index).
+    n: usize,
+    shards: usize,
+    chunk: usize,
+    scale: f64,
+    /// `model::MIN_RELATIVE_SCORE`.
+    cut: f64,
+    /// `model::TITLE_BOOST`.
+    title_boost: f64,
+    cloud: Option<&'a str>,
+    /// For a cloud site, a bitmap (base64, bit `i % 8` of byte `i / 8`) of
+    /// the articles it publishes; `null` when it has them all.
+    members: Option<String>,
+    labels: Labels,
+}
+
+/// Readable names of self-help types and clouds.
+#[derive(Serialize)]
+struct Labels {
+    types: BTreeMap<&'static str, &'static str>,
+    clouds: BTreeMap<&'static str, &'static str>,
+}
+
+/// A site's manifest: `members` are the articles (numbers into the shared
+/// index) a cloud site has, `None` for the main site.
+pub(crate) fn manifest(shared: &Shared, cloud: Option<&str>, members: Option<&[usize]>) -> Result<Vec<u8>> {
+    let members = members.filter(|m| m.len() < shared.docs).map(|m| {
+        let mut bits = vec![0u8; shared.docs.div_ceil(8)];
+        for &i in m {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+        base64(&bits)
+    });
+    let labels = Labels {
+        types: crate::vocab::SELF_HELP_TYPES.iter().map(|t| (*t, super::view::type_label(t))).collect(),
+        clouds: crate::article::vocab::Cloud::ALL
+            .iter()
+            .map(|c| (c.as_str(), super::view::cloud_label(c.as_str())))
+            .collect(),
+    };
+    let m = Manifest {
+        v: VERSION,
+        n: shared.docs,
+        shards: shared.shards,
+        chunk: CHUNK,
+        scale: SCALE,
+        cut: model::MIN_RELATIVE_SCORE,
+        title_boost: model::TITLE_BOOST,
+        cloud,
+        members,
+        labels,
+    };
+    script("m", 0, &m)
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            out.push(if k <= c.len() { A[(n >> (18 - 6 * k)) as usize & 63] as char } else { '=' });
         }
     }
     out
-}
-
-/// `w` lowercased, borrowed when it already is (most words are).
-fn lowercase<'a>(w: &'a str, buf: &'a mut String) -> &'a str {
-    if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        return w;
-    }
-    buf.clear();
-    if w.is_ascii() {
-        buf.push_str(w);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.push_str(&w.to_lowercase());
-    }
-    buf
-}
-
-fn cut(s: &str, max: usize) -> &str {
-    &s[..crate::source::floor_char_boundary(s, max.min(s.len()))]
 }
 
 #[cfg(test)]
@@ -109,15 +309,63 @@ mod tests {
     }
 
     #[test]
-    fn words_are_distinct_lowercase_in_reading_order() {
-        let a = article("Disk DISK full", "# ÉCHEC disk\n\nÉchec of x_y, a I/O 42 échec Straße STRASSE.\n");
-        assert_eq!(words(&a), "disk full échec svc name of x_y 42 straße strasse");
+    fn documents_hold_weighted_terms_of_the_match_model() {
+        let a = article("Disk full", "# Disk full\n\n## Steps\n\nFree the disks.\n");
+        let doc = String::from_utf8(doc_terms_of(&a).unwrap()).unwrap();
+        // Title and H1 "Disk full" (3.0 per token), section headings "Disk
+        // full" and "Steps" (1.5), text "Free the disks" (1.0; "the" is a
+        // stop word, "disks" folds to "disk"): 9 tokens.
+        // Word pairs count too ("disk full" in the title, the H1 and its
+        // section heading; "full disk" across the title's line break).
+        assert_eq!(
+            doc,
+            "9\n^disk full\ndisk\t8.5\ndisk full\t7.5\nfree\t1\nfree disk\t1\nfull\t7.5\nfull disk\t3\n\
+             full step\t1.5\nstep\t1.5\n"
+        );
     }
 
     #[test]
-    fn words_stop_at_the_cap() {
-        let body: String = (0..MAX_WORDS + 50).map(|i| format!("w{i} ")).collect();
-        let a = article("T1", &body);
-        assert_eq!(words(&a).split(' ').count(), MAX_WORDS);
+    fn postings_are_gaps_and_two_letter_weights() {
+        let mut s = String::new();
+        push_posting(&mut s, 0, 1);
+        push_posting(&mut s, 37, 675);
+        assert_eq!(s, "0AB11ZZ");
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+        // The shard function is the one search.js ports.
+        assert_eq!(shard_of("", 1 << 20), 0x811c_9dc5 & 0xfffff);
+    }
+
+    #[test]
+    fn shares_files_and_names_the_members_of_a_cloud_site() {
+        let terms = [b"2\n^alpha beta\nalpha\t3\nbeta\t1\n".as_slice(), b"1\n^alpha\nalpha\t1\n".as_slice()];
+        let none: Vec<String> = Vec::new();
+        let docs: Vec<Doc<'_>> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Doc {
+                terms: t,
+                title: "T",
+                url: "articles/a.html",
+                description: "d",
+                group: "g",
+                self_help_type: None,
+                topics: &none,
+                clouds: &none,
+                rank: 1 - i,
+            })
+            .collect();
+        let shared = shared(&docs).unwrap();
+        let names: Vec<&str> = shared.files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, ["t/0.js", "d/0.js", "f.js"]);
+        let shard = String::from_utf8(shared.files[0].1.clone()).unwrap();
+        assert!(shard.starts_with("kbcSearch(\"t\",0,{\"^alpha\":[[\"beta\",\"0.\"]],\"alpha\":\"0"), "{shard}");
+        assert!(shard.contains("\"beta\":\"0"), "{shard}");
+        let m = String::from_utf8(manifest(&shared, Some("fairfax"), Some(&[1])).unwrap()).unwrap();
+        assert!(m.contains("\"n\":2,\"shards\":1,\"chunk\":16") && m.contains("\"members\":\"Ag==\""), "{m}");
+        assert!(m.contains("\"tsg_content\":\"Troubleshooting guide\""), "{m}");
+        let all = String::from_utf8(manifest(&shared, None, None).unwrap()).unwrap();
+        assert!(all.contains("\"members\":null"), "{all}");
     }
 }

@@ -48,6 +48,9 @@ impl Theme {
         }
         assets.sort_by(|a, b| a.0.cmp(&b.0));
         let mut env = Environment::new();
+        env.add_filter("type_label", |t: String| super::view::type_label(&t).to_string());
+        env.add_filter("cloud_label", |c: String| super::view::cloud_label(&c).to_string());
+        env.add_filter("focusable_code", focusable_code);
         for (name, source) in sources {
             env.add_template_owned(name.clone(), source)
                 .with_context(|| format!("invalid template {}", dir.join(&name).display()))?;
@@ -64,6 +67,21 @@ impl Theme {
     pub(crate) fn assets(&self) -> &[(String, Vec<u8>)] {
         &self.assets
     }
+}
+
+/// Article HTML with every code block focusable (`tabindex="0"`), so that
+/// keyboard users can scroll one wider than the page, and a region labelled
+/// "Code block N" (landmark labels must be unique on a page).
+fn focusable_code(html: minijinja::Value) -> minijinja::Value {
+    let html = html.as_str().unwrap_or_default();
+    let mut out = String::with_capacity(html.len() + 256);
+    for (i, part) in html.split("<pre>").enumerate() {
+        if i > 0 {
+            out.push_str(&format!("<pre tabindex=\"0\" role=\"region\" aria-label=\"Code block {i}\">"));
+        }
+        out.push_str(part);
+    }
+    minijinja::Value::from_safe_string(out)
 }
 
 fn upsert<T>(list: &mut Vec<(String, T)>, name: String, value: T) {

@@ -137,6 +137,53 @@ pub(crate) struct PageView<'a> {
     /// Sanitised article HTML (without the H1, shown by the template).
     pub html: &'a str,
     pub data: Option<DataView>,
+    /// The article's group, support topics and related articles.
+    pub nav: &'a PageNav,
+    /// The H2 and H3 headings with their anchors, when there are three or more.
+    pub toc: Vec<TocEntry>,
+}
+
+/// A page of the site (`url` relative to the site root) and its name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NavLink {
+    pub name: String,
+    pub url: String,
+}
+
+/// A support topic: its id, its name (empty when no supportTopicDescription
+/// article names it) and its page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopicLink {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// What an article page shows of other articles.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PageNav {
+    /// The group it is listed under: its service, else its folder.
+    pub group: NavLink,
+    pub topics: Vec<TopicLink>,
+    /// Articles with one of its support topics, then of its group.
+    pub related: Vec<NavLink>,
+}
+
+/// A heading in an article's table of contents.
+#[derive(Debug, Serialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub text: String,
+    pub level: u8,
+}
+
+/// A numbered page of a list.
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub n: usize,
+    /// Relative to the site root.
+    pub url: String,
+    pub current: bool,
 }
 
 /// The embedded JSON block as a readable view.
@@ -202,15 +249,61 @@ pub(crate) struct HomeView<'a> {
     pub article_count: usize,
     pub services: Vec<GroupLink>,
     pub types: Vec<GroupLink>,
+    pub topics: Vec<GroupLink>,
 }
 
-/// `list.html`: the articles of one service or self-help type.
+/// `list.html`: one page of the articles of a service, a self-help type or
+/// a support topic.
 #[derive(Debug, Serialize)]
 pub(crate) struct ListView<'a> {
     pub site: &'a SiteView<'a>,
     pub root: &'a str,
-    /// "Service" or "Self-help type".
+    /// "Service", "Self-help type" or "Support topic".
     pub kind: &'a str,
     pub name: &'a str,
-    pub articles: Vec<ArticleLink<'a>>,
+    /// A support topic's id (empty for other lists).
+    pub id: &'a str,
+    /// The articles of this page.
+    pub articles: &'a [ArticleLink<'a>],
+    /// Every page of the list (one when it fits on one).
+    pub pages: Vec<PageLink>,
+    /// How many articles the whole list has.
+    pub total: usize,
+}
+
+/// A self-help type as readers call it (`tsg_content` is "Troubleshooting
+/// guide"); unknown values are shown as written.
+pub(crate) fn type_label(t: &str) -> &str {
+    match t {
+        "generic" => "Article",
+        "diagnostics" => "Diagnostic",
+        "rca" => "Root cause analysis",
+        "resource" => "Resource",
+        "tsg_content" => "Troubleshooting guide",
+        "tsg_description" => "Troubleshooting guide description",
+        "tsg_questions" => "Troubleshooting questions",
+        "problemscopingquestions" => "Problem scoping questions",
+        "supporttopicdescription" => "Support topic description",
+        "advisorrecommendationmetadata" => "Advisor recommendation",
+        "servicehealthinsights" => "Service health insight",
+        "apollo" => "Apollo solution",
+        "diagnoseandsolve" => "Diagnose and solve",
+        "tools" => "Tool",
+        "health" => "Health",
+        "partnercenterquickstart" => "Partner Center quickstart",
+        "unknown" | "" => "Unknown type",
+        other => other,
+    }
+}
+
+/// A cloud by its public name (`fairfax` is "Azure Government").
+pub(crate) fn cloud_label(c: &str) -> &str {
+    match c {
+        "public" => "Azure",
+        "fairfax" => "Azure Government",
+        "mooncake" => "Azure China",
+        "usnat" => "Azure US Nat",
+        "ussec" => "Azure US Sec",
+        other => other,
+    }
 }

@@ -12,7 +12,7 @@ use crate::article::vocab::Cloud;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
 use crate::engine::{Mode, Session};
-use crate::render::bundle::Entry;
+use crate::render::bundle::{self, Entry};
 use crate::render::clouds::Rewrites;
 use crate::render::markdown::Sanitizer;
 use crate::render::page::Pages;
@@ -145,6 +145,7 @@ impl Preview {
         self.published = (0..articles.len()).filter(|&i| self.publishes(&articles[i])).collect();
         let src_prefix = format!("{}/", crate::fs::display_rel(&self.root, &self.session.config().source_dir()));
         self.plan = Plan::new(self.published.iter().map(|&i| articles[i].path()), &src_prefix);
+        self.plan.set_nav(&self.published.iter().map(|&i| &articles[i]).collect::<Vec<_>>());
         self.pages = (0..self.published.len()).into_par_iter().map(|k| self.render_page(k)).collect::<Result<_>>()?;
         self.write_indexes()
     }
@@ -155,6 +156,13 @@ impl Preview {
     /// search index only when a search document did.
     fn rerender(&mut self, indices: &[usize]) -> Result<()> {
         let (mut lists, mut search) = (false, false);
+        // Article pages show other articles' titles and topic names: when
+        // what any page shows changed, every page is rendered again.
+        let articles = &self.session.corpus().articles;
+        let published: Vec<&Article> = self.published.iter().map(|&i| &articles[i]).collect();
+        if indices.iter().all(|&i| self.published.contains(&i)) && self.plan.set_nav(&published) {
+            return self.render_all();
+        }
         for &i in indices {
             let k = self.published.iter().position(|&p| p == i);
             if k.is_some() != self.publishes(&self.session.corpus().articles[i]) {
@@ -196,7 +204,7 @@ impl Preview {
         let url = &self.plan.urls[k];
         crate::fs::write(&self.site_dir.join(url), page.html)?;
         let entry = Entry::new(&page.full);
-        let search = search::doc_json(&page.full, &entry.title, url)?;
+        let search = search::doc_terms_of(&page.full)?;
         Ok((entry, search))
     }
 
@@ -211,19 +219,28 @@ impl Preview {
 
     /// The home page and the pages by service and by type.
     fn write_list_pages(&self) -> Result<()> {
-        let items: Vec<(&Entry, &str)> =
-            self.pages.iter().zip(&self.plan.urls).map(|(p, u)| (&p.0, u.as_str())).collect();
+        let items: Vec<(&Entry, usize)> = self.pages.iter().enumerate().map(|(k, p)| (&p.0, k)).collect();
         let emit = |page: site::IndexPage| match page.html {
             Some(html) => crate::fs::write(&self.site_dir.join(page.url), html),
             None => Ok(()),
         };
-        site::index_pages(&self.theme, &self.site_view(), &items, &|_, _| false, &emit)
+        site::index_pages(&self.theme, &self.site_view(), &self.plan, &items, &|_, _| false, &emit)
     }
 
+    /// The site's search files (see `render::search`), over this preview's articles.
     fn write_search_index(&self) -> Result<()> {
-        let mut script = Vec::new();
-        search::index_script(&mut script, self.pages.iter().map(|p| p.1.as_slice()))?;
-        crate::fs::write(&self.site_dir.join("search-index.js"), script)
+        let entries: Vec<(&Entry, &[u8])> = self.pages.iter().map(|p| (&p.0, p.1.as_slice())).collect();
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|&a, &b| bundle::sort_key(entries[a].0).cmp(&bundle::sort_key(entries[b].0)));
+        let shared = site::search_index(&self.plan, &entries, &order)?;
+        let dir = self.site_dir.join("search");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        for (rel, bytes) in &shared.files {
+            crate::fs::write(&dir.join(rel), bytes)?;
+        }
+        crate::fs::write(&dir.join("index.js"), search::manifest(&shared, self.cloud.map(Cloud::as_str), None)?)
     }
 
     /// Page URL to article path, for the overlay.

@@ -63,7 +63,7 @@ fn builds_the_sample_bundle_as_in_the_snapshot() {
         insta::assert_snapshot!(indent(&bundle));
     });
     for page in
-        ["index.html", "search-index.js", "assets/style.css", "articles/storage/blob-403.html", "types/rca.html"]
+        ["index.html", "search/index.js", "assets/style.css", "articles/storage/blob-403.html", "types/rca.html"]
     {
         assert!(kb.path("out/site").join(page).is_file(), "missing site/{page}");
     }
@@ -210,7 +210,9 @@ fn renders_readable_views_of_portal_markup_and_embedded_json() {
         blob.contains("href=\"../../articles/storage/sas-expired.html#renew\""),
         "relative .md links point at pages"
     );
-    assert!(blob.contains("<span class=\"badge cloud\" title=\"Published to fairfax\">fairfax</span>"));
+    assert!(blob.contains(
+        "<span class=\"badge cloud\" title=\"Published to Azure Government (fairfax)\">Azure Government</span>"
+    ));
     let sas = std::fs::read_to_string(kb.path("out/site/articles/storage/sas-expired.html")).unwrap();
     assert!(sas.contains("rotate the account key to invalidate it"), "the include is expanded");
     assert!(sas.contains("<h2 id=\"renew\">"), "the anchor the link above points at exists");
