@@ -145,7 +145,7 @@ pub(crate) struct PageView<'a> {
 
 /// A page of the site (`url` relative to the site root) and its name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct NavLink {
+pub(crate) struct NavLink {
     pub name: String,
     pub url: String,
 }
@@ -153,7 +153,7 @@ pub struct NavLink {
 /// A support topic: its id, its name (empty when no supportTopicDescription
 /// article names it) and its page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TopicLink {
+pub(crate) struct TopicLink {
     pub id: String,
     pub name: String,
     pub url: String,
@@ -161,7 +161,7 @@ pub struct TopicLink {
 
 /// What an article page shows of other articles.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct PageNav {
+pub(crate) struct PageNav {
     /// The group it is listed under: its service, else its folder.
     pub group: NavLink,
     pub topics: Vec<TopicLink>,
@@ -171,7 +171,7 @@ pub struct PageNav {
 
 /// A heading in an article's table of contents.
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     pub id: String,
     pub text: String,
     pub level: u8,
@@ -179,7 +179,7 @@ pub struct TocEntry {
 
 /// A numbered page of a list.
 #[derive(Debug, Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     pub n: usize,
     /// Relative to the site root.
     pub url: String,
