@@ -4,7 +4,7 @@
 //! memory from a bundle.
 
 pub mod bundle;
-pub(crate) mod model;
+pub mod model;
 pub(crate) mod query;
 pub(crate) mod signature;
 pub(crate) mod store;

@@ -96,7 +96,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Tokens of `text` in order, duplicates kept (term frequency counts them).
-pub(crate) fn tokens(text: &str) -> Vec<String> {
+pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in words(text) {
         push(&mut out, word.to_lowercase());
@@ -153,7 +153,7 @@ pub(crate) const BIGRAM_WEIGHT: f64 = 0.5;
 
 /// Pairs of consecutive words (lowercased, stop words and one-letter words
 /// dropped, plurals folded, no camel-case parts) as `"first second"` terms.
-pub(crate) fn bigrams(text: &str) -> Vec<String> {
+pub fn bigrams(text: &str) -> Vec<String> {
     let mut plain = Vec::new();
     for w in words(text) {
         push(&mut plain, w.to_lowercase());
