@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::nesting::MAX_NESTING;
 
-pub struct NestingTooDeep;
+pub(crate) struct NestingTooDeep;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB114",
     name: "nesting-too-deep",
     default_level: Level::Warning,
