@@ -23,7 +23,7 @@ pub mod report;
 pub(crate) mod search;
 pub(crate) mod site;
 pub(crate) mod templates;
-pub mod view;
+pub(crate) mod view;
 
 use crate::article::vocab::Cloud;
 use crate::article::{Article, Corpus};
