@@ -39,6 +39,9 @@ pub(crate) struct BundleArticle {
     pub article_id: String,
     /// Relative to the knowledge-base root, forward slashes.
     pub path: String,
+    /// The article's page, relative to the site root (`site/`, or a cloud's
+    /// `clouds/<cloud>/site/`).
+    pub url: String,
     /// The pageTitle attribute.
     pub title: String,
     /// The H1 text.
