@@ -98,6 +98,7 @@ def main():
     line = next((i for i, l in enumerate(lines) if l.startswith("# ")), 0)
     col = len(lines[line].encode("utf-16-le")) // 2
     times = []
+    cpu0 = cpu_seconds(s.p.pid)
     for k in range(a.edits):
         version = k + 2
         char = "abcdefghijklmnopqrstuvwxyz"[k % 26]
@@ -108,6 +109,7 @@ def main():
             "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}))
         s.wait_publish(uri, version)
         times.append((time.perf_counter() - t) * 1000)
+    cpu_per_edit = (cpu_seconds(s.p.pid) - cpu0) / a.edits * 1000
     s.request("shutdown", None)
     s.send(dict(method="exit", params=None))
     s.p.wait(timeout=30)
@@ -117,7 +119,15 @@ def main():
         "files_published_at_start": files,
         "edit_ms_median": round(statistics.median(times), 1), "edit_ms_p95": round(percentile(times, 95), 1),
         "edit_ms_max": round(max(times), 1),
+        "server_cpu_ms_per_edit": round(cpu_per_edit, 1),
+        "load_average_1min": os.getloadavg()[0],
     }, indent=2))
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process (Linux /proc), all threads."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pick_article(root):

@@ -64,19 +64,12 @@ impl Staging {
         self.produced.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
     }
 
-    /// Every file of the output so far, sorted.
-    pub(crate) fn produced(&self) -> Vec<String> {
-        let mut files = self.produced.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        files.sort_unstable();
-        files
-    }
-
     /// Writes a file. In [`Mode::Patch`], a file OUT already has with these
     /// very bytes is left alone.
     pub(crate) fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         self.produce(rel);
         self.written.fetch_add(1, Ordering::Relaxed);
-        if self.mode == Mode::Patch && self.out.regular(rel) && same_bytes(&self.out.path(rel), bytes.as_ref()) {
+        if self.mode == Mode::Patch && self.kept(rel) && same_bytes(&self.out.path(rel), bytes.as_ref()) {
             return Ok(());
         }
         let path = self.path(rel);
@@ -118,15 +111,15 @@ impl Staging {
         let staged = self.path(from);
         let from = match self.mode {
             Mode::Swap => staged,
-            Mode::Patch if unchanged && self.out.regular(to) => return Ok(()),
+            Mode::Patch if unchanged && self.kept(to) => return Ok(()),
             Mode::Patch if staged.exists() => staged,
             // `from` is OUT's, unchanged: link to it unless `to` already is it.
             Mode::Patch => {
                 let kept = self.out.path(from);
-                if self.out.regular(from) && self.out.regular(to) && same_file(&kept, &self.out.path(to)) {
+                if self.kept(from) && self.kept(to) && same_file(&kept, &self.out.path(to)) {
                     return Ok(());
                 }
-                anyhow::ensure!(self.out.regular(from), "{} is not a file kbc wrote", kept.display());
+                anyhow::ensure!(self.kept(from), "{} is not a file kbc wrote", kept.display());
                 kept
             }
         };
@@ -182,7 +175,9 @@ impl Staging {
     /// Makes the staged output OUT, with a marker listing every file it
     /// produced (see `commit`). On failure OUT is left as it was.
     pub(crate) fn commit(mut self) -> Result<()> {
-        let marker = Marker { generator: super::GENERATOR.to_string(), files: self.produced() };
+        let mut files = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
+        files.sort_unstable();
+        let marker = Marker { generator: super::GENERATOR.to_string(), files };
         let done = super::commit::commit(&self.out, &marker, self.mode == Mode::Swap);
         // The staging folder is gone into OUT, or removed by the commit.
         self.committed = done.is_ok();

@@ -135,6 +135,9 @@ pub(crate) fn build_over(
     report.timings_ms = timings.phases.clone();
     ctx.staging.write(staging::REPORT_FILE, json(&report)?)?;
     write_manifest(&ctx, &rendered, pages_key)?;
+    // Every article's products are written: freed before the commit, which
+    // needs memory of its own (the marker's list of every file).
+    drop(rendered);
     let Ctx { staging, .. } = ctx;
     timings.time("commit", || staging.commit())?;
     Ok(report)
