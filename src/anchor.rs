@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 /// The slug of a heading's plain text, before it is made unique in its page.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let slug: String = text
         .trim()
         .to_lowercase()
@@ -27,13 +27,13 @@ pub fn slug(text: &str) -> String {
 /// The ids given out in one page so far; [`Anchors::id`] hands each heading,
 /// in page order, its unique id.
 #[derive(Debug, Default)]
-pub struct Anchors {
+pub(crate) struct Anchors {
     taken: HashSet<String>,
 }
 
 impl Anchors {
     /// The id of the next heading with this text.
-    pub fn id(&mut self, text: &str) -> String {
+    pub(crate) fn id(&mut self, text: &str) -> String {
         let base = slug(text);
         let mut id = base.clone();
         let mut n = 1;
@@ -45,7 +45,8 @@ impl Anchors {
     }
 
     /// Whether some heading of the page has this id.
-    pub fn contains(&self, id: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains(&self, id: &str) -> bool {
         self.taken.contains(id)
     }
 }

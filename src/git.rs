@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 /// A git working tree, seen from a folder inside it.
 #[derive(Debug, Clone)]
-pub struct Repo {
+pub(crate) struct Repo {
     /// The working tree's top folder; every git command runs there, so the
     /// paths git prints are relative to it whatever the configuration.
     top: PathBuf,
@@ -20,7 +20,7 @@ pub struct Repo {
 
 /// How a file differs between a revision and the working tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// New, changed or untracked: the path as it is now.
     Now(String),
     /// Gone from the working tree: the path as it was.
@@ -31,7 +31,7 @@ pub enum Change {
 
 impl Repo {
     /// The working tree holding `dir`, or an error saying that there is none.
-    pub fn discover(dir: &Path) -> Result<Repo> {
+    pub(crate) fn discover(dir: &Path) -> Result<Repo> {
         let out =
             output(Command::new("git").arg("-C").arg(dir).args(["rev-parse", "--show-toplevel", "--show-prefix"]))?;
         if !out.status.success() {
@@ -45,7 +45,7 @@ impl Repo {
     }
 
     /// The commit a revision names (a branch, tag, `HEAD~2`, a hash).
-    pub fn commit(&self, rev: &str) -> Result<String> {
+    pub(crate) fn commit(&self, rev: &str) -> Result<String> {
         // A revision starting with `-` would be read as an option.
         if rev.is_empty() || rev.starts_with('-') {
             bail!("`{rev}` is not a git revision");
@@ -62,7 +62,7 @@ impl Repo {
     /// Where HEAD's history left `commit`'s: the commit a pull request's
     /// changes start from, so that work merged into REV meanwhile does not
     /// count as changed.
-    pub fn merge_base(&self, commit: &str) -> Result<String> {
+    pub(crate) fn merge_base(&self, commit: &str) -> Result<String> {
         let out = output(&mut self.command(&["merge-base", commit, "HEAD"]))?;
         if !out.status.success() {
             bail!("{commit} and HEAD have no common history ({})", stderr_of(&out));
@@ -73,7 +73,7 @@ impl Repo {
     /// Every file that differs between `commit` and the working tree
     /// (committed, staged or not), and the untracked files git does not
     /// ignore; paths relative to the top of the working tree.
-    pub fn changes_since(&self, commit: &str) -> Result<Vec<Change>> {
+    pub(crate) fn changes_since(&self, commit: &str) -> Result<Vec<Change>> {
         let diff = self.git(&["diff", "--name-status", "-z", "-M", "--no-ext-diff", commit, "--"])?;
         let mut changes = parse_name_status(&diff)?;
         let untracked = self.git(&["ls-files", "-z", "--others", "--exclude-standard", "--full-name"])?;
@@ -83,7 +83,7 @@ impl Repo {
 
     /// The bytes of files in `commit`, by path relative to the top; `None`
     /// for a path that is not a file there. One `git cat-file` for all.
-    pub fn files_at(&self, commit: &str, paths: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
+    pub(crate) fn files_at(&self, commit: &str, paths: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
         // The batch protocol is line-based: a name with a line break cannot be asked for.
         let (askable, odd): (Vec<&str>, Vec<&str>) = paths.iter().partition(|p| !p.contains(['\n', '\r']));
         if let Some(p) = odd.first() {

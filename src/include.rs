@@ -18,7 +18,7 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// One include directive in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
+pub(crate) struct Directive {
     /// The path as written.
     pub target: String,
     /// The whole directive.
@@ -26,7 +26,7 @@ pub struct Directive {
 }
 
 /// Directives in `text`, skipping those that start inside `in_code`.
-pub fn directives(text: &str, in_code: impl Fn(usize) -> bool) -> Vec<Directive> {
+pub(crate) fn directives(text: &str, in_code: impl Fn(usize) -> bool) -> Vec<Directive> {
     DIRECTIVE
         .captures_iter(text)
         .filter_map(|c| {

@@ -10,33 +10,35 @@
 //! Only [`source`] knows lines and columns; findings are values, never errors.
 //! See ARCHITECTURE.md for the invariants.
 
-pub mod anchor;
+#![warn(unreachable_pub)]
+
+pub(crate) mod anchor;
 pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
-pub mod diff;
+pub(crate) mod diff;
 pub mod discover;
-pub mod engine;
+pub(crate) mod engine;
 pub mod fix;
-pub mod fs;
-pub mod git;
-pub mod include;
+pub(crate) mod fs;
+pub(crate) mod git;
+pub(crate) mod include;
 pub mod lint;
 pub mod lsp;
 pub mod matching;
-pub mod parse;
-pub mod progress;
-pub mod publish;
+pub(crate) mod parse;
+pub(crate) mod progress;
+pub(crate) mod publish;
 pub mod render;
-pub mod scaffold;
-pub mod selection;
-pub mod serve;
+pub(crate) mod scaffold;
+pub(crate) mod selection;
+pub(crate) mod serve;
 pub mod source;
-pub mod syntax;
+pub(crate) mod syntax;
 pub mod vocab;
-pub mod vocabulary;
+pub(crate) mod vocabulary;
 
 pub use commands::ExitStatus;
 

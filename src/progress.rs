@@ -63,7 +63,7 @@ impl Drop for Progress {
 
 /// Whether to draw: wanted (no `-q`), on a terminal, `CI` unset or empty, and
 /// a large enough tree.
-pub fn should_show(wanted: bool, terminal: bool, ci: Option<&OsStr>, files: usize) -> bool {
+pub(crate) fn should_show(wanted: bool, terminal: bool, ci: Option<&OsStr>, files: usize) -> bool {
     wanted && terminal && ci.is_none_or(OsStr::is_empty) && files >= MIN_FILES
 }
 

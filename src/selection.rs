@@ -24,7 +24,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// The files whose findings are reported, and why others may be too.
 #[derive(Debug)]
-pub struct Selection {
+pub(crate) struct Selection {
     /// Chosen files, relative to ROOT, with what happened to them.
     files: BTreeMap<String, What>,
     /// Chosen folders, relative to ROOT with a trailing `/` (empty: all).
@@ -59,7 +59,7 @@ impl Selection {
     /// The files and folders named on the command line, relative to the
     /// current folder or to ROOT. A name that does not exist is an error;
     /// one outside ROOT is left for [`Selection::not_articles`] to list.
-    pub fn paths(root: &Path, names: &[PathBuf]) -> Result<Selection> {
+    pub(crate) fn paths(root: &Path, names: &[PathBuf]) -> Result<Selection> {
         let cwd = std::env::current_dir()?;
         let mut files = BTreeMap::new();
         let mut folders = Vec::new();
@@ -85,7 +85,7 @@ impl Selection {
     /// The files changed since `rev` (see [`Repo::changes_since`]; from the
     /// merge base of `rev` and HEAD), and the findings of the knowledge base
     /// as it was there. A changed book.toml chooses everything.
-    pub fn changed_since(config: &Config, levels: &Levels, rev: &str) -> Result<Selection> {
+    pub(crate) fn changed_since(config: &Config, levels: &Levels, rev: &str) -> Result<Selection> {
         let repo = Repo::discover(&config.root)?;
         let base = repo.merge_base(&repo.commit(rev)?)?;
         let mut files = BTreeMap::new();
@@ -116,25 +116,25 @@ impl Selection {
     }
 
     /// Everything is chosen (a changed book.toml, or ROOT named as a PATH).
-    pub fn is_everything(&self) -> bool {
+    pub(crate) fn is_everything(&self) -> bool {
         self.folders.iter().any(String::is_empty)
     }
 
     /// Whether a file's findings are reported.
-    pub fn contains(&self, path: &str) -> bool {
+    pub(crate) fn contains(&self, path: &str) -> bool {
         self.files.get(path).is_some_and(|w| !matches!(w, What::Deleted | What::RenamedTo(_)))
             || self.folders.iter().any(|f| path.starts_with(f.as_str()))
     }
 
     /// The files named on the command line that are not among `files` (not
     /// articles: outside ROOT or its source folder, not Markdown, hidden).
-    pub fn not_articles(&self, files: &Files<'_>) -> Vec<&str> {
+    pub(crate) fn not_articles(&self, files: &Files<'_>) -> Vec<&str> {
         let named = self.files.iter().filter(|(_, w)| **w == What::Named).map(|(p, _)| p.as_str());
         self.outside.iter().map(String::as_str).chain(named.filter(|p| files.get(p).is_none())).collect()
     }
 
     /// What "checked N articles (…)" says about the selection.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.origin {
             Origin::Paths => "named".to_string(),
             Origin::ChangedSince { rev, .. } => format!("changed since {rev}"),
@@ -143,7 +143,7 @@ impl Selection {
 
     /// The findings to report: those in chosen files, then those elsewhere
     /// that the chosen files cause, with a label saying why.
-    pub fn filter(&self, diags: Vec<Diagnostic>, files: &Files<'_>) -> Vec<Diagnostic> {
+    pub(crate) fn filter(&self, diags: Vec<Diagnostic>, files: &Files<'_>) -> Vec<Diagnostic> {
         if self.is_everything() {
             return diags;
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
 /// The entries of `ROOT/rel`, lowercase, each accepted by `valid`.
-pub fn read(root: &Path, rel: &Path, valid: fn(&str) -> bool) -> Result<BTreeSet<String>> {
+pub(crate) fn read(root: &Path, rel: &Path, valid: fn(&str) -> bool) -> Result<BTreeSet<String>> {
     let text = read_inside(root, rel)?;
     let mut entries = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
@@ -46,13 +46,13 @@ fn read_inside(root: &Path, rel: &Path) -> Result<String> {
 }
 
 /// `Extension.BladeName`: two names of letters, digits and `_`.
-pub fn is_blade(s: &str) -> bool {
+pub(crate) fn is_blade(s: &str) -> bool {
     let name = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     matches!(s.split_once('.'), Some((ext, blade)) if name(ext) && name(blade))
 }
 
 /// A resourceTags value: no blanks and no list separators.
-pub fn is_tag(s: &str) -> bool {
+pub(crate) fn is_tag(s: &str) -> bool {
     !s.is_empty() && !s.contains(|c: char| c.is_whitespace() || c == ',' || c == ';')
 }
 

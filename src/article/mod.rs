@@ -1,8 +1,8 @@
 //! The article model: one parsed file ([`Article`]) and the whole knowledge base
 //! ([`Corpus`]), sorted by path, with lookup by articleId and path.
 
-pub mod probes;
-pub mod properties;
+pub(crate) mod probes;
+pub(crate) mod properties;
 /// The header's closed vocabularies (a layer below: the parser needs them).
 pub use crate::vocab;
 

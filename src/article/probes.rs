@@ -49,7 +49,7 @@ impl Probes {
 }
 
 /// Whether every recorded file is still as it was seen.
-pub fn unchanged(root: &Path, seen: &BTreeMap<String, Seen>) -> bool {
+pub(crate) fn unchanged(root: &Path, seen: &BTreeMap<String, Seen>) -> bool {
     seen.iter().all(|(rel, was)| {
         let path = root.join(rel);
         match &was.hash {

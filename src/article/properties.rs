@@ -4,7 +4,7 @@
 use crate::source::Span;
 use crate::vocab::{self, Cloud};
 
-pub use crate::parse::header::Attribute;
+pub(crate) use crate::parse::header::Attribute;
 
 /// One item of a list-valued attribute (`supportTopicIds="1, 2;3"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl Properties {
 }
 
 /// Splits a raw attribute value on `,` and `;`, trimming each item.
-pub fn split_list(text: &str, span: Span) -> Vec<ListItem<'_>> {
+pub(crate) fn split_list(text: &str, span: Span) -> Vec<ListItem<'_>> {
     let raw = &text[span.clone()];
     let mut items = Vec::new();
     let mut start = 0;
@@ -98,7 +98,7 @@ pub fn split_list(text: &str, span: Span) -> Vec<ListItem<'_>> {
 
 /// The span to delete to remove `items[i]` from its list together with one
 /// separator, so that the rest of the list stays well formed.
-pub fn removal_span(items: &[ListItem<'_>], i: usize) -> Span {
+pub(crate) fn removal_span(items: &[ListItem<'_>], i: usize) -> Span {
     match (i.checked_sub(1).map(|p| &items[p]), items.get(i + 1)) {
         (Some(prev), _) => prev.span.end..items[i].span.end,
         (None, Some(next)) => items[i].span.start..next.span.start,
@@ -107,12 +107,12 @@ pub fn removal_span(items: &[ListItem<'_>], i: usize) -> Span {
 }
 
 /// Whether a string is a decimal number (ASCII digits only).
-pub fn is_number(s: &str) -> bool {
+pub(crate) fn is_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether a string is a GUID (8-4-4-4-12 hex digits), with or without braces.
-pub fn is_guid(s: &str) -> bool {
+pub(crate) fn is_guid(s: &str) -> bool {
     let s = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(s);
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::time::Instant;
 
-pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
+pub(crate) fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let start = Instant::now();
     let clouds = render::clouds::selected(&args.clouds)?;
     let mut timings = Timings::default();

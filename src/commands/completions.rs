@@ -6,7 +6,7 @@ use crate::commands::ExitStatus;
 use anyhow::Result;
 use clap::CommandFactory;
 
-pub fn run(args: &CompletionsArgs) -> Result<ExitStatus> {
+pub(crate) fn run(args: &CompletionsArgs) -> Result<ExitStatus> {
     let mut cmd = Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "kbc", &mut std::io::stdout().lock());
     Ok(ExitStatus::Success)

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn run(args: &DiffArgs) -> Result<ExitStatus> {
+pub(crate) fn run(args: &DiffArgs) -> Result<ExitStatus> {
     let clouds = clouds_to_compare(args)?;
     let mut diffs = Vec::new();
     for cloud in &clouds {

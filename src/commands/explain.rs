@@ -6,7 +6,7 @@ use crate::lint::{RuleMeta, registry};
 use anyhow::{Result, bail};
 use serde_json::json;
 
-pub fn explain(args: &ExplainArgs) -> Result<ExitStatus> {
+pub(crate) fn explain(args: &ExplainArgs) -> Result<ExitStatus> {
     let Some(rule) = registry::find(&args.rule) else {
         bail!("{}", registry::unknown_rule_message(&args.rule));
     };
@@ -29,7 +29,7 @@ fn meta_json(m: &RuleMeta) -> serde_json::Value {
     })
 }
 
-pub fn rules(args: &RulesArgs) -> Result<ExitStatus> {
+pub(crate) fn rules(args: &RulesArgs) -> Result<ExitStatus> {
     let text = match args.format {
         DocFormat::Text => registry::metas()
             .map(|m| format!("{:<6} {:<34} {:<8} {}\n", m.code, m.name, m.default_level.as_str(), m.summary))

@@ -14,7 +14,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub fn run(args: &MatchArgs) -> Result<ExitStatus> {
+pub(crate) fn run(args: &MatchArgs) -> Result<ExitStatus> {
     let t0 = Instant::now();
     let (index, source) = index(&bundle_path(args)?)?;
     let t1 = Instant::now();

@@ -1,13 +1,13 @@
 //! One module per subcommand. Each returns an [`ExitStatus`]
 //! or an error that stops the run (exit 2).
 
-pub mod build;
+pub(crate) mod build;
 pub mod check;
-pub mod completions;
-pub mod diff;
-pub mod explain;
-pub mod matches;
-pub mod new;
+pub(crate) mod completions;
+pub(crate) mod diff;
+pub(crate) mod explain;
+pub(crate) mod matches;
+pub(crate) mod new;
 
 /// The process exit status: 0 success, 1 findings, 2 could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

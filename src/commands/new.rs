@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(args: &NewArgs) -> Result<ExitStatus> {
+pub(crate) fn run(args: &NewArgs) -> Result<ExitStatus> {
     let fields = fields(args)?;
     let scaffold = scaffold::render(&args.self_help_type, &fields)?;
     write_new(&args.path, &scaffold.text)?;

@@ -2,8 +2,8 @@
 //! in [`format`]; line and column are computed only there, from byte spans.
 
 pub mod format;
-pub mod stats;
-pub mod store;
+pub(crate) mod stats;
+pub(crate) mod store;
 
 use crate::source::Span;
 use serde::{Deserialize, Serialize};

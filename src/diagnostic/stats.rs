@@ -7,7 +7,7 @@ use std::io::Write;
 
 /// One rule's findings, counted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RuleCount {
+pub(crate) struct RuleCount {
     pub code: &'static str,
     pub name: &'static str,
     #[serde(rename = "severity")]
@@ -17,7 +17,7 @@ pub struct RuleCount {
 
 /// Counts by rule (and level, as overrides can give one rule two levels),
 /// most findings first, then by code.
-pub fn count(diags: &[Diagnostic]) -> Vec<RuleCount> {
+pub(crate) fn count(diags: &[Diagnostic]) -> Vec<RuleCount> {
     let mut by_rule: HashMap<(&'static str, &'static str, Level), usize> = HashMap::new();
     for d in diags {
         *by_rule.entry((d.code, d.name, d.level)).or_default() += 1;
@@ -29,7 +29,7 @@ pub fn count(diags: &[Diagnostic]) -> Vec<RuleCount> {
 }
 
 /// A table: count, code, name, level; one rule a line.
-pub fn write_human(out: &mut impl Write, counts: &[RuleCount]) -> std::io::Result<()> {
+pub(crate) fn write_human(out: &mut impl Write, counts: &[RuleCount]) -> std::io::Result<()> {
     let width = counts.iter().map(|c| c.count.to_string().len()).max().unwrap_or(1);
     let name_width = counts.iter().map(|c| c.name.len()).max().unwrap_or(0);
     for c in counts {
@@ -39,7 +39,7 @@ pub fn write_human(out: &mut impl Write, counts: &[RuleCount]) -> std::io::Resul
 }
 
 /// JSON Lines, like `--format json`: one object a rule.
-pub fn write_json(out: &mut impl Write, counts: &[RuleCount]) -> std::io::Result<()> {
+pub(crate) fn write_json(out: &mut impl Write, counts: &[RuleCount]) -> std::io::Result<()> {
     for c in counts {
         serde_json::to_writer(&mut *out, c)?;
         out.write_all(b"\n")?;

@@ -28,7 +28,7 @@ struct Stored<'a> {
 }
 
 /// Writes `diags` as JSON, in their order, one at a time.
-pub fn encode(out: &mut impl std::io::Write, diags: &[Diagnostic]) -> serde_json::Result<()> {
+pub(crate) fn encode(out: &mut impl std::io::Write, diags: &[Diagnostic]) -> serde_json::Result<()> {
     out.write_all(b"[").map_err(serde_json::Error::io)?;
     for (i, d) in diags.iter().enumerate() {
         if i > 0 {
@@ -52,7 +52,7 @@ pub fn encode(out: &mut impl std::io::Write, diags: &[Diagnostic]) -> serde_json
 
 /// The diagnostics [`encode`] wrote; `None` when the bytes are not such a
 /// list or name a rule `rule` (a lookup by code) does not know.
-pub fn decode(bytes: &[u8], rule: impl Fn(&str) -> Option<&'static RuleMeta>) -> Option<Vec<Diagnostic>> {
+pub(crate) fn decode(bytes: &[u8], rule: impl Fn(&str) -> Option<&'static RuleMeta>) -> Option<Vec<Diagnostic>> {
     let stored: Vec<Stored<'_>> = serde_json::from_slice(bytes).ok()?;
     stored
         .into_iter()

@@ -10,10 +10,10 @@ use std::path::Path;
 
 /// One bundle's articles by key (articleId, or articleId and path when an id
 /// repeats), each as its JSON object.
-pub type Articles = BTreeMap<String, Map<String, Value>>;
+pub(crate) type Articles = BTreeMap<String, Map<String, Value>>;
 
 /// Reads a rules.json into [`Articles`].
-pub fn load_articles(path: &Path) -> Result<Articles> {
+pub(crate) fn load_articles(path: &Path) -> Result<Articles> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let v: Value = serde_json::from_slice(&bytes).with_context(|| format!("{} is not valid JSON", path.display()))?;
     if v.get("schemaVersion").and_then(Value::as_u64) != Some(1) {
@@ -36,7 +36,7 @@ fn str_field<'a>(a: &'a Map<String, Value>, key: &str) -> &'a str {
 /// An article as listed in a diff.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
+pub(crate) struct Entry {
     pub article_id: String,
     pub path: String,
     pub title: String,
@@ -44,7 +44,7 @@ pub struct Entry {
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct Change {
+pub(crate) struct Change {
     #[serde(flatten)]
     pub entry: Entry,
     pub old_content_hash: String,
@@ -55,7 +55,7 @@ pub struct Change {
 
 /// The differences of one cloud's bundle.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CloudDiff {
+pub(crate) struct CloudDiff {
     pub cloud: String,
     pub added: Vec<Entry>,
     pub removed: Vec<Entry>,
@@ -64,13 +64,13 @@ pub struct CloudDiff {
 }
 
 impl CloudDiff {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 }
 
 /// Compares two bundles of the same cloud. Lists are sorted by path.
-pub fn compare(cloud: &str, old: &Articles, new: &Articles) -> CloudDiff {
+pub(crate) fn compare(cloud: &str, old: &Articles, new: &Articles) -> CloudDiff {
     let mut d = CloudDiff { cloud: cloud.to_string(), added: vec![], removed: vec![], changed: vec![], unchanged: 0 };
     for (key, a) in new {
         match old.get(key) {

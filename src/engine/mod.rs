@@ -10,8 +10,8 @@
 
 use crate::article::{Article, Corpus};
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
-use crate::diagnostic::{Diagnostic, Summary};
 use crate::discover::{Discovered, Unusable};
 use crate::include::Resolver;
 use crate::lint::{self, ArticleRun, Context, Levels, Rule};
@@ -30,7 +30,7 @@ mod tests;
 /// How long the findings must stay up to date (as Zola's `BuildMode` says
 /// where pages go: the work is the same, what is kept differs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Check once (`kbc check`, `kbc build`): nothing is kept for re-checking.
     Once,
     /// Keep each article's findings and what its rules read, so that a
@@ -76,7 +76,7 @@ pub fn read(root: &Path) -> Result<Read> {
 }
 
 /// A knowledge base checked, held in memory.
-pub struct Session {
+pub(crate) struct Session {
     config: Config,
     levels: Levels,
     rules: Vec<&'static dyn Rule>,
@@ -91,20 +91,20 @@ pub struct Session {
 
 /// What re-checking after a change found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Update {
+pub(crate) struct Update {
     /// The files whose findings changed (the changed file's included), sorted.
     pub changed: Vec<String>,
 }
 
 impl Session {
     /// Reads and checks the knowledge base at `root`.
-    pub fn load(root: &Path, mode: Mode) -> Result<Session> {
+    pub(crate) fn load(root: &Path, mode: Mode) -> Result<Session> {
         Ok(Session::check(read(root)?, mode, false))
     }
 
     /// Parses and checks what [`read`] read, with a progress bar on stderr
     /// when `progress` is wanted and someone is watching.
-    pub fn check(read: Read, mode: Mode, progress: bool) -> Session {
+    pub(crate) fn check(read: Read, mode: Mode, progress: bool) -> Session {
         let Read { config, levels, found } = read;
         let bar = Progress::start(found.sources.len(), progress);
         let mut corpus = lint::parse_all(found.sources, &bar);
@@ -132,59 +132,56 @@ impl Session {
         session
     }
 
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 
-    pub fn levels(&self) -> &Levels {
+    #[cfg(test)]
+    pub(crate) fn levels(&self) -> &Levels {
         &self.levels
     }
 
-    pub fn corpus(&self) -> &Corpus {
+    pub(crate) fn corpus(&self) -> &Corpus {
         &self.corpus
     }
 
     /// Every finding, leveled, suppressions applied, in the canonical order.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
     /// The findings of one file (a slice of [`Session::diagnostics`]).
-    pub fn diagnostics_of(&self, path: &str) -> &[Diagnostic] {
+    pub(crate) fn diagnostics_of(&self, path: &str) -> &[Diagnostic] {
         let start = self.diagnostics.partition_point(|d| d.path.as_str() < path);
         let end = start + self.diagnostics[start..].partition_point(|d| d.path == path);
         &self.diagnostics[start..end]
     }
 
     /// Lossy display copies of the files that could not be decoded.
-    pub fn undecodable(&self) -> &[SourceFile] {
+    pub(crate) fn undecodable(&self) -> &[SourceFile] {
         &self.undecodable
     }
 
     /// Every file's text, for showing snippets.
-    pub fn files(&self) -> Files<'_> {
+    pub(crate) fn files(&self) -> Files<'_> {
         Files::new(self.corpus.articles.iter().map(|a| &a.source).chain(&self.undecodable))
     }
 
-    pub fn summary(&self) -> Summary {
-        Summary::new(self.corpus.len() + self.undecodable.len(), &self.diagnostics)
-    }
-
     /// The session's parts, for a caller done with checking.
-    pub fn into_parts(self) -> (Config, Levels, Corpus, Vec<Diagnostic>, Vec<SourceFile>) {
+    pub(crate) fn into_parts(self) -> (Config, Levels, Corpus, Vec<Diagnostic>, Vec<SourceFile>) {
         (self.config, self.levels, self.corpus, self.diagnostics, self.undecodable)
     }
 
     /// Sets the text of the article file at `path` (relative to the root;
     /// added when it is new), as an editor holds it unsaved, and re-checks.
-    pub fn set_text(&mut self, path: &str, text: String) -> Update {
+    pub(crate) fn set_text(&mut self, path: &str, text: String) -> Update {
         let bom = self.corpus.by_path(path).is_some_and(|a| a.source.bom);
         self.put(SourceFile::new(path.to_string(), text, bom))
     }
 
     /// Reads the article file at `path` (relative to the root) from disk
     /// again and re-checks: changed, added, removed, or no longer readable.
-    pub fn reload(&mut self, path: &str) -> Update {
+    pub(crate) fn reload(&mut self, path: &str) -> Update {
         let abs = self.config.root.join(path);
         if !abs.exists() {
             return self.remove(path);
@@ -201,7 +198,7 @@ impl Session {
     }
 
     /// Forgets the file at `path` (deleted) and re-checks.
-    pub fn remove(&mut self, path: &str) -> Update {
+    pub(crate) fn remove(&mut self, path: &str) -> Update {
         self.take_out(path);
         self.recheck(path)
     }

@@ -7,9 +7,9 @@
 pub mod baseline;
 mod context;
 pub mod registry;
-pub mod rules;
+pub(crate) mod rules;
 pub(crate) mod secrets;
-pub mod suppress;
+pub(crate) mod suppress;
 
 use crate::article::{Article, Corpus};
 use crate::config::Config;

@@ -38,7 +38,7 @@ struct Entry {
 }
 
 /// Drops suppressed findings and adds `unused-suppression` findings.
-pub fn apply(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+pub(crate) fn apply(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     // Scanning every article's text for directives is the bulk of this: in parallel.
     let found: Vec<(&str, Vec<Entry>)> =

@@ -27,16 +27,16 @@ pub(crate) struct Converter<'w> {
 }
 
 impl<'w> Converter<'w> {
-    pub fn new(ws: &'w Workspace, rules_url: Option<&'w str>) -> Converter<'w> {
+    pub(super) fn new(ws: &'w Workspace, rules_url: Option<&'w str>) -> Converter<'w> {
         Converter { ws, rules_url, lines: HashMap::new() }
     }
 
-    pub fn range(&mut self, path: &'w str, span: &crate::source::Span) -> lsp::Range {
+    pub(super) fn range(&mut self, path: &'w str, span: &crate::source::Span) -> lsp::Range {
         let ws = self.ws;
         self.lines.entry(path).or_insert_with(|| Lines::new(text_of(ws, path))).range(span)
     }
 
-    pub fn diagnostic(&mut self, d: &'w Diagnostic) -> lsp::Diagnostic {
+    pub(super) fn diagnostic(&mut self, d: &'w Diagnostic) -> lsp::Diagnostic {
         let mut message = escape_controls(&d.message).into_owned();
         if let Some(help) = &d.help {
             message = format!("{message}\nhelp: {}", escape_controls(help));

@@ -13,7 +13,7 @@ pub(crate) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(text: &'a str) -> Lines<'a> {
+    pub(super) fn new(text: &'a str) -> Lines<'a> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Lines { text, starts }
@@ -21,14 +21,14 @@ impl<'a> Lines<'a> {
 
     /// The position of a byte offset (clamped to the text and to a character
     /// boundary).
-    pub fn position(&self, offset: usize) -> Position {
+    pub(super) fn position(&self, offset: usize) -> Position {
         let offset = crate::source::floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let column: usize = self.text[self.starts[line]..offset].chars().map(char::len_utf16).sum();
         Position::new(line as u32, column as u32)
     }
 
-    pub fn range(&self, span: &Span) -> Range {
+    pub(super) fn range(&self, span: &Span) -> Range {
         Range::new(self.position(span.start), self.position(span.end.max(span.start)))
     }
 
@@ -36,7 +36,7 @@ impl<'a> Lines<'a> {
     /// the line's end, a line past the text's end the text's end (as the
     /// protocol asks), and a column inside a surrogate pair the character's
     /// start.
-    pub fn offset(&self, pos: Position) -> usize {
+    pub(super) fn offset(&self, pos: Position) -> usize {
         let Some(&start) = self.starts.get(pos.line as usize) else { return self.text.len() };
         let end = self.starts.get(pos.line as usize + 1).map_or(self.text.len(), |&e| e - 1);
         let mut units = 0usize;
@@ -49,7 +49,7 @@ impl<'a> Lines<'a> {
         end
     }
 
-    pub fn span(&self, range: Range) -> Span {
+    pub(super) fn span(&self, range: Range) -> Span {
         let start = self.offset(range.start);
         start..self.offset(range.end).max(start)
     }

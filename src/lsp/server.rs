@@ -46,7 +46,7 @@ pub(crate) struct Server<'c> {
 }
 
 impl<'c> Server<'c> {
-    pub fn new(conn: &'c Connection, options: Options, folder: Option<PathBuf>) -> Server<'c> {
+    pub(super) fn new(conn: &'c Connection, options: Options, folder: Option<PathBuf>) -> Server<'c> {
         Server {
             conn,
             options,
@@ -64,7 +64,7 @@ impl<'c> Server<'c> {
 
     /// Serves until the client says `exit` (or goes away). The handshake
     /// is done (`lsp-server` consumed the `initialized` notification).
-    pub fn run(&mut self) -> Result<()> {
+    pub(super) fn run(&mut self) -> Result<()> {
         self.start();
         loop {
             let msg = match self.due {

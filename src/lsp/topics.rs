@@ -26,7 +26,7 @@ pub(crate) struct Topics {
 
 impl Topics {
     /// Read from the corpus's description articles, in path order.
-    pub fn of(corpus: &Corpus) -> Topics {
+    pub(super) fn of(corpus: &Corpus) -> Topics {
         let mut out = Topics::default();
         for a in corpus.articles.iter().filter(|a| a.self_help_type() == Some("supporttopicdescription")) {
             let products: Vec<String> =
@@ -45,11 +45,11 @@ impl Topics {
         out
     }
 
-    pub fn topic(&self, id: &str) -> impl Iterator<Item = &Topic> {
+    pub(super) fn topic(&self, id: &str) -> impl Iterator<Item = &Topic> {
         self.topics.iter().filter(move |t| t.id.eq_ignore_ascii_case(id.trim()))
     }
 
-    pub fn product(&self, id: &str) -> Option<&Product> {
+    pub(super) fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id.eq_ignore_ascii_case(id.trim()))
     }
 }

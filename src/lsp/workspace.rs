@@ -25,14 +25,14 @@ pub(crate) enum FileKind {
 
 impl Workspace {
     /// Reads and checks the knowledge base at `root`.
-    pub fn load(root: &Path) -> Result<Workspace> {
+    pub(super) fn load(root: &Path) -> Result<Workspace> {
         let root = normal(root);
         let session = Session::load(&root, Mode::Incremental)?;
         Ok(Workspace { root, session })
     }
 
     /// The root-relative path (forward slashes) of a file URI inside the root.
-    pub fn rel_path(&self, uri: &Url) -> Option<String> {
+    pub(super) fn rel_path(&self, uri: &Url) -> Option<String> {
         let path = normal(&uri.to_file_path().ok()?);
         let rel = path.strip_prefix(&self.root).ok()?;
         let parts: Option<Vec<&str>> = rel
@@ -48,7 +48,7 @@ impl Workspace {
     /// The root-relative path of `uri` if it is an article file of this
     /// knowledge base (a visible `.md` file in the source folder, outside
     /// the build output).
-    pub fn article_path(&self, uri: &Url) -> Option<String> {
+    pub(super) fn article_path(&self, uri: &Url) -> Option<String> {
         match self.kind(uri) {
             FileKind::Article(p) if p.to_ascii_lowercase().ends_with(".md") => Some(p),
             _ => None,
@@ -56,7 +56,7 @@ impl Workspace {
     }
 
     /// What the file (or folder) at `uri` is to the knowledge base.
-    pub fn kind(&self, uri: &Url) -> FileKind {
+    pub(super) fn kind(&self, uri: &Url) -> FileKind {
         let Some(rel) = self.rel_path(uri) else { return FileKind::Other };
         let config = self.session.config();
         let vocabularies = [&config.vocabularies.blades, &config.vocabularies.resource_tags];
@@ -74,7 +74,7 @@ impl Workspace {
     }
 
     /// The `file:` URI of a root-relative path.
-    pub fn uri(&self, rel: &str) -> Url {
+    pub(super) fn uri(&self, rel: &str) -> Url {
         let path = self.root.join(rel);
         Url::from_file_path(&path).unwrap_or_else(|()| Url::parse("file:///").expect("a valid URL"))
     }

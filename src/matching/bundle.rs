@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// The bundle layout version this reader understands.
@@ -16,6 +17,20 @@ pub struct Bundle {
     #[serde(default)]
     pub cloud: Option<String>,
     pub articles: Vec<Article>,
+    #[serde(default)]
+    pub index: Option<Index>,
+}
+
+/// The bundle's index: article ids by support topic, product and service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Index {
+    #[serde(default)]
+    pub by_support_topic_id: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub by_product_pes_id: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub by_service: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +89,36 @@ impl Bundle {
         if bundle.schema_version != SCHEMA_VERSION {
             bail!("schemaVersion {} is not supported (this kbc reads {SCHEMA_VERSION})", bundle.schema_version);
         }
+        bundle.check()?;
         Ok(bundle)
+    }
+
+    /// The contract rules JSON Schema cannot state (docs/build.md, "The
+    /// bundle's contract"): every article has a distinct, non-empty
+    /// articleId, and every id the index lists is an article's.
+    fn check(&self) -> Result<()> {
+        let mut ids = HashSet::new();
+        for (i, a) in self.articles.iter().enumerate() {
+            if a.article_id.trim().is_empty() {
+                bail!("articles[{i}] ({}) has an empty articleId", a.path);
+            }
+            if !ids.insert(a.article_id.as_str()) {
+                bail!("articles[{i}] ({}) repeats articleId {:?}", a.path, a.article_id);
+            }
+        }
+        let Some(index) = &self.index else { return Ok(()) };
+        let lists = [
+            ("bySupportTopicId", &index.by_support_topic_id),
+            ("byProductPesId", &index.by_product_pes_id),
+            ("byService", &index.by_service),
+        ];
+        for (name, map) in lists {
+            for (key, list) in map {
+                if let Some(id) = list.iter().find(|id| !ids.contains(id.as_str())) {
+                    bail!("index.{name}[{key:?}] lists {id:?}, which is no article of the bundle");
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -5,9 +5,9 @@
 
 pub mod bundle;
 pub mod model;
-pub mod query;
-pub mod signature;
-pub mod store;
+pub(crate) mod query;
+pub(crate) mod signature;
+pub(crate) mod store;
 
 use bundle::{Article, Bundle};
 use model::{Field, MIN_RELATIVE_SCORE};

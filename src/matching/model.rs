@@ -6,29 +6,30 @@
 /// BM25 saturation and length normalization (`b` below the usual 0.75:
 /// long articles are long because they cover many problems, tuned on the
 /// harness's dev split).
-pub const K1: f64 = 1.2;
-pub const B: f64 = 0.5;
+pub(crate) const K1: f64 = 1.2;
+pub(crate) const B: f64 = 0.5;
 
 /// Hits scoring below this share of the best hit's score are dropped (a
 /// single common word in common); exact signature matches are always kept.
-pub const MIN_RELATIVE_SCORE: f64 = 0.2;
+pub(crate) const MIN_RELATIVE_SCORE: f64 = 0.2;
 
 /// An article whose problem signature the query matches exactly
 /// ([`super::signature`]) has its score multiplied by `1 +` this.
-pub const SIGNATURE_BOOST: f64 = 1.0;
+pub(crate) const SIGNATURE_BOOST: f64 = 1.0;
 
 /// An article whose whole title (two tokens or more) the query holds, as
 /// consecutive tokens, has its score multiplied by `1 +` this.
-pub const TITLE_BOOST: f64 = 0.5;
+pub(crate) const TITLE_BOOST: f64 = 0.5;
 
-/// [`holds_title`] over term ids.
-pub fn holds_title_ids(query: &[u32], title: &[u32]) -> bool {
+/// Whether `query` holds `title` (two tokens or more) as a run of
+/// consecutive term ids.
+pub(crate) fn holds_title_ids(query: &[u32], title: &[u32]) -> bool {
     title.len() >= 2 && query.windows(title.len()).any(|w| w == title)
 }
 
 /// The words of a cleaned query whose presence in the index
 /// [`query_terms`] asks about (each lowercased, filtered and folded).
-pub fn query_words(text: &str) -> Vec<String> {
+pub(crate) fn query_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for w in words(&super::query::clean(text)) {
         push(&mut out, w.to_lowercase());
@@ -36,8 +37,10 @@ pub fn query_words(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether `query` holds `title` as a run of consecutive tokens.
-pub fn holds_title(query: &[String], title: &[String]) -> bool {
+/// Whether `query` holds `title` as a run of consecutive tokens (the tests'
+/// readable form of [`holds_title_ids`]).
+#[cfg(test)]
+pub(crate) fn holds_title(query: &[String], title: &[String]) -> bool {
     title.len() >= 2 && query.windows(title.len()).any(|w| w == title)
 }
 
@@ -76,13 +79,13 @@ impl Field {
 
 /// Inverse document frequency of a term found in `df` of `n` articles
 /// (BM25's, kept positive by the `1 +`).
-pub fn idf(n: f64, df: f64) -> f64 {
+pub(crate) fn idf(n: f64, df: f64) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// One term's BM25 contribution for an article where its weighted
 /// frequency is `tf` and its length (tokens, unweighted) `len`.
-pub fn term_score(idf: f64, tf: f64, len: f64, avg_len: f64) -> f64 {
+pub(crate) fn term_score(idf: f64, tf: f64, len: f64, avg_len: f64) -> f64 {
     let norm = K1 * (1.0 - B + B * len / avg_len.max(1.0));
     idf * tf * (K1 + 1.0) / (tf + norm)
 }
@@ -114,13 +117,13 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Weight of a query term that names one error exactly: letters and digits
 /// together (`aadsts50011`, `0x80070005`) or an identifier ending in
 /// `exception` or `error`.
-pub const EXACT_TERM_WEIGHT: f64 = 2.0;
+pub(crate) const EXACT_TERM_WEIGHT: f64 = 2.0;
 
 /// The distinct terms of a query with their weights, in first-seen order:
 /// log noise removed ([`super::query::clean`]), then each word as one term
 /// (no camel-case parts: a pasted identifier is one thing), except that a
 /// camel-case word no article holds gives its parts instead.
-pub fn query_terms(text: &str, known: impl Fn(&str) -> bool) -> Vec<(String, f64)> {
+pub(crate) fn query_terms(text: &str, known: impl Fn(&str) -> bool) -> Vec<(String, f64)> {
     let cleaned = super::query::clean(text);
     let mut out: Vec<(String, f64)> = Vec::new();
     let mut add = |t: String| {
@@ -146,7 +149,7 @@ pub fn query_terms(text: &str, known: impl Fn(&str) -> bool) -> Vec<(String, f64
 }
 
 /// Weight of a query's word pairs ([`bigrams`]) against its words.
-pub const BIGRAM_WEIGHT: f64 = 0.5;
+pub(crate) const BIGRAM_WEIGHT: f64 = 0.5;
 
 /// Pairs of consecutive words (lowercased, stop words and one-letter words
 /// dropped, plurals folded, no camel-case parts) as `"first second"` terms.

@@ -5,7 +5,7 @@
 //! a stack trace's identifiers would otherwise outvote the message.
 
 /// The text of a query with log noise removed, line by line.
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         if is_frame(line) {

@@ -9,14 +9,14 @@ const MIN_MATCHED_CHARS: usize = 12;
 /// A text prepared for matching: lowercase, whitespace collapsed, split into
 /// literal fragments at elisions.
 #[derive(Debug, Clone)]
-pub struct Pattern {
+pub(crate) struct Pattern {
     /// The whole normalized text (elisions replaced by a single space).
     pub flat: String,
     pub fragments: Vec<String>,
 }
 
 impl Pattern {
-    pub fn new(text: &str) -> Pattern {
+    pub(crate) fn new(text: &str) -> Pattern {
         let lower = text.to_lowercase().replace('…', "...");
         let fragments: Vec<String> = lower
             .split("...")
@@ -45,7 +45,7 @@ impl Pattern {
 
 /// Whether a query and a signature match exactly (modulo case, spacing and
 /// elisions), in either direction.
-pub fn matches(query: &Pattern, signature: &Pattern) -> bool {
+pub(crate) fn matches(query: &Pattern, signature: &Pattern) -> bool {
     (query.literal_len() >= MIN_MATCHED_CHARS && query.occurs_in(&signature.flat))
         || (signature.literal_len() >= MIN_MATCHED_CHARS && signature.occurs_in(&query.flat))
 }
@@ -54,7 +54,7 @@ pub fn matches(query: &Pattern, signature: &Pattern) -> bool {
 /// or a phrase (`Query Explorer`, `on source and`, `<table_name>`): at
 /// least 20 characters and 3 words, no `<placeholder>`, and an error word
 /// or an error code in it.
-pub fn looks_like_error(s: &str) -> bool {
+pub(crate) fn looks_like_error(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
     if s.len() < 20 || words.len() < 3 || (s.contains('<') && s.contains('>')) {
         return false;

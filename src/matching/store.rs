@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 /// The file's name, beside rules.json.
-pub const FILE: &str = "match.idx";
+pub(crate) const FILE: &str = "match.idx";
 const MAGIC: &[u8; 12] = b"kbc-match 1\n";
 const OFFSETS: usize = 8;
 const HEADER: usize = 12 + 8 + 4 + 4 + 8 + 8 * OFFSETS;
@@ -44,7 +44,7 @@ pub struct Doc {
 
 /// One article's weighted term frequencies with the fields each term is
 /// in, and its length in tokens.
-pub fn weighted_terms(a: &Article) -> (HashMap<String, (f64, u8)>, usize) {
+pub(crate) fn weighted_terms(a: &Article) -> (HashMap<String, (f64, u8)>, usize) {
     let mut tf: HashMap<String, (f64, u8)> = HashMap::new();
     let mut len = 0;
     for (bit, field) in Field::ALL.into_iter().enumerate() {
@@ -70,7 +70,7 @@ fn title(a: &Article) -> &str {
 
 /// The index of `articles` (in bundle order), built from a rules.json of
 /// `bundle_len` bytes.
-pub fn write(out: &mut impl Write, articles: &[Article], bundle_len: u64) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut impl Write, articles: &[Article], bundle_len: u64) -> std::io::Result<()> {
     use rayon::prelude::*;
     let per_article: Vec<_> = articles.par_iter().map(weighted_terms).collect();
     let mut postings: BTreeMap<String, Vec<(u32, f32, u8)>> = BTreeMap::new();
@@ -153,7 +153,7 @@ fn write_docs(out: &mut Vec<u8>, articles: &[Article]) -> std::io::Result<()> {
 
 /// Bytes that can be read at an offset: the index file, or the same bytes
 /// in memory.
-pub trait ReadAt: Send + Sync {
+pub(crate) trait ReadAt: Send + Sync {
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()>;
 }
 
@@ -186,7 +186,7 @@ impl ReadAt for std::sync::Mutex<std::fs::File> {
 
 /// An opened index: the small sections read, the large ones (terms,
 /// postings, records) left to positioned reads.
-pub struct Store {
+pub(crate) struct Store {
     src: Box<dyn ReadAt>,
     pub bundle_len: u64,
     pub n_docs: usize,
@@ -200,18 +200,18 @@ pub struct Store {
 }
 
 /// One posting: article, weighted term frequency, fields (bit set).
-pub type Posting = (u32, f32, u8);
+pub(crate) type Posting = (u32, f32, u8);
 
 /// A term found in the index: its id and where its postings are.
 #[derive(Debug, Clone, Copy)]
-pub struct TermRef {
+pub(crate) struct TermRef {
     pub id: u32,
     postings: u64,
     pub df: u32,
 }
 
 impl Store {
-    pub fn open(src: Box<dyn ReadAt>) -> Result<Store> {
+    pub(crate) fn open(src: Box<dyn ReadAt>) -> Result<Store> {
         let mut head = [0u8; HEADER];
         src.read_at(0, &mut head)?;
         if &head[..12] != MAGIC {
@@ -260,7 +260,7 @@ impl Store {
     }
 
     /// The term, by binary search over the sorted term table.
-    pub fn lookup(&self, term: &str) -> Result<Option<TermRef>> {
+    pub(crate) fn lookup(&self, term: &str) -> Result<Option<TermRef>> {
         let (mut lo, mut hi) = (0usize, self.n_terms);
         while lo < hi {
             let mid = (lo + hi) / 2;
@@ -280,7 +280,7 @@ impl Store {
     }
 
     /// A term's postings: (article, tf, fields).
-    pub fn postings(&self, t: TermRef) -> Result<Vec<Posting>> {
+    pub(crate) fn postings(&self, t: TermRef) -> Result<Vec<Posting>> {
         let bytes = self.read(self.offsets[2] + t.postings, t.df as usize * POSTING)?;
         Ok(bytes
             .chunks_exact(POSTING)
@@ -293,13 +293,13 @@ impl Store {
     }
 
     /// The title token ids of an article.
-    pub fn title(&self, doc: usize) -> &[u32] {
+    pub(crate) fn title(&self, doc: usize) -> &[u32] {
         let (a, b) = (self.title_offsets[doc] as usize, self.title_offsets[doc + 1] as usize);
         self.title_ids.get(a..b).unwrap_or(&[])
     }
 
     /// An article's record.
-    pub fn doc(&self, doc: usize) -> Result<Doc> {
+    pub(crate) fn doc(&self, doc: usize) -> Result<Doc> {
         let at = self.offsets[5] + 8 * doc as u64;
         let o = self.read(at, 16)?;
         let (a, b) = (u64::from_le_bytes(o[..8].try_into().unwrap()), u64::from_le_bytes(o[8..].try_into().unwrap()));

@@ -7,7 +7,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 /// Markdown extensions the portal renders (tables are parsed so that rules can
 /// report them).
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
@@ -132,7 +132,7 @@ impl Body {
 }
 
 /// Parses `text[start..]` as the article body.
-pub fn parse(text: &str, start: usize) -> Body {
+pub(crate) fn parse(text: &str, start: usize) -> Body {
     let mut body = Body { start, ..Body::default() };
     let json = find_json_block(text, start);
     match &json {
@@ -148,7 +148,7 @@ pub fn parse(text: &str, start: usize) -> Body {
 
 /// Finds `---` / JSON / `---` directly after the first H1 line. Parsed apart
 /// because Markdown would read the fences as a rule and a setext heading.
-pub fn find_json_block(text: &str, start: usize) -> Option<JsonBlock> {
+pub(crate) fn find_json_block(text: &str, start: usize) -> Option<JsonBlock> {
     let mut lines =
         line_iter(text, start).skip_while(|(_, l)| l.trim().is_empty() || l.trim_start().starts_with("<!--"));
     let (_, h1) = lines.next()?;

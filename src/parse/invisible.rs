@@ -3,7 +3,7 @@
 //! where they break parsing with no visible cause, so kbc names them.
 
 /// The Unicode name of an invisible or space-like character, if `c` is one.
-pub fn name(c: char) -> Option<&'static str> {
+pub(crate) fn name(c: char) -> Option<&'static str> {
     let name = match c {
         '\u{00A0}' => "NO-BREAK SPACE",
         '\u{00AD}' => "SOFT HYPHEN",
@@ -27,7 +27,7 @@ pub fn name(c: char) -> Option<&'static str> {
 }
 
 /// `U+200B ZERO WIDTH SPACE`, for messages.
-pub fn describe(c: char) -> Option<String> {
+pub(crate) fn describe(c: char) -> Option<String> {
     name(c).map(|n| format!("U+{:04X} {n}", c as u32))
 }
 

@@ -4,7 +4,7 @@
 //! misplaced header is), which rules turn into findings.
 //! [`crate::article::Article::parse`] puts the pieces together.
 
-pub mod body;
-pub mod header;
-pub mod invisible;
-pub mod outline;
+pub(crate) mod body;
+pub(crate) mod header;
+pub(crate) mod invisible;
+pub(crate) mod outline;

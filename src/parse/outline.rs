@@ -9,10 +9,10 @@ use crate::syntax::portal;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// One body event with its absolute byte span in the article text.
-pub type Spanned<'a> = (Event<'a>, Span);
+pub(crate) type Spanned<'a> = (Event<'a>, Span);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     pub heading: String,
     /// 1-6; 0 for text before the first heading.
     pub level: u8,
@@ -20,13 +20,13 @@ pub struct Section {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Document {
+pub(crate) struct Document {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub text: String,
     /// Error messages quoted in the problem text (code blocks, long inline
     /// code, long quoted strings), in order, without duplicates.
@@ -36,7 +36,7 @@ pub struct Problem {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outline {
+pub(crate) struct Outline {
     pub sections: Vec<Section>,
     pub steps: Vec<String>,
     pub documents: Vec<Document>,
@@ -45,7 +45,7 @@ pub struct Outline {
 
 /// The body's Markdown events (the embedded JSON block left out), parsed once
 /// for both the outline and the HTML renderer.
-pub fn body_events<'a>(text: &'a str, body: &Body) -> Vec<Spanned<'a>> {
+pub(crate) fn body_events<'a>(text: &'a str, body: &Body) -> Vec<Spanned<'a>> {
     let mut out = Vec::new();
     let start = body.start.min(text.len());
     let mut ranges = Vec::with_capacity(2);
@@ -106,7 +106,7 @@ enum SectionKind {
 }
 
 /// Extracts the outline from the body events.
-pub fn extract(events: &[Spanned<'_>]) -> Outline {
+pub(crate) fn extract(events: &[Spanned<'_>]) -> Outline {
     let mut w = Walk { block_all_strong: true, ..Walk::default() };
     for (event, _) in events {
         w.on_event(event);

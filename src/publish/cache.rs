@@ -85,7 +85,7 @@ impl Manifest {
 
 /// The input key of a build of `found` under `config`, with the build's
 /// options as named `settings`.
-pub fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]) -> Result<String> {
+pub(crate) fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]) -> Result<String> {
     let mut h = shared(config)?;
     for (name, value) in settings {
         field(&mut h, name, value);
@@ -108,7 +108,7 @@ pub fn input_key(config: &Config, found: &Discovered, settings: &[(&str, &[u8])]
 }
 
 /// What a build up to date in OUT found and reported.
-pub struct Replay<R> {
+pub(crate) struct Replay<R> {
     pub diagnostics: Vec<Diagnostic>,
     pub report: R,
 }

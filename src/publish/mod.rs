@@ -18,7 +18,7 @@
 //! Everything read from OUT is untrusted input: another program, or a
 //! person, may have put anything there.
 
-pub mod cache;
+pub(crate) mod cache;
 pub(crate) mod clean;
 pub(crate) mod commit;
 pub(crate) mod marker;

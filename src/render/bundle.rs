@@ -19,6 +19,7 @@ pub(crate) fn article(a: &Article, text: &str, body: &Body, outline: Outline) ->
     BundleArticle {
         article_id: value("articleId"),
         path: a.path().to_string(),
+        url: String::new(),
         title: value("pageTitle"),
         heading: body.h1().map(|h| h.text.clone()).unwrap_or_default(),
         description: value("description"),
@@ -142,6 +143,55 @@ pub(crate) fn assemble(out: &mut impl Write, cloud: Option<Cloud>, entries: &[(&
     Ok(())
 }
 
+/// Makes the generated schema of rules.json a strict contract: `$id` with
+/// the schema version, the version as a constant, closed objects with every
+/// property required, the closed vocabularies as enums, patterns for ids,
+/// paths, URLs and hashes, no duplicate articles (docs/build.md, "The
+/// bundle's contract"). What JSON Schema cannot say (unique articleIds,
+/// index entries naming articles) `kbc match` checks when it loads a bundle.
+pub(crate) fn tighten_schema(schema: &mut serde_json::Value) {
+    use serde_json::json;
+    let clouds: Vec<&str> = Cloud::ALL.iter().map(|c| c.as_str()).collect();
+    let mut types: Vec<serde_json::Value> = crate::vocab::SELF_HELP_TYPES.iter().map(|t| json!(t)).collect();
+    types.push(serde_json::Value::Null);
+    schema["$id"] = json!(format!("urn:kbc:rules.json:schema-version:{SCHEMA_VERSION}"));
+    close(schema);
+    let root = &mut schema["properties"];
+    root["schemaVersion"] = json!({"const": SCHEMA_VERSION});
+    root["generator"]["pattern"] = json!("^kbc \\S+$");
+    root["cloud"] =
+        json!({"enum": clouds.iter().map(|c| json!(c)).chain([serde_json::Value::Null]).collect::<Vec<_>>()});
+    root["articles"]["uniqueItems"] = json!(true);
+    let defs = &mut schema["$defs"];
+    for def in defs.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+        close(def);
+    }
+    let a = &mut defs["BundleArticle"]["properties"];
+    a["articleId"] = json!({"type": "string", "minLength": 1, "pattern": "^\\S(.*\\S)?$"});
+    a["path"] = json!({"type": "string", "pattern": "^[^/\\\\][^\\\\]*\\.[mM][dD]$"});
+    a["url"] = json!({"type": "string", "pattern": "^[^/\\\\:?#][^\\\\:?#]*\\.html$"});
+    a["selfHelpType"] = json!({"enum": types});
+    a["clouds"] = json!({"type": "array", "items": {"enum": clouds}, "uniqueItems": true});
+    a["contentHash"] = json!({"type": "string", "pattern": "^blake3:[0-9a-f]{64}$"});
+    for ids in ["supportTopicIds", "productPesIds"] {
+        a[ids]["items"] = json!({"type": "string", "minLength": 1});
+    }
+    let list =
+        json!({"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": true});
+    let map = json!({"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": list});
+    for key in ["bySupportTopicId", "byProductPesId", "byService"] {
+        defs["BundleIndex"]["properties"][key] = map.clone();
+    }
+}
+
+/// An object schema with named properties: no others allowed, all required.
+fn close(schema: &mut serde_json::Value) {
+    let Some(props) = schema.get("properties").and_then(|p| p.as_object()) else { return };
+    let names: Vec<serde_json::Value> = props.keys().map(|k| serde_json::json!(k)).collect();
+    schema["required"] = serde_json::Value::Array(names);
+    schema["additionalProperties"] = serde_json::json!(false);
+}
+
 /// `kbc match`'s index of the main bundle (`match.idx`), from its entries
 /// in bundle order and its length in bytes (so `kbc match` can tell the
 /// index belongs to the bundle beside it).
@@ -178,6 +228,7 @@ impl<W: Write> Write for Counted<'_, W> {
 
 fn index<'a>(entries: impl Iterator<Item = &'a Entry>) -> BundleIndex {
     let mut index = BundleIndex::default();
+    let mut services: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for a in entries {
         let id = &a.article_id;
         for t in &a.support_topic_ids {
@@ -187,7 +238,10 @@ fn index<'a>(entries: impl Iterator<Item = &'a Entry>) -> BundleIndex {
             index.by_product_pes_id.entry(t.clone()).or_default().push(id.clone());
         }
         if !a.service.is_empty() {
-            index.by_service.entry(a.service.clone()).or_default().push(id.clone());
+            // Services differing only in case are one service: the first
+            // spelling in bundle order names it.
+            let key = services.entry(a.service.to_lowercase()).or_insert_with(|| a.service.clone());
+            index.by_service.entry(key.clone()).or_default().push(id.clone());
         }
     }
     for ids in index
@@ -256,6 +310,37 @@ mod tests {
         assert_eq!(assembled.replace('\n', ""), serde_json::to_string(&typed).unwrap());
         assert_eq!(assembled.lines().count(), 4, "header, one line per article, index");
         assert_eq!(typed.index.by_support_topic_id["7"], ["a", "b"]);
+    }
+
+    #[test]
+    fn services_differing_only_in_case_are_one_index_key_named_by_the_first() {
+        let entry = |id: &str, service: &str| Entry {
+            article_id: id.into(),
+            path: format!("{id}.md"),
+            title: String::new(),
+            description: String::new(),
+            service: service.into(),
+            self_help_type: None,
+            clouds: vec![],
+            support_topic_ids: vec![],
+            product_pes_ids: vec![],
+        };
+        let entries = [entry("a", "Microsoft.AAD"), entry("b", "microsoft.aad"), entry("c", "other")];
+        let index = index(entries.iter());
+        let keys: Vec<&String> = index.by_service.keys().collect();
+        assert_eq!(keys, ["Microsoft.AAD", "other"]);
+        assert_eq!(index.by_service["Microsoft.AAD"], ["a", "b"]);
+    }
+
+    #[test]
+    fn the_schema_is_closed_and_names_its_version() {
+        let schema = super::super::bundle_schema().to_value();
+        assert_eq!(schema["$id"], format!("urn:kbc:rules.json:schema-version:{SCHEMA_VERSION}"));
+        assert_eq!(schema["additionalProperties"], false);
+        let article = &schema["$defs"]["BundleArticle"];
+        assert_eq!(article["additionalProperties"], false);
+        let required = article["required"].as_array().unwrap().len();
+        assert_eq!(required, article["properties"].as_object().unwrap().len());
     }
 
     #[test]

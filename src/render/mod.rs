@@ -23,7 +23,7 @@ pub mod report;
 pub(crate) mod search;
 pub(crate) mod site;
 pub(crate) mod templates;
-pub mod view;
+pub(crate) mod view;
 
 use crate::article::vocab::Cloud;
 use crate::article::{Article, Corpus};
@@ -274,7 +274,8 @@ fn render_article(ctx: &Ctx<'_>, i: usize, a: &Article, memo: Option<Rendered>) 
         return Ok(m);
     }
     let expanded = page::parse_expanded(a, expanded);
-    let prepared = page::Prepared::new(a, &expanded);
+    let mut prepared = page::Prepared::new(a, &expanded);
+    prepared.full.url = url.clone();
     let pages = page::Pages { theme: &ctx.theme, site: &ctx.site, plan: &ctx.plan };
     let full = &prepared.full;
     let entry = Entry::new(full);
@@ -439,7 +440,9 @@ fn write_schema(ctx: &Ctx<'_>) -> Result<()> {
 
 /// The JSON Schema of rules.json.
 pub fn bundle_schema() -> schemars::Schema {
-    schemars::schema_for!(view::Bundle<'static>)
+    let mut schema = schemars::schema_for!(view::Bundle<'static>).to_value();
+    bundle::tighten_schema(&mut schema);
+    schemars::Schema::try_from(schema).expect("an object schema stays one")
 }
 
 fn report(ctx: &Ctx<'_>, mut counts: Counts, timings: &Timings) -> BuildReport {

@@ -7,12 +7,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The version of the rules.json layout; bumped on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// `rules.json`: every published article of one build (all clouds, or one).
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Bundle<'a> {
+pub(crate) struct Bundle<'a> {
     pub schema_version: u32,
     /// `kbc <version>`.
     pub generator: String,
@@ -26,7 +26,7 @@ pub struct Bundle<'a> {
 /// Article ids by support topic, product and service (ids sorted, unique).
 #[derive(Debug, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct BundleIndex {
+pub(crate) struct BundleIndex {
     pub by_support_topic_id: BTreeMap<String, Vec<String>>,
     pub by_product_pes_id: BTreeMap<String, Vec<String>>,
     pub by_service: BTreeMap<String, Vec<String>>,
@@ -35,10 +35,13 @@ pub struct BundleIndex {
 /// One published article in the bundle.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct BundleArticle {
+pub(crate) struct BundleArticle {
     pub article_id: String,
     /// Relative to the knowledge-base root, forward slashes.
     pub path: String,
+    /// The article's page, relative to the site root (`site/`, or a cloud's
+    /// `clouds/<cloud>/site/`).
+    pub url: String,
     /// The pageTitle attribute.
     pub title: String,
     /// The H1 text.
@@ -74,7 +77,7 @@ pub struct BundleArticle {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SectionView {
+pub(crate) struct SectionView {
     pub heading: String,
     /// 1-6, or 0 for text before the first heading.
     pub level: u8,
@@ -82,13 +85,13 @@ pub struct SectionView {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct DocumentView {
+pub(crate) struct DocumentView {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ProblemView {
+pub(crate) struct ProblemView {
     pub text: String,
     /// The error messages quoted in the problem.
     pub signatures: Vec<String>,
@@ -97,7 +100,7 @@ pub struct ProblemView {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     pub url: String,
     pub text: String,
     pub image: bool,
@@ -105,7 +108,7 @@ pub struct LinkView {
 
 /// What every site template sees as `site`.
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     /// The cloud of a per-cloud site, else `None`.
@@ -115,7 +118,7 @@ pub struct SiteView<'a> {
 
 /// `article.html`: one article page.
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     pub site: &'a SiteView<'a>,
     /// Relative prefix from this page to the site root (`../../`).
     pub root: &'a str,
@@ -145,7 +148,7 @@ pub struct PageView<'a> {
 
 /// A page of the site (`url` relative to the site root) and its name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct NavLink {
+pub(crate) struct NavLink {
     pub name: String,
     pub url: String,
 }
@@ -153,7 +156,7 @@ pub struct NavLink {
 /// A support topic: its id, its name (empty when no supportTopicDescription
 /// article names it) and its page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TopicLink {
+pub(crate) struct TopicLink {
     pub id: String,
     pub name: String,
     pub url: String,
@@ -161,7 +164,7 @@ pub struct TopicLink {
 
 /// What an article page shows of other articles.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct PageNav {
+pub(crate) struct PageNav {
     /// The group it is listed under: its service, else its folder.
     pub group: NavLink,
     pub topics: Vec<TopicLink>,
@@ -171,7 +174,7 @@ pub struct PageNav {
 
 /// A heading in an article's table of contents.
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     pub id: String,
     pub text: String,
     pub level: u8,
@@ -179,7 +182,7 @@ pub struct TocEntry {
 
 /// A numbered page of a list.
 #[derive(Debug, Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     pub n: usize,
     /// Relative to the site root.
     pub url: String,
@@ -189,7 +192,7 @@ pub struct PageLink {
 /// The embedded JSON block as a readable view.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum DataView {
+pub(crate) enum DataView {
     /// Problem scoping questions, previewed as the form a customer sees.
     Form { title: String, hint: String, elements: Vec<FormElement> },
     /// A support-topic description block, as a table.
@@ -199,7 +202,7 @@ pub enum DataView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FormElement {
+pub(crate) struct FormElement {
     pub id: String,
     pub label: String,
     pub control: String,
@@ -212,7 +215,7 @@ pub struct FormElement {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TopicRow {
+pub(crate) struct TopicRow {
     pub id: String,
     pub short_description: String,
     pub long_description: String,
@@ -222,7 +225,7 @@ pub struct TopicRow {
 
 /// A link to an article in lists and index pages.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleLink<'a> {
+pub(crate) struct ArticleLink<'a> {
     pub title: &'a str,
     /// Relative to the site root.
     pub url: &'a str,
@@ -234,7 +237,7 @@ pub struct ArticleLink<'a> {
 
 /// A group on the home page (a service or a self-help type) with its page.
 #[derive(Debug, Serialize)]
-pub struct GroupLink {
+pub(crate) struct GroupLink {
     pub name: String,
     /// Relative to the site root.
     pub url: String,
@@ -243,7 +246,7 @@ pub struct GroupLink {
 
 /// `index.html`: the home page.
 #[derive(Debug, Serialize)]
-pub struct HomeView<'a> {
+pub(crate) struct HomeView<'a> {
     pub site: &'a SiteView<'a>,
     pub root: &'a str,
     pub article_count: usize,
@@ -255,7 +258,7 @@ pub struct HomeView<'a> {
 /// `list.html`: one page of the articles of a service, a self-help type or
 /// a support topic.
 #[derive(Debug, Serialize)]
-pub struct ListView<'a> {
+pub(crate) struct ListView<'a> {
     pub site: &'a SiteView<'a>,
     pub root: &'a str,
     /// "Service", "Self-help type" or "Support topic".

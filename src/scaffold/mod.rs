@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 
 /// What `kbc new` knows about the article to create. Empty means "mark it".
 #[derive(Debug, Default, Clone)]
-pub struct Fields {
+pub(crate) struct Fields {
     pub title: Option<String>,
     pub description: Option<String>,
     pub service: Option<String>,
@@ -23,7 +23,7 @@ pub struct Fields {
 
 /// A rendered scaffold and the header fields left for the author.
 #[derive(Debug)]
-pub struct Scaffold {
+pub(crate) struct Scaffold {
     pub text: String,
     /// Attribute names whose value is a placeholder.
     pub to_fill: Vec<&'static str>,
@@ -142,7 +142,7 @@ const KINDS: &[Kind] = &[
 ];
 
 /// The self-help types that have a scaffold, canonical names.
-pub fn types() -> impl Iterator<Item = &'static str> {
+pub(crate) fn types() -> impl Iterator<Item = &'static str> {
     KINDS.iter().map(|k| k.name)
 }
 
@@ -160,7 +160,7 @@ fn kind(name: &str) -> Result<&'static Kind> {
 }
 
 /// Renders a new article of self-help type `type_name` with a fresh articleId.
-pub fn render(type_name: &str, fields: &Fields) -> Result<Scaffold> {
+pub(crate) fn render(type_name: &str, fields: &Fields) -> Result<Scaffold> {
     render_with_id(type_name, fields, &uuid::Uuid::new_v4().to_string())
 }
 

@@ -36,20 +36,20 @@ pub(crate) struct Listener {
 }
 
 impl Listener {
-    pub fn bind(addr: SocketAddr) -> io::Result<Listener> {
+    pub(super) fn bind(addr: SocketAddr) -> io::Result<Listener> {
         let inner = TcpListener::bind(addr)?;
         let addr = inner.local_addr()?;
         Ok(Listener { inner, addr })
     }
 
     /// The address bound, with the port the system chose for `--port 0`.
-    pub fn local_addr(&self) -> SocketAddr {
+    pub(super) fn local_addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// Accepts connections until the process ends, each on a thread of
     /// its own, at most [`MAX_CONNECTIONS`] at once.
-    pub fn serve(self, handler: impl Fn(Request) + Send + Sync + 'static) {
+    pub(super) fn serve(self, handler: impl Fn(Request) + Send + Sync + 'static) {
         let handler = Arc::new(handler);
         let permits = Arc::new(Permits { free: Mutex::new(MAX_CONNECTIONS), freed: Condvar::new() });
         loop {
@@ -110,18 +110,18 @@ pub(crate) struct Request {
 
 impl Request {
     /// The request target as sent (`/path?query`).
-    pub fn url(&self) -> &str {
+    pub(super) fn url(&self) -> &str {
         &self.target
     }
 
     /// Writes a whole response (no body for HEAD) and closes the connection.
-    pub fn respond(self, status: u16, content_type: &str, body: &[u8]) -> io::Result<()> {
+    pub(super) fn respond(self, status: u16, content_type: &str, body: &[u8]) -> io::Result<()> {
         let body = if self.head_only { &[][..] } else { body };
         write_response(self.stream, status, content_type, body)
     }
 
     /// The connection, for a response written over time (an event stream).
-    pub fn into_stream(self) -> TcpStream {
+    pub(super) fn into_stream(self) -> TcpStream {
         self.stream
     }
 }

@@ -24,7 +24,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn run(args: &ServeArgs) -> Result<ExitStatus> {
+pub(crate) fn run(args: &ServeArgs) -> Result<ExitStatus> {
     let cloud = match &args.cloud {
         Some(name) => Some(crate::render::clouds::selected(std::slice::from_ref(name))?[0]),
         None => None,

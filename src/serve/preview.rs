@@ -53,7 +53,7 @@ pub(crate) enum Rebuilt {
 
 impl Preview {
     /// Reads, checks and renders the whole knowledge base into `site_dir`.
-    pub fn load(root: &Path, cloud: Option<Cloud>, site_dir: &Path) -> Result<Preview> {
+    pub(super) fn load(root: &Path, cloud: Option<Cloud>, site_dir: &Path) -> Result<Preview> {
         let session = Session::load(root, Mode::Incremental)?;
         let theme = Theme::load(root)?;
         let rewrites = cloud.map(|c| Rewrites::for_cloud(session.config(), c)).unwrap_or_default();
@@ -73,7 +73,7 @@ impl Preview {
     }
 
     /// Applies a batch of changed files (absolute paths).
-    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Rebuilt> {
+    pub(super) fn update(&mut self, changed: &[PathBuf]) -> Result<Rebuilt> {
         let Some(paths) = self.modified_articles(changed) else { return self.reload() };
         if paths.is_empty() {
             return Ok(Rebuilt::Nothing);
@@ -128,7 +128,7 @@ impl Preview {
     }
 
     /// Every finding, leveled and sorted.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    pub(super) fn diagnostics(&self) -> &[Diagnostic] {
         self.session.diagnostics()
     }
 
@@ -244,18 +244,18 @@ impl Preview {
     }
 
     /// Page URL to article path, for the overlay.
-    pub fn pages(&self) -> HashMap<String, String> {
+    pub(super) fn pages(&self) -> HashMap<String, String> {
         let articles = &self.session.corpus().articles;
         let paths = self.published.iter().map(|&i| articles[i].path().to_string());
         self.plan.urls.iter().cloned().zip(paths).collect()
     }
 
-    pub fn files(&self) -> Files<'_> {
+    pub(super) fn files(&self) -> Files<'_> {
         Files::new(self.session.corpus().articles.iter().map(|a| &a.source))
     }
 
     /// What to watch: the source folder, templates, includes and book.toml.
-    pub fn watched(&self) -> Vec<PathBuf> {
+    pub(super) fn watched(&self) -> Vec<PathBuf> {
         let mut out = vec![self.session.config().source_dir()];
         out.extend(["templates", "includes"].map(|d| self.root.join(d)).into_iter().filter(|p| p.is_dir()));
         out

@@ -33,7 +33,12 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn new(generation: u64, pages: HashMap<String, String>, diags: &[Diagnostic], files: &Files<'_>) -> Snapshot {
+    pub(super) fn new(
+        generation: u64,
+        pages: HashMap<String, String>,
+        diags: &[Diagnostic],
+        files: &Files<'_>,
+    ) -> Snapshot {
         let mut items: BTreeMap<String, Vec<Item>> = BTreeMap::new();
         for d in diags {
             let pos = files.position(&d.path, &d.span);
@@ -51,14 +56,14 @@ impl Snapshot {
     }
 
     /// (errors, warnings) over every article.
-    pub fn totals(&self) -> (usize, usize) {
+    pub(super) fn totals(&self) -> (usize, usize) {
         let all = self.items.values().flatten();
         let errors = all.clone().filter(|i| i.level == "error").count();
         (errors, self.items.values().map(Vec::len).sum::<usize>() - errors)
     }
 
     /// The page URL of an article path, if it is published in this preview.
-    pub fn url_of(&self, path: &str) -> Option<&str> {
+    pub(super) fn url_of(&self, path: &str) -> Option<&str> {
         self.pages.iter().find(|(_, p)| *p == path).map(|(u, _)| u.as_str())
     }
 }
@@ -71,23 +76,23 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn new(site_dir: PathBuf, snapshot: Snapshot) -> Shared {
+    pub(super) fn new(site_dir: PathBuf, snapshot: Snapshot) -> Shared {
         Shared { site_dir, snapshot: RwLock::new(Arc::new(snapshot)), clients: Mutex::new(Vec::new()) }
     }
 
-    pub fn snapshot(&self) -> Arc<Snapshot> {
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Installs a new generation and tells every open page to reload.
-    pub fn publish(&self, snapshot: Snapshot) {
+    pub(super) fn publish(&self, snapshot: Snapshot) {
         let generation = snapshot.generation;
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.retain(|tx| tx.send(generation).is_ok());
     }
 
-    pub fn subscribe(&self, tx: Sender<u64>) {
+    pub(super) fn subscribe(&self, tx: Sender<u64>) {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
     }
 }

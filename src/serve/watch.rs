@@ -19,7 +19,7 @@ pub(crate) struct Watcher {
 
 impl Watcher {
     /// Watches `dirs` recursively and `root` itself (for book.toml).
-    pub fn new(root: &Path, dirs: &[PathBuf]) -> Result<Watcher> {
+    pub(super) fn new(root: &Path, dirs: &[PathBuf]) -> Result<Watcher> {
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx).context("cannot start watching files")?;
         for dir in dirs {
@@ -31,7 +31,7 @@ impl Watcher {
 
     /// Blocks until relevant files change; returns them, sorted and unique.
     /// `None` when watching has stopped.
-    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+    pub(super) fn next_batch(&self) -> Option<Vec<PathBuf>> {
         loop {
             let mut batch = self.relevant(self.rx.recv().ok()?);
             loop {

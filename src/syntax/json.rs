@@ -24,25 +24,25 @@ pub(crate) enum Value {
 
 impl Node {
     /// A member by key, compared case-insensitively (the portal's reader is).
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.member(key).map(|(_, _, n)| n)
     }
 
-    pub fn member(&self, key: &str) -> Option<&(String, Span, Node)> {
+    pub(crate) fn member(&self, key: &str) -> Option<&(String, Span, Node)> {
         match &self.value {
             Value::Object(m) => m.iter().find(|(k, _, _)| k.eq_ignore_ascii_case(key)),
             _ => None,
         }
     }
 
-    pub fn items(&self) -> &[Node] {
+    pub(crate) fn items(&self) -> &[Node] {
         match &self.value {
             Value::Array(a) => a,
             _ => &[],
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
             _ => None,

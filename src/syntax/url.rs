@@ -18,7 +18,7 @@ pub(crate) struct Url<'a> {
 }
 
 impl<'a> Url<'a> {
-    pub fn parse(url: &'a str) -> Url<'a> {
+    pub(crate) fn parse(url: &'a str) -> Url<'a> {
         let url = url.trim();
         let Some(colon) = url.find(':').filter(|&i| is_scheme(&url[..i])) else {
             return Url { scheme: None, host: "", path_start: 0, path: url };
@@ -36,12 +36,12 @@ impl<'a> Url<'a> {
         Url { scheme: Some(scheme), host, path_start, path: &url[path_start..] }
     }
 
-    pub fn is_web(&self) -> bool {
+    pub(crate) fn is_web(&self) -> bool {
         self.scheme.is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
     }
 
     /// The host equals `domain` or is a subdomain of it (case-insensitive).
-    pub fn host_is(&self, domain: &str) -> bool {
+    pub(crate) fn host_is(&self, domain: &str) -> bool {
         // Compared as bytes: a host may hold non-ASCII characters, and the
         // suffix cut could fall inside one.
         let h = self.host.trim_end_matches('.').as_bytes();

@@ -160,3 +160,104 @@ fn build_writes_a_match_index_that_match_uses_while_it_fits_the_bundle() {
     assert!(stderr.contains("load and index rules.json"), "{stderr}");
     assert_eq!(from_index, from_bundle);
 }
+
+/// A bundle `kbc build` made of the sample knowledge base, with its schema.
+fn built_bundle() -> (tempfile::TempDir, serde_json::Value, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("kbc").unwrap().args(["build", "-q", "-o"]).arg(&out).assert().success();
+    let read = |name: &str| serde_json::from_slice(&std::fs::read(out.join(name)).unwrap()).unwrap();
+    (dir, read("rules.json"), read("rules.schema.json"))
+}
+
+#[test]
+fn the_schema_rejects_each_malformed_bundle_and_kbc_the_rest() {
+    use serde_json::{Value, json};
+    let (dir, good, schema) = built_bundle();
+    assert_eq!(schema["$id"], "urn:kbc:rules.json:schema-version:1");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+    let a0 = good["articles"][0].clone();
+    let first_id = a0["articleId"].as_str().unwrap().to_string();
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let schema_cases: Vec<(&str, Edit)> = vec![
+        ("unknown cloud in an article", Box::new(|b| b["articles"][0]["clouds"] = json!(["moon"]))),
+        ("unknown bundle cloud", Box::new(|b| b["cloud"] = json!("moon"))),
+        ("empty articleId", Box::new(|b| b["articles"][0]["articleId"] = json!(""))),
+        ("articleId with spaces around", Box::new(|b| b["articles"][0]["articleId"] = json!(" x "))),
+        ("article listed twice", Box::new(move |b| b["articles"].as_array_mut().unwrap().push(a0.clone()))),
+        ("schemaVersion 99", Box::new(|b| b["schemaVersion"] = json!(99))),
+        ("malformed contentHash", Box::new(|b| b["articles"][0]["contentHash"] = json!("blake3:xyz"))),
+        ("another hash", Box::new(|b| b["articles"][0]["contentHash"] = json!(format!("sha256:{}", "0".repeat(64))))),
+        ("unknown top-level field", Box::new(|b| b["extra"] = json!(1))),
+        ("unknown article field", Box::new(|b| b["articles"][0]["extra"] = json!(1))),
+        ("unknown section field", Box::new(|b| b["articles"][0]["sections"][0]["extra"] = json!(1))),
+        ("missing title", Box::new(|b| drop(b["articles"][0].as_object_mut().unwrap().remove("title")))),
+        ("missing selfHelpType", Box::new(|b| drop(b["articles"][0].as_object_mut().unwrap().remove("selfHelpType")))),
+        ("missing index", Box::new(|b| drop(b.as_object_mut().unwrap().remove("index")))),
+        ("missing generator", Box::new(|b| drop(b.as_object_mut().unwrap().remove("generator")))),
+        ("unknown selfHelpType", Box::new(|b| b["articles"][0]["selfHelpType"] = json!("howto"))),
+        ("cloud listed twice", Box::new(|b| b["articles"][0]["clouds"] = json!(["public", "public"]))),
+        ("empty index list", Box::new(|b| b["index"]["byService"]["svc"] = json!([]))),
+        ("index list not an array", Box::new(|b| b["index"]["byService"]["svc"] = json!("x"))),
+        ("absolute path", Box::new(|b| b["articles"][0]["path"] = json!("/etc/passwd.md"))),
+        ("url to another site", Box::new(|b| b["articles"][0]["url"] = json!("https://evil.test/a.html"))),
+        ("displayOrder as a string", Box::new(|b| b["articles"][0]["displayOrder"] = json!("3"))),
+    ];
+    for (name, edit) in &schema_cases {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        assert!(!validator.is_valid(&bad), "the schema accepts a bundle with {name}");
+    }
+    // What JSON Schema cannot say, kbc's reader checks (docs/build.md).
+    let second_id = good["articles"][1]["articleId"].clone();
+    let kbc_cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "same articleId, different article",
+            Box::new(move |b| b["articles"][1]["articleId"] = json!(first_id)),
+            "repeats articleId",
+        ),
+        (
+            "index entry naming no article",
+            Box::new(|b| b["index"]["byService"]["svc"] = json!(["no-such-id"])),
+            "no article of the bundle",
+        ),
+        (
+            "index entry naming a removed article",
+            Box::new(move |b| {
+                b["articles"].as_array_mut().unwrap().retain(|a| a["articleId"] != second_id);
+            }),
+            "no article of the bundle",
+        ),
+    ];
+    assert!(schema_cases.len() + kbc_cases.len() >= 20);
+    for (name, edit, message) in &kbc_cases {
+        let mut bad = good.clone();
+        edit(&mut bad);
+        assert!(validator.is_valid(&bad), "{name}: expected to be beyond JSON Schema");
+        let path = dir.path().join("bad.json");
+        std::fs::write(&path, serde_json::to_vec(&bad).unwrap()).unwrap();
+        Command::cargo_bin("kbc")
+            .unwrap()
+            .args(["match", "--bundle"])
+            .arg(&path)
+            .arg("anything")
+            .assert()
+            .code(2)
+            .stderr(contains(*message));
+    }
+}
+
+#[test]
+fn every_entry_has_its_page_url_and_services_differing_in_case_are_one_key() {
+    let (dir, bundle, _) = built_bundle();
+    for a in bundle["articles"].as_array().unwrap() {
+        let url = a["url"].as_str().unwrap();
+        assert!(dir.path().join("out/site").join(url).is_file(), "{url}");
+    }
+    let keys: Vec<String> =
+        bundle["index"]["byService"].as_object().unwrap().keys().map(|k| k.to_lowercase()).collect();
+    let mut unique = keys.clone();
+    unique.dedup();
+    assert_eq!(keys, unique);
+}

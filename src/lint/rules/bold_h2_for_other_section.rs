@@ -5,9 +5,9 @@ use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Heading;
 use crate::source::Span;
 
-pub struct BoldH2ForOtherSection;
+pub(crate) struct BoldH2ForOtherSection;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB109",
     name: "bold-h2-for-other-section",
     default_level: Level::Warning,

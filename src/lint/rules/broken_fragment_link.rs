@@ -9,9 +9,9 @@ use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
-pub struct BrokenFragmentLink;
+pub(crate) struct BrokenFragmentLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB211",
     name: "broken-fragment-link",
     default_level: Level::Warning,

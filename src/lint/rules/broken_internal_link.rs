@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::{self, Url};
 
-pub struct BrokenInternalLink;
+pub(crate) struct BrokenInternalLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB207",
     name: "broken-internal-link",
     default_level: Level::Error,

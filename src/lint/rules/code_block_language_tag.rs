@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct CodeBlockLanguageTag;
+pub(crate) struct CodeBlockLanguageTag;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB110",
     name: "code-block-language-tag",
     default_level: Level::Warning,

@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::{self, Url};
 
-pub struct CrossCloudLink;
+pub(crate) struct CrossCloudLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB208",
     name: "cross-cloud-link",
     default_level: Level::Warning,

@@ -1,9 +1,9 @@
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct DuplicateArticleId;
+pub(crate) struct DuplicateArticleId;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB012",
     name: "duplicate-article-id",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::article::properties::Attribute;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct DuplicateAttribute;
+pub(crate) struct DuplicateAttribute;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB003",
     name: "duplicate-attribute",
     default_level: Level::Error,

@@ -5,9 +5,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use std::collections::BTreeMap;
 
-pub struct DuplicateDisplayOrder;
+pub(crate) struct DuplicateDisplayOrder;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB302",
     name: "duplicate-display-order",
     default_level: Level::Warning,

@@ -4,9 +4,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use std::collections::BTreeMap;
 
-pub struct DuplicateFileName;
+pub(crate) struct DuplicateFileName;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB303",
     name: "duplicate-file-name",
     default_level: Level::Warning,

@@ -5,9 +5,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use std::collections::BTreeMap;
 
-pub struct DuplicateFolderName;
+pub(crate) struct DuplicateFolderName;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB305",
     name: "duplicate-folder-name",
     default_level: Level::Warning,

@@ -3,9 +3,9 @@ use crate::article::properties::removal_span;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct DuplicateSupportTopicId;
+pub(crate) struct DuplicateSupportTopicId;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB009",
     name: "duplicate-support-topic-id",
     default_level: Level::Warning,

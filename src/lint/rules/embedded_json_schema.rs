@@ -5,9 +5,9 @@ use crate::source::Span;
 use crate::syntax::json::{Node, Value};
 use std::collections::HashMap;
 
-pub struct EmbeddedJsonSchema;
+pub(crate) struct EmbeddedJsonSchema;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB402",
     name: "embedded-json-schema",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct EmptyArticle;
+pub(crate) struct EmptyArticle;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB108",
     name: "empty-article",
     default_level: Level::Warning,

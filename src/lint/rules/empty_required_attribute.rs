@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct EmptyRequiredAttribute;
+pub(crate) struct EmptyRequiredAttribute;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB007",
     name: "empty-required-attribute",
     default_level: Level::Error,

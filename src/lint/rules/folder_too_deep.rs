@@ -2,9 +2,9 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct FolderTooDeep;
+pub(crate) struct FolderTooDeep;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB024",
     name: "folder-too-deep",
     default_level: Level::Warning,

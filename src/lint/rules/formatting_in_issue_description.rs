@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
-pub struct FormattingInIssueDescription;
+pub(crate) struct FormattingInIssueDescription;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB405",
     name: "formatting-in-issue-description",
     default_level: Level::Warning,

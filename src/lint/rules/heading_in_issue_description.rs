@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct HeadingInIssueDescription;
+pub(crate) struct HeadingInIssueDescription;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB409",
     name: "heading-in-issue-description",
     default_level: Level::Warning,

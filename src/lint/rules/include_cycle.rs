@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::include::{self, Target};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct IncludeCycle;
+pub(crate) struct IncludeCycle;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB407",
     name: "include-cycle",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::include::{self, Target};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct IncludeNotFound;
+pub(crate) struct IncludeNotFound;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB406",
     name: "include-not-found",
     default_level: Level::Error,

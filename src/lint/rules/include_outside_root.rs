@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::include::{self, Target};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct IncludeOutsideRoot;
+pub(crate) struct IncludeOutsideRoot;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB408",
     name: "include-outside-root",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::Url;
 
-pub struct InsecureLink;
+pub(crate) struct InsecureLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB204",
     name: "insecure-link",
     default_level: Level::Warning,

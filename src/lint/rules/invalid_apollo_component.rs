@@ -5,9 +5,9 @@ use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub struct InvalidApolloComponent;
+pub(crate) struct InvalidApolloComponent;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB411",
     name: "invalid-apollo-component",
     default_level: Level::Warning,

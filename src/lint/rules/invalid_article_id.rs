@@ -5,9 +5,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
-pub struct InvalidArticleId;
+pub(crate) struct InvalidArticleId;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB011",
     name: "invalid-article-id",
     default_level: Level::Allow,

@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct InvalidDisplayOrder;
+pub(crate) struct InvalidDisplayOrder;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB017",
     name: "invalid-display-order",
     default_level: Level::Error,

@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct InvalidEmbeddedJson;
+pub(crate) struct InvalidEmbeddedJson;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB401",
     name: "invalid-embedded-json",
     default_level: Level::Error,

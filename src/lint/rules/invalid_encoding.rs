@@ -3,9 +3,9 @@ use crate::discover::Reason;
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::DecodeError;
 
-pub struct InvalidEncoding;
+pub(crate) struct InvalidEncoding;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB901",
     name: "invalid-encoding",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct InvalidProductId;
+pub(crate) struct InvalidProductId;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB010",
     name: "invalid-product-id",
     default_level: Level::Error,

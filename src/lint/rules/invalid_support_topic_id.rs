@@ -4,9 +4,9 @@ use crate::article::properties::{is_guid, is_number};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct InvalidSupportTopicId;
+pub(crate) struct InvalidSupportTopicId;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB008",
     name: "invalid-support-topic-id",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Link;
 
-pub struct LinksRunTogether;
+pub(crate) struct LinksRunTogether;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB112",
     name: "links-run-together",
     default_level: Level::Warning,

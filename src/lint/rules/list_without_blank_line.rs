@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct ListWithoutBlankLine;
+pub(crate) struct ListWithoutBlankLine;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB113",
     name: "list-without-blank-line",
     default_level: Level::Warning,

@@ -4,9 +4,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::{DOCS_HOSTS, Url};
 
-pub struct LocaleInDocsLink;
+pub(crate) struct LocaleInDocsLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB201",
     name: "locale-in-docs-link",
     default_level: Level::Warning,

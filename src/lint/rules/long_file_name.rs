@@ -2,12 +2,12 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct LongFileName;
+pub(crate) struct LongFileName;
 
 /// The guide: "Files names must be under 80 characters".
 const LIMIT: usize = 80;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB022",
     name: "long-file-name",
     default_level: Level::Warning,

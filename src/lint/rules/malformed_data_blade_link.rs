@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::Url;
 
-pub struct MalformedDataBladeLink;
+pub(crate) struct MalformedDataBladeLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB206",
     name: "malformed-data-blade-link",
     default_level: Level::Error,

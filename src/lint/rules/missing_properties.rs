@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct MissingProperties;
+pub(crate) struct MissingProperties;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB001",
     name: "missing-properties",
     default_level: Level::Error,

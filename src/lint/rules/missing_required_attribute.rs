@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct MissingRequiredAttribute;
+pub(crate) struct MissingRequiredAttribute;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB006",
     name: "missing-required-attribute",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::article::properties::split_list;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct MultipleServicesOrResources;
+pub(crate) struct MultipleServicesOrResources;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB021",
     name: "multiple-services-or-resources",
     default_level: Level::Warning,

@@ -4,9 +4,9 @@ use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct NoClouds;
+pub(crate) struct NoClouds;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB015",
     name: "no-clouds",
     default_level: Level::Error,

@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct NoncanonicalAttributeCase;
+pub(crate) struct NoncanonicalAttributeCase;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB005",
     name: "noncanonical-attribute-case",
     default_level: Level::Allow,

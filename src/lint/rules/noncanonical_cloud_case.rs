@@ -3,9 +3,9 @@ use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct NoncanonicalCloudCase;
+pub(crate) struct NoncanonicalCloudCase;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB019",
     name: "noncanonical-cloud-case",
     default_level: Level::Allow,

@@ -5,9 +5,9 @@ use crate::parse::body::Html;
 use crate::syntax::html::{self, Tag};
 use std::collections::HashSet;
 
-pub struct PlaceholderReadAsHtml;
+pub(crate) struct PlaceholderReadAsHtml;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB107",
     name: "placeholder-read-as-html",
     default_level: Level::Warning,

@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::Url;
 
-pub struct PublicHostInSovereignCloud;
+pub(crate) struct PublicHostInSovereignCloud;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB209",
     name: "public-host-in-sovereign-cloud",
     default_level: Level::Warning,

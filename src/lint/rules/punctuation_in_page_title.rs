@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct PunctuationInPageTitle;
+pub(crate) struct PunctuationInPageTitle;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB020",
     name: "punctuation-in-page-title",
     default_level: Level::Warning,

@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Heading;
 
-pub struct RecommendedHeadingFormat;
+pub(crate) struct RecommendedHeadingFormat;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB102",
     name: "recommended-heading-format",
     default_level: Level::Warning,

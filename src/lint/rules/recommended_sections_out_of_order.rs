@@ -4,9 +4,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Heading;
 
-pub struct RecommendedSectionsOutOfOrder;
+pub(crate) struct RecommendedSectionsOutOfOrder;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB111",
     name: "recommended-sections-out-of-order",
     default_level: Level::Warning,

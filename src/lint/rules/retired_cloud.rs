@@ -4,9 +4,9 @@ use crate::article::properties::removal_span;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct RetiredCloud;
+pub(crate) struct RetiredCloud;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB014",
     name: "retired-cloud",
     default_level: Level::Allow,

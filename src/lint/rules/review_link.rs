@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::Url;
 
-pub struct ReviewLink;
+pub(crate) struct ReviewLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB202",
     name: "review-link",
     default_level: Level::Error,

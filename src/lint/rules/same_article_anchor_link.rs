@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct SameArticleAnchorLink;
+pub(crate) struct SameArticleAnchorLink;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB210",
     name: "same-article-anchor-link",
     default_level: Level::Warning,

@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta, secrets};
 
-pub struct SecretInContent;
+pub(crate) struct SecretInContent;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB501",
     name: "secret-in-content",
     default_level: Level::Error,

@@ -3,9 +3,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct SpaceInFileName;
+pub(crate) struct SpaceInFileName;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB023",
     name: "space-in-file-name",
     default_level: Level::Warning,

@@ -4,9 +4,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
-pub struct TemplatePlaceholder;
+pub(crate) struct TemplatePlaceholder;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB018",
     name: "template-placeholder",
     default_level: Level::Error,

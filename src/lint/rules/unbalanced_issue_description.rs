@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::portal::{self, Marker};
 
-pub struct UnbalancedIssueDescription;
+pub(crate) struct UnbalancedIssueDescription;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB404",
     name: "unbalanced-issue-description",
     default_level: Level::Error,

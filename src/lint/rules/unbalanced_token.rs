@@ -3,9 +3,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::portal::{self, Marker};
 
-pub struct UnbalancedToken;
+pub(crate) struct UnbalancedToken;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB403",
     name: "unbalanced-token",
     default_level: Level::Error,

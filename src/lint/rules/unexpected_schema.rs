@@ -5,9 +5,9 @@ use crate::syntax::json;
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub struct UnexpectedSchema;
+pub(crate) struct UnexpectedSchema;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB410",
     name: "unexpected-schema",
     default_level: Level::Warning,

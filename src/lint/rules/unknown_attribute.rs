@@ -3,9 +3,9 @@ use crate::article::vocab::{KNOWN_ATTRIBUTES, did_you_mean};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct UnknownAttribute;
+pub(crate) struct UnknownAttribute;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB004",
     name: "unknown-attribute",
     default_level: Level::Warning,

@@ -6,9 +6,9 @@ use crate::syntax::json::{Node, Value};
 use crate::syntax::url::Url;
 use std::collections::BTreeSet;
 
-pub struct UnknownBlade;
+pub(crate) struct UnknownBlade;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB212",
     name: "unknown-blade",
     default_level: Level::Warning,

@@ -4,9 +4,9 @@ use crate::article::vocab::{Cloud, did_you_mean};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct UnknownCloud;
+pub(crate) struct UnknownCloud;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB013",
     name: "unknown-cloud",
     default_level: Level::Error,

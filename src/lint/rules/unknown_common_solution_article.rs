@@ -6,9 +6,9 @@ use rayon::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub struct UnknownCommonSolutionArticle;
+pub(crate) struct UnknownCommonSolutionArticle;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB304",
     name: "unknown-common-solution-article",
     default_level: Level::Warning,

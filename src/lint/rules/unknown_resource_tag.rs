@@ -2,9 +2,9 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct UnknownResourceTag;
+pub(crate) struct UnknownResourceTag;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB025",
     name: "unknown-resource-tag",
     default_level: Level::Warning,

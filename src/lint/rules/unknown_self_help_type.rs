@@ -4,9 +4,9 @@ use crate::article::vocab::{self, SELF_HELP_TYPES, did_you_mean};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct UnknownSelfHelpType;
+pub(crate) struct UnknownSelfHelpType;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB016",
     name: "unknown-self-help-type",
     default_level: Level::Error,

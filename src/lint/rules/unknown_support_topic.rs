@@ -5,9 +5,9 @@ use crate::syntax::json::Node;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub struct UnknownSupportTopic;
+pub(crate) struct UnknownSupportTopic;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB301",
     name: "unknown-support-topic",
     default_level: Level::Warning,

@@ -2,9 +2,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::Reason;
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct UnreadableFile;
+pub(crate) struct UnreadableFile;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB902",
     name: "unreadable-file",
     default_level: Level::Error,

@@ -2,9 +2,9 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::Reason;
 use crate::lint::{Context, Rule, RuleMeta};
 
-pub struct UnsafeSourceFile;
+pub(crate) struct UnsafeSourceFile;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB903",
     name: "unsafe-source-file",
     default_level: Level::Error,

@@ -4,9 +4,9 @@ use crate::lint::{Context, Rule, RuleMeta};
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub struct UnsupportedDocsExtension;
+pub(crate) struct UnsupportedDocsExtension;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB106",
     name: "unsupported-docs-extension",
     default_level: Level::Warning,

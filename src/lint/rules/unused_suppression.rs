@@ -3,9 +3,9 @@
 use crate::diagnostic::Level;
 use crate::lint::{Rule, RuleMeta};
 
-pub struct UnusedSuppression;
+pub(crate) struct UnusedSuppression;
 
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     code: "KB600",
     name: "unused-suppression",
     default_level: Level::Warning,

@@ -27,7 +27,7 @@ pub struct Attribute {
 /// The raw header: where it is and its attributes in source order, duplicates
 /// and original case kept.
 #[derive(Debug, Clone, Default)]
-pub struct Header {
+pub(crate) struct Header {
     /// From `<properties` to the end of `/>` or `</properties>`.
     pub span: Span,
     pub attrs: Vec<Attribute>,
@@ -51,7 +51,7 @@ impl HeaderProblem {
 
 /// The result of looking for a header.
 #[derive(Debug, Clone)]
-pub enum Scan {
+pub(crate) enum Scan {
     /// No `<properties` element opens the file. `at` is where one was found later
     /// in the file, if anywhere.
     Missing {
@@ -66,7 +66,7 @@ pub enum Scan {
 const OPEN: &str = "<properties";
 
 /// Scans `text` (BOM already removed) for the header.
-pub fn scan(text: &str) -> Scan {
+pub(crate) fn scan(text: &str) -> Scan {
     let start = skip_preamble(text);
     if !starts_with_open_tag(&text[start..]) {
         let found_later = find_open_tag(text, start);
