@@ -23,6 +23,9 @@ pub mod discover;
 pub(crate) mod engine;
 pub mod fix;
 pub(crate) mod fs;
+/// For the fuzz targets in `fuzz/` only.
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod git;
 pub(crate) mod include;
 pub mod lint;

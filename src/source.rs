@@ -124,16 +124,33 @@ fn line_col_lossy(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// Byte offsets of line starts, for offset to line:column conversion.
+///
+/// Columns count characters, and a line may be megabytes long (minified
+/// HTML, a pasted log): counting from the line start for every finding made
+/// a long line with many findings quadratic. `chars_at` keeps the number of
+/// characters before every `CHECKPOINT`-th byte, so a column costs at most
+/// `CHECKPOINT` bytes of counting.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    chars_at: Vec<usize>,
 }
+
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut chars_at = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut chars = 0;
+        for block in text.as_bytes().chunks(CHECKPOINT) {
+            chars_at.push(chars);
+            chars += count_chars(block);
+        }
+        // The end, so an offset at a multiple of CHECKPOINT has its entry.
+        chars_at.push(chars);
+        LineIndex { starts, chars_at }
     }
 
     /// 1-based line and 1-based column counted in characters. Offsets past the end
@@ -141,8 +158,19 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
-        (line + 1, column)
+        let start = self.starts[line];
+        let column = if offset - start <= CHECKPOINT {
+            count_chars(&text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        };
+        (line + 1, column + 1)
+    }
+
+    /// Characters before byte `at` (a char boundary) of the text.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        let block = at / CHECKPOINT;
+        self.chars_at[block] + count_chars(&text.as_bytes()[block * CHECKPOINT..at])
     }
 
     /// Byte range of a 1-based line, without its line ending.
@@ -156,6 +184,12 @@ impl LineIndex {
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
+}
+
+/// Characters in UTF-8 bytes cut anywhere: every byte that does not
+/// continue a character starts one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// The largest char boundary at or below `i`.
@@ -198,6 +232,19 @@ mod tests {
     fn counts_columns_in_characters() {
         let f = SourceFile::new("a.md".into(), "é=x\n".into(), false);
         assert_eq!(f.line_col(2), (1, 2));
+    }
+
+    /// Columns far into a long line, across checkpoints, agree with
+    /// counting characters from the line start.
+    #[test]
+    fn counts_columns_on_long_lines_with_multibyte_text() {
+        let text = format!("ab\n{}\n{}", "é😀x".repeat(2000), "y".repeat(3000));
+        let f = SourceFile::new("a.md".into(), text.clone(), false);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            assert_eq!(f.line_col(offset), (line, text[line_start..offset].chars().count() + 1), "{offset}");
+        }
     }
 
     #[test]

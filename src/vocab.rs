@@ -117,8 +117,13 @@ pub fn canonical_attribute(name: &str) -> Option<&'static str> {
 /// The closest candidate to `input`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input_l = input.to_ascii_lowercase();
+    // The distance is at least the difference in length: most candidates
+    // are ruled out without the quadratic-in-length distance.
+    let chars = input.chars().count();
+    let near = |c: &&str| chars.abs_diff(c.chars().count()) <= max_distance(input.len().max(c.len()));
     candidates
         .into_iter()
+        .filter(near)
         .map(|c| (strsim::damerau_levenshtein(&input_l, &c.to_ascii_lowercase()), c))
         .filter(|&(d, c)| d > 0 && d <= max_distance(input.len().max(c.len())))
         .min_by_key(|&(d, _)| d)

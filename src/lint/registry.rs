@@ -50,6 +50,7 @@ pub static RULES: &[&dyn Rule] = &[
     &recommended_sections_out_of_order::RecommendedSectionsOutOfOrder,
     &links_run_together::LinksRunTogether,
     &list_without_blank_line::ListWithoutBlankLine,
+    &nesting_too_deep::NestingTooDeep,
     // KB2xx: links.
     &locale_in_docs_link::LocaleInDocsLink,
     &review_link::ReviewLink,

@@ -3,6 +3,7 @@
 //! byte spans into the article text.
 
 use crate::source::Span;
+use crate::syntax::nesting::{MAX_NESTING, Nesting};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Markdown extensions the portal renders (tables are parsed so that rules can
@@ -111,6 +112,9 @@ pub struct Body {
     pub emphasis: Vec<Emphasis>,
     /// `href`s of raw HTML anchors (`<a href="…">`); the span is the URL.
     pub html_links: Vec<Link>,
+    /// The first element (Markdown container or raw HTML tag) that opens
+    /// past [`crate::syntax::nesting::MAX_NESTING`] levels.
+    pub too_deep: Option<Span>,
 }
 
 impl Body {
@@ -125,9 +129,15 @@ impl Body {
 
     /// Whether a byte offset lies inside a code block or inline code, where
     /// text is literal and portal markup, links and syntax do not apply.
+    /// Both lists are in text order and their spans never overlap (the walk
+    /// records them as the parser meets them), so a binary search finds the
+    /// one span that may hold `offset`: callers ask once per marker or link.
     pub fn in_code(&self, offset: usize) -> bool {
-        self.code_blocks.iter().any(|c| c.span.contains(&offset))
-            || self.inline_code.iter().any(|c| c.contains(&offset))
+        let blocks = &self.code_blocks;
+        let block = blocks.partition_point(|c| c.span.start <= offset).checked_sub(1);
+        let inline = self.inline_code.partition_point(|c| c.start <= offset).checked_sub(1);
+        block.is_some_and(|i| blocks[i].span.contains(&offset))
+            || inline.is_some_and(|i| self.inline_code[i].contains(&offset))
     }
 }
 
@@ -197,6 +207,7 @@ struct Walk {
     /// Open emphasis tags: (start, strong).
     emphasis: Vec<(usize, bool)>,
     heading_only_strong: bool,
+    nesting: Nesting,
 }
 
 fn walk(text: &str, range: Span, body: &mut Body) {
@@ -209,6 +220,7 @@ fn walk(text: &str, range: Span, body: &mut Body) {
         strong_depth: 0,
         emphasis: Vec::new(),
         heading_only_strong: true,
+        nesting: Nesting::new(MAX_NESTING),
     };
     for (event, r) in parser {
         let span = base + r.start..base + r.end;
@@ -217,6 +229,7 @@ fn walk(text: &str, range: Span, body: &mut Body) {
 }
 
 fn on_event(w: &mut Walk, event: Event<'_>, span: Span, body: &mut Body) {
+    nest(w, &event, &span, body);
     match event {
         Event::Start(tag) => on_start(w, tag, span, body),
         Event::End(tag) => on_end(w, tag, span, body),
@@ -230,6 +243,71 @@ fn on_event(w: &mut Walk, event: Event<'_>, span: Span, body: &mut Body) {
         Event::SoftBreak | Event::HardBreak => push_text(w, " "),
         _ => {}
     }
+}
+
+/// Counts the elements an event opens or closes (raw HTML's tags too) and
+/// records the first one past the limit.
+fn nest(w: &mut Walk, event: &Event<'_>, span: &Span, body: &mut Body) {
+    let too_deep = match event {
+        Event::Start(tag) => element(tag).is_some_and(|e| !w.nesting.open(e)).then(|| span.start..span.start + 1),
+        Event::End(tag) => {
+            if let Some(e) = end_element(*tag) {
+                w.nesting.close(e);
+            }
+            None
+        }
+        Event::Html(t) | Event::InlineHtml(t) => {
+            w.nesting.scan(t).first().map(|s| span.start + s.start..span.start + s.end)
+        }
+        _ => None,
+    };
+    if body.too_deep.is_none() {
+        body.too_deep = too_deep;
+    }
+}
+
+/// The HTML element a Markdown container becomes (`None`: no element, or a
+/// void one).
+fn element(tag: &Tag<'_>) -> Option<&'static str> {
+    Some(match tag {
+        Tag::Paragraph => "p",
+        Tag::Heading { .. } => "h",
+        Tag::BlockQuote(_) => "blockquote",
+        Tag::CodeBlock(_) => "pre",
+        Tag::List(_) => "ul",
+        Tag::Item => "li",
+        Tag::Emphasis => "em",
+        Tag::Strong => "strong",
+        Tag::Strikethrough => "del",
+        Tag::Link { .. } => "a",
+        Tag::Table(_) => "table",
+        Tag::TableHead => "thead",
+        Tag::TableRow => "tr",
+        Tag::TableCell => "td",
+        Tag::FootnoteDefinition(_) => "div",
+        _ => return None,
+    })
+}
+
+fn end_element(tag: TagEnd) -> Option<&'static str> {
+    Some(match tag {
+        TagEnd::Paragraph => "p",
+        TagEnd::Heading(_) => "h",
+        TagEnd::BlockQuote(_) => "blockquote",
+        TagEnd::CodeBlock => "pre",
+        TagEnd::List(_) => "ul",
+        TagEnd::Item => "li",
+        TagEnd::Emphasis => "em",
+        TagEnd::Strong => "strong",
+        TagEnd::Strikethrough => "del",
+        TagEnd::Link => "a",
+        TagEnd::Table => "table",
+        TagEnd::TableHead => "thead",
+        TagEnd::TableRow => "tr",
+        TagEnd::TableCell => "td",
+        TagEnd::FootnoteDefinition => "div",
+        _ => return None,
+    })
 }
 
 fn on_html(text: &str, span: Span, block: bool, body: &mut Body) {

@@ -67,7 +67,7 @@ fn properties(a: &Article) -> BTreeMap<String, String> {
 /// The embedded JSON block, parsed; invalid JSON is left to the lint rules.
 fn data(text: &str, body: &Body) -> Option<serde_json::Value> {
     let block = body.json.as_ref()?;
-    serde_json::from_str(text.get(block.span.clone())?).ok()
+    crate::syntax::json::value_at(text, block.span.clone())
 }
 
 pub(crate) fn content_hash(text: &str) -> String {

@@ -48,48 +48,60 @@ impl Sanitizer {
 /// Renders an article body to sanitised HTML. `link` maps a link target to
 /// the URL to use instead (relative links to other articles' `.md` files).
 pub(crate) fn render(events: &[Spanned<'_>], link: &dyn Fn(&str) -> Option<String>, sanitizer: &Sanitizer) -> String {
-    let events = transform(events, link);
     let mut html = String::with_capacity(events.len() * 16);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitizer.clean(&html)
+    // Streamed: a copy of the event list cost as much memory as the list
+    // (about 100 bytes an event; an 8 MB paragraph of code spans has 4M).
+    pulldown_cmark::html::push_html(&mut html, transform(events, link));
+    // Past the limit the sanitiser's HTML parser goes quadratic; the tags
+    // deeper than it are dropped (`nesting-too-deep` reports them).
+    match crate::syntax::nesting::cap(&html) {
+        Some(capped) => sanitizer.clean(&capped),
+        None => sanitizer.clean(&html),
+    }
 }
 
-fn transform<'a>(events: &[Spanned<'a>], link: &dyn Fn(&str) -> Option<String>) -> Vec<Event<'a>> {
-    let mut out = Vec::with_capacity(events.len());
+fn transform<'e, 'a>(
+    events: &'e [Spanned<'a>],
+    link: &'e dyn Fn(&str) -> Option<String>,
+) -> impl Iterator<Item = Event<'a>> + 'e {
     let mut in_h1 = false;
     let mut h1_done = false;
     let mut ids = HashSet::new();
     let mut block = Scanner::default();
-    for (i, (event, _)) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !h1_done => in_h1 = true,
+    events.iter().enumerate().filter_map(move |(i, (event, _))| {
+        let out = match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !h1_done => {
+                in_h1 = true;
+                None
+            }
             Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
                 in_h1 = false;
                 h1_done = true;
+                None
             }
-            _ if in_h1 => {}
-            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => out.push(Event::Start(Tag::Heading {
+            _ if in_h1 => None,
+            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => Some(Event::Start(Tag::Heading {
                 level: *level,
                 id: Some(heading_id(&events[i + 1..], &mut ids).into()),
                 classes: classes.clone(),
                 attrs: attrs.clone(),
             })),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => out.push(Event::Start(Tag::Link {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => Some(Event::Start(Tag::Link {
                 link_type: *link_type,
                 dest_url: mapped(dest_url, link),
                 title: title.clone(),
                 id: id.clone(),
             })),
             // An HTML block arrives a line at a time, and a tag may span lines.
-            Event::Html(t) => out.push(Event::Html(markers(t, &mut block))),
-            Event::InlineHtml(t) => out.push(Event::InlineHtml(markers(t, &mut Scanner::default()))),
-            e => out.push(e.clone()),
-        }
+            Event::Html(t) => Some(Event::Html(markers(t, &mut block))),
+            Event::InlineHtml(t) => Some(Event::InlineHtml(markers(t, &mut Scanner::default()))),
+            e => Some(e.clone()),
+        };
         if !matches!(event, Event::Html(_)) {
             block = Scanner::default();
         }
-    }
-    out
+        out
+    })
 }
 
 /// A GitHub-style anchor for a heading (lowercase words joined by `-`),

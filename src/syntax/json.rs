@@ -63,13 +63,76 @@ pub(crate) fn error_at(text: &str, span: Span) -> Option<JsonError> {
     validate(text, span).err()
 }
 
+/// The JSON at `span` as serde_json's `Value` (keys in the author's order),
+/// for the bundle and the page; `None` if it is invalid or nested deeper
+/// than [`MAX_DEPTH`], which `invalid-embedded-json` reports. serde_json's own
+/// limit (127 levels) is lifted because the depth was checked here first.
+pub(crate) fn value_at(text: &str, span: Span) -> Option<serde_json::Value> {
+    use serde::Deserialize;
+    let src = text.get(span)?;
+    if too_deep(src).is_some() {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(src);
+    de.disable_recursion_limit();
+    let value = serde_json::Value::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
+}
+
 pub(crate) fn parse_at(text: &str, span: Span) -> Result<Node, JsonError> {
     validate(text, span.clone())?;
     let mut p = Parser { text, pos: span.start };
     Ok(p.value())
 }
 
+/// How deep arrays and objects may nest. Deeper JSON is an error with its
+/// position: the tree below and serde_json's `Value` are built by recursion,
+/// and serde_json refuses more than 128 levels (which the bundle would have
+/// written as `null`).
+pub(crate) const MAX_DEPTH: usize = 128;
+
 fn validate(text: &str, span: Span) -> Result<(), JsonError> {
+    let src = &text[span.clone()];
+    // serde_json skips a value it ignores without recursion, at any depth;
+    // a syntax error stands before a depth error further on.
+    let syntax = syntax_error(text, span.clone());
+    let depth = too_deep(src).map(|at| JsonError {
+        offset: span.start + at,
+        message: format!("JSON nested deeper than {MAX_DEPTH} levels (arrays and objects)"),
+    });
+    match (syntax, depth) {
+        (Err(s), Some(d)) if d.offset < s.offset => Err(d),
+        (Err(s), _) => Err(s),
+        (Ok(()), Some(d)) => Err(d),
+        (Ok(()), None) => Ok(()),
+    }
+}
+
+/// The offset of the first `[` or `{` that opens level `MAX_DEPTH + 1`,
+/// outside strings; one pass, no recursion.
+fn too_deep(src: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in src.bytes().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn syntax_error(text: &str, span: Span) -> Result<(), JsonError> {
     let src = &text[span.clone()];
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(src) {
         let mut offset = span.start + offset_of(src, e.line(), e.column());
@@ -213,6 +276,49 @@ mod tests {
         assert!(err.message.contains("trailing comma"), "{}", err.message);
     }
 }
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    fn nested(open: &str, close: &str, depth: usize) -> String {
+        format!("{}1{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    #[test]
+    fn accepts_the_documented_depth_and_serde_json_agrees() {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            let text = nested(open, close, MAX_DEPTH);
+            let node = parse_at(&text, 0..text.len()).expect("within the limit");
+            assert!(matches!(node.value, Value::Array(_) | Value::Object(_)));
+            // The bundle parses the block with serde_json: what passes here
+            // must never come out as `null` there.
+            assert!(value_at(&text, 0..text.len()).is_some(), "the bundle takes it too");
+        }
+    }
+
+    #[test]
+    fn stops_past_the_limit_at_the_bracket_without_recursing() {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}"), ("[\"]{\",", "]")] {
+            let text = format!("xx{}", nested(open, close, 200_000));
+            let err = parse_at(&text, 2..text.len()).unwrap_err();
+            let level = text[..err.offset].matches(['[', '{']).count() - text[..err.offset].matches("]{").count();
+            assert_eq!(level, MAX_DEPTH, "{open}: {err:?}");
+            assert!(text[err.offset..].starts_with(['[', '{']), "{err:?}");
+            assert!(err.message.contains("128 levels"), "{}", err.message);
+            assert_eq!(value_at(&text, 2..text.len()), None);
+        }
+    }
+
+    #[test]
+    fn brackets_in_strings_do_not_count_and_syntax_errors_come_first() {
+        let text = format!("[\"{}\\\"{}\"]", "[".repeat(500), "{".repeat(500));
+        assert!(parse_at(&text, 0..text.len()).is_ok());
+        let text = format!("[1,,{}", nested("[", "]", 300));
+        let err = parse_at(&text, 0..text.len()).unwrap_err();
+        assert_eq!(err.offset, 3, "{err:?}");
+    }
+}
+
 #[cfg(test)]
 mod position_tests {
     use super::*;

@@ -65,6 +65,7 @@ rule_fixtures! {
     recommended_sections_out_of_order => "recommended-sections-out-of-order",
     links_run_together => "links-run-together",
     list_without_blank_line => "list-without-blank-line",
+    nesting_too_deep => "nesting-too-deep",
     locale_in_docs_link => "locale-in-docs-link",
     review_link => "review-link",
     short_link => "short-link",

@@ -537,3 +537,31 @@ fn lint_on_save_waits_for_the_save() {
     assert_eq!(codes(&c.diagnostics("articles/a.md")), ["KB013", "KB015"]);
     c.shutdown();
 }
+
+#[test]
+fn malformed_messages_get_errors_and_the_server_goes_on() {
+    let kb = two_articles();
+    let mut c = Client::start(&kb, json!({}));
+    let mut refused = |method: &str, params: Value| {
+        c.next_id += 1;
+        let id = RequestId::from(c.next_id);
+        c.conn.sender.send(Request::new(id.clone(), method.into(), params).into()).unwrap();
+        loop {
+            if let Message::Response(r) = c.next_message()
+                && r.id == id
+            {
+                return r.response_result.unwrap_err().code;
+            }
+        }
+    };
+    assert_eq!(refused("textDocument/hover", json!({"textDocument": 7})), -32602, "invalid params");
+    assert_eq!(refused("textDocument/unknownThing", json!({})), -32601, "method not found");
+    // A change to a document never opened, and one past the end of an open one.
+    c.edit("articles/a.md", 5, (0, 0), (0, 0), "x");
+    c.open("articles/b.md", "short");
+    c.edit("articles/b.md", 2, (40, 3), (99, 0), "!");
+    let b = c.diagnostics("articles/b.md");
+    let b = if b["version"] == 1 { c.diagnostics("articles/b.md") } else { b };
+    assert_eq!(b["version"], 2);
+    c.shutdown();
+}

@@ -16,6 +16,7 @@ mod content_rules;
 mod corpus;
 mod diff;
 mod fix_safety;
+mod hostile;
 mod hygiene;
 mod layers;
 mod lsp;

@@ -35,11 +35,16 @@ pub fn write(
 
 /// One diagnostic as text (no trailing newline).
 pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String {
+    render_within(renderer, d, files, WINDOW)
+}
+
+/// [`render`] with `window` bytes of context kept around spans on long lines.
+fn render_within(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>, window: usize) -> String {
     let level = match d.level {
         KbLevel::Error => Level::ERROR,
         _ => Level::WARNING,
     };
-    let mut primary = files.get(&d.path).map(|f| excerpt(f, &d.span));
+    let mut primary = files.get(&d.path).map(|f| excerpt(f, &d.span, window));
     if d.redact
         && let Some(ex) = &mut primary
     {
@@ -56,7 +61,11 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
         .labels
         .iter()
         .map(|l| {
-            (escape_controls(&l.path), files.get(&l.path).map(|f| excerpt(f, &l.span)), escape_controls(&l.message))
+            (
+                escape_controls(&l.path),
+                files.get(&l.path).map(|f| excerpt(f, &l.span, window)),
+                escape_controls(&l.message),
+            )
         })
         .collect();
     for (path, ex, msg) in &label_excerpts {
@@ -67,7 +76,13 @@ pub fn render(renderer: &Renderer, d: &Diagnostic, files: &Files<'_>) -> String 
         group = group.element(Level::HELP.message(help.as_ref()));
     }
     group = group.element(Level::NOTE.message(note(d)));
-    renderer.render(&[group])
+    let mut text = renderer.render(&[group]);
+    let cuts = primary.iter().map(|ex| (path.as_ref(), ex));
+    let cuts = cuts.chain(label_excerpts.iter().filter_map(|(p, ex, _)| Some((p.as_ref(), ex.as_ref()?))));
+    for (path, ex) in cuts {
+        ex.fix_column(path, &mut text);
+    }
+    text
 }
 
 /// The note every finding ends with: its rule and where to read more.
@@ -130,7 +145,17 @@ struct Excerpt {
     text: String,
     line_start: usize,
     span: Span,
+    /// Characters cut from the start of the first line (see [`WINDOW`]).
+    cut_chars: usize,
 }
+
+/// Bytes of context kept on each side of a span on a long line. A finding
+/// on a line of megabytes (minified HTML, a pasted log) must not copy and
+/// lay out the whole line: with one finding per link that was quadratic.
+/// annotate-snippets shows at most a terminal's width around the span, so
+/// cutting further out changes nothing on screen; lines with less than
+/// twice this much on a side are never cut.
+const WINDOW: usize = 1024;
 
 impl Excerpt {
     /// Hides the spanned text (a credential) behind `*`, one per byte, so
@@ -143,18 +168,43 @@ impl Excerpt {
     }
 }
 
-fn excerpt(f: &SourceFile, span: &Span) -> Excerpt {
+fn excerpt(f: &SourceFile, span: &Span, window: usize) -> Excerpt {
+    use crate::source::{ceil_char_boundary, floor_char_boundary};
     let span = &crate::source::clamp_span(&f.text, span);
     let (first, _) = f.line_col(span.start);
     let (last, _) = f.line_col(span.end.max(span.start));
-    let start = f.lines().line_span(&f.text, first).start;
-    let end = f.lines().line_span(&f.text, last).end.max(span.end.min(f.text.len()));
+    let mut start = f.lines().line_span(&f.text, first).start;
+    let mut end = f.lines().line_span(&f.text, last).end.max(span.end.min(f.text.len()));
+    let mut cut_chars = 0;
+    if span.start - start > window.saturating_mul(2) {
+        let from = floor_char_boundary(&f.text, span.start - window);
+        cut_chars = f.line_col(from).1 - 1;
+        start = from;
+    }
+    if end.saturating_sub(span.end) > window.saturating_mul(2) {
+        end = ceil_char_boundary(&f.text, span.end + window);
+    }
     let text = f.text[start..end].replace('\r', " ");
     let rel = span.start.min(end) - start..span.end.min(end).max(span.start.min(end)) - start;
-    Excerpt { text, line_start: first, span: rel }.escaped()
+    Excerpt { text, line_start: first, span: rel, cut_chars }.escaped()
 }
 
 impl Excerpt {
+    /// annotate-snippets counts the column from the start of the text it
+    /// was given; after a cut, the location line (`--> path:line:col`, or
+    /// `::: ` for a label) gets the column in the whole line back.
+    fn fix_column(&self, path: &str, rendered: &mut String) {
+        if self.cut_chars == 0 {
+            return;
+        }
+        let col = self.text[..self.span.start].chars().count() + 1;
+        let shown = format!(" {path}:{}:{col}\n", self.line_start);
+        if let Some(at) = rendered.find(&shown) {
+            let real = format!(" {path}:{}:{}\n", self.line_start, col + self.cut_chars);
+            rendered.replace_range(at..at + shown.len(), &real);
+        }
+    }
+
     /// Control characters in the lines made visible, the span moved with
     /// the text (an escape is longer than the character it stands for).
     fn escaped(self) -> Excerpt {
@@ -215,6 +265,35 @@ mod tests {
             }
         }
         assert!(compared > 100, "{compared}");
+    }
+
+    /// Cutting a long line around the span changes nothing in the output:
+    /// spans at the start, middle and end of a 9,000-character line, with
+    /// multi-byte text and a label on the same line, render as they do uncut.
+    #[test]
+    fn long_lines_render_as_if_uncut() {
+        let line: String = (0..400).map(|i| format!("[é{i}](missing{i}.md) ")).collect();
+        let text = format!("intro\n{line}\nnext line\n");
+        let f = SourceFile::new("a.md".into(), text.clone(), false);
+        let files = Files::new([&f]);
+        let renderer = Renderer::plain();
+        let mut checked = 0;
+        for i in (0..400).step_by(37).chain([399]) {
+            let at = text.find(&format!("[é{i}]")).unwrap();
+            let span = at..at + format!("[é{i}](missing{i}.md)").len();
+            let mut d = Diagnostic::new(&MALFORMED, span.clone(), "bad").with_path("a.md");
+            assert!(excerpt(&f, &span, WINDOW).text.len() <= 4 * WINDOW + span.len(), "not cut");
+            let label = text.find("[é200]").unwrap();
+            for with_label in [false, true] {
+                if with_label {
+                    d = d.with_label("a.md", label..label + 4, "see here");
+                }
+                let cut = render(&renderer, &d, &files);
+                assert_eq!(cut, render_within(&renderer, &d, &files, usize::MAX), "span {span:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 20);
     }
 
     #[test]

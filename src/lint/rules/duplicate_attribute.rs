@@ -47,10 +47,15 @@ impl Rule for DuplicateAttribute {
     }
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let attrs = &article.props.attrs;
-        for (i, attr) in attrs.iter().enumerate() {
-            if let Some(first) = attrs[..i].iter().find(|p| p.name.eq_ignore_ascii_case(&attr.name)) {
-                out.push(diagnostic(article, first, attr));
+        // First occurrence by lowercased name: one lookup per attribute, so
+        // a header with thousands of attributes stays linear.
+        let mut first: std::collections::HashMap<String, &Attribute> = std::collections::HashMap::new();
+        for attr in &article.props.attrs {
+            match first.entry(attr.name.to_ascii_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(e) => out.push(diagnostic(article, e.get(), attr)),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(attr);
+                }
             }
         }
     }
@@ -107,6 +112,17 @@ mod tests {
         let d = check("KB003", &text);
         let fix = d[0].fix.as_ref().unwrap();
         assert_eq!(&text[fix.span.clone()], "\n  ownershipId=\"Team_Owner\"");
+    }
+
+    /// 200,000 attributes: comparing pairs took minutes, a set takes
+    /// moments.
+    #[test]
+    fn stays_linear_in_the_number_of_attributes() {
+        let attrs: String = (0..100_000).map(|i| format!("  x{i}=\"v\"\n  X{i}=\"v\"\n")).collect();
+        let text = article(&attrs, "");
+        let started = std::time::Instant::now();
+        assert_eq!(check("KB003", &text).len(), 100_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
 
     #[test]

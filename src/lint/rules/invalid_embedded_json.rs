@@ -13,7 +13,10 @@ pub(crate) static META: RuleMeta = RuleMeta {
 Articles such as problem scoping questions, support topic descriptions and
 Advisor recommendation metadata carry a JSON document between two `---`
 lines right after the H1. This parses it as strict JSON and reports the first
-error at its exact line and column in the article.
+error at its exact line and column in the article. Arrays and objects may
+nest at most 128 levels deep; the bracket that opens level 129 is reported
+(kbc reads the block without recursion up to there, and no portal form
+nests more than a handful of levels).
 
 ## Why
 The portal reads the block with a strict JSON parser: one stray comma and

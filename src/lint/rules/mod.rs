@@ -41,6 +41,7 @@ pub(crate) mod missing_h1;
 pub(crate) mod missing_properties;
 pub(crate) mod missing_required_attribute;
 pub(crate) mod multiple_services_or_resources;
+pub(crate) mod nesting_too_deep;
 pub(crate) mod no_clouds;
 pub(crate) mod noncanonical_attribute_case;
 pub(crate) mod noncanonical_cloud_case;

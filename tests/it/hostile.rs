@@ -1,0 +1,163 @@
+//! Hostile input (issue 11): each shape once made kbc crash, or take time or
+//! memory growing faster than its input. Each test runs the real binary at a
+//! size where the old quadratic behaviour took minutes (or crashed), under a
+//! generous limit, so a regression fails here instead of slowing CI down.
+//! The shapes are shared with the growth benchmark (`examples/growth`),
+//! which prints how time grows from 1x to 4x; see docs/bench/harden.md.
+
+#[path = "../../examples/growth/shapes.rs"]
+#[allow(dead_code)]
+mod shapes;
+
+use crate::common::Kb;
+use std::path::Path;
+use std::time::Duration;
+
+/// The limit for a debug build on a two-core machine that runs the rest of
+/// the suite (and other builds: load 10 was seen) at the same time. The
+/// linear code takes a few seconds alone and under 30 s under that load;
+/// the quadratic code took minutes alone.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Peak memory of a build over an article dense in inline markup, as a
+/// multiple of its size (see `inline_code_and_emphasis_memory`).
+const MEMORY_RATIO: f64 = 250.0;
+
+fn kbc(kb: &Kb, args: &[&str]) -> shapes::Run {
+    let run = shapes::run(Path::new(env!("CARGO_BIN_EXE_kbc")), kb.root(), args, LIMIT);
+    assert!(!run.timed_out, "kbc {args:?} ran past {LIMIT:?}");
+    assert!(run.code.is_some(), "kbc {args:?} was killed by a signal:\n{}", tail(&run.stderr));
+    run
+}
+
+/// The end of a long output, for a failure message.
+fn tail(s: &str) -> &str {
+    let mut at = s.len().saturating_sub(2000);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+fn kb_with(text: &str) -> Kb {
+    let kb = Kb::empty();
+    shapes::write_kb(kb.root(), text);
+    kb
+}
+
+/// 10,000 broken links on one line, printed in the human format: every
+/// finding is located and shown with its (cut) line, at the right column.
+#[test]
+fn many_findings_on_one_long_line() {
+    let n = 10_000;
+    let text = shapes::long_line_links(n);
+    let kb = kb_with(&text);
+    let run = kbc(&kb, &["check"]);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert_eq!(run.stdout.matches("error[KB207]").count(), n);
+    let last = format!("[l{}](missing{}.md)", n - 1, n - 1);
+    let at = text.find(&last).unwrap();
+    let line_start = text[..at].rfind('\n').unwrap() + 1;
+    let line = text[..at].matches('\n').count() + 1;
+    let location = format!("--> articles/hostile.md:{line}:{}\n", at - line_start + 1);
+    assert!(run.stdout.contains(&location), "no {location} in the output");
+    // The snippet shows the link itself, not the start of the line.
+    let shown = run.stdout.rsplit("error[KB207]").next().unwrap();
+    assert!(shown.contains(&last), "{shown}");
+}
+
+/// Portal markers between inline code on 20,000 lines.
+#[test]
+fn portal_markers_among_inline_code() {
+    let kb = kb_with(&shapes::portal_markers_in_code(20_000));
+    let run = kbc(&kb, &["check", "--format", "json"]);
+    assert!(run.code.is_some_and(|c| c <= 1), "{}", tail(&run.stderr));
+}
+
+/// 80,000 header attributes, every second one repeating the one before
+/// (the rule alone is tested at 200,000 in its own tests).
+#[test]
+fn thousands_of_header_attributes() {
+    let n = 40_000;
+    let kb = kb_with(&shapes::header_attributes(n));
+    let run = kbc(&kb, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert_eq!(run.stdout.matches("\"KB003\"").count(), n);
+}
+
+/// JSON nested 50,000 objects deep: check and build report it at the
+/// bracket past the limit (it used to overflow the stack), and nothing is
+/// written as `null`.
+#[test]
+fn json_nested_deeper_than_the_limit() {
+    let text = shapes::deep_json(50_000);
+    let kb = kb_with(&text);
+    let check = kbc(&kb, &["check"]);
+    assert_eq!(check.code, Some(1), "{}", tail(&check.stderr));
+    assert!(check.stdout.contains("JSON nested deeper than 128 levels"), "{}", tail(&check.stdout));
+    let deepest = text.match_indices('{').nth(128).unwrap().0;
+    let line_start = text[..deepest].rfind('\n').unwrap() + 1;
+    let line = text[..deepest].matches('\n').count() + 1;
+    assert!(check.stdout.contains(&format!("--> articles/hostile.md:{line}:{}\n", deepest - line_start + 1)));
+    let build = kbc(&kb, &["build", "-o", "out"]);
+    assert_eq!(build.code, Some(1), "{}", tail(&build.stderr));
+    assert!(build.stdout.contains("KB401"));
+    assert!(!kb.path("out/rules.json").exists());
+}
+
+/// JSON at the limit is built, and the bundle holds it (not `null`).
+#[test]
+fn json_at_the_limit_reaches_the_bundle() {
+    let json = format!("{{\"a\": {}1{}}}", "{\"a\": ".repeat(120), "}".repeat(120));
+    let kb = kb_with(&shapes::article("generic", "", &format!("---\n{json}\n---\n\nText.\n")));
+    let build = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+    let bundle = std::fs::read_to_string(kb.path("out/rules.json")).unwrap_or_else(|_| panic!("{}", build.stdout));
+    assert!(bundle.contains(&format!("{}1{}", "{\"a\":".repeat(120), "}".repeat(120))), "data missing");
+}
+
+/// A 20 MB single-line article checks in seconds.
+#[test]
+fn a_twenty_megabyte_line() {
+    let kb = kb_with(&shapes::long_line_text(4_000_000));
+    let run = kbc(&kb, &["check"]);
+    assert!(run.code.is_some_and(|c| c <= 1), "{}", tail(&run.stderr));
+    assert!(run.wall < Duration::from_secs(20), "took {:?}", run.wall);
+}
+
+/// Block quotes and `<div>`s nested 50,000 deep build in seconds (the
+/// sanitiser took minutes): the tags past the limit are dropped from the
+/// page, and `nesting-too-deep` says so at the first one.
+#[test]
+fn deeply_nested_quotes_and_divs() {
+    for (text, level) in [(shapes::nested_blockquotes(50_000), 101), (shapes::nested_divs(50_000), 118)] {
+        let kb = kb_with(&text);
+        let run = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+        assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+        assert_eq!(run.stdout.matches("\"KB114\"").count(), 1, "{}", tail(&run.stdout));
+        assert!(
+            run.stdout.contains(&format!("\"column\":{level}")) || run.stdout.contains(&format!("\"line\":{level}"))
+        );
+        let page = std::fs::read_to_string(kb.path("out/site/articles/hostile.html")).expect("the page is built");
+        assert!(page.contains("deep"), "the text stays");
+        let nested = page.matches("<blockquote>").count() + page.matches("<div>").count();
+        assert!(nested <= 200, "{nested} elements kept");
+    }
+}
+
+/// An article of 0.75 MB of inline code and emphasis: peak memory stays under
+/// a bound, as a multiple of its size. Not yet the 20x aimed for: measured
+/// 170x in a debug build; the event list kept for page and outline (about
+/// 100 bytes an event) and the sanitiser's DOM are two thirds of the peak
+/// (docs/bench/harden.md). The bound catches anything worse.
+#[test]
+fn inline_code_and_emphasis_memory() {
+    // Small enough for the debug build's unoptimised sanitiser to finish well
+    // within the limit while the whole suite runs (2 MB took over 60 s then).
+    let text = shapes::code_and_emphasis(40_000);
+    let kb = kb_with(&text);
+    let run = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let ratio = run.max_rss_kb as f64 * 1024.0 / text.len() as f64;
+    eprintln!("peak RSS {} KB for {} bytes: {ratio:.0}x", run.max_rss_kb, text.len());
+    assert!(ratio <= MEMORY_RATIO, "peak RSS {ratio:.0}x the article");
+}
