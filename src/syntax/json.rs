@@ -105,7 +105,7 @@ fn validate(text: &str, span: Span) -> Result<(), JsonError> {
         (Err(s), Some(d)) if d.offset < s.offset => Err(d),
         (Err(s), _) => Err(s),
         (Ok(()), Some(d)) => Err(d),
-        (Ok(()), None) => Ok(()),
+        (Ok(()), None) => value_error(text, span),
     }
 }
 
@@ -134,20 +134,40 @@ fn too_deep(src: &str) -> Option<usize> {
 
 fn syntax_error(text: &str, span: Span) -> Result<(), JsonError> {
     let src = &text[span.clone()];
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(src) {
-        let mut offset = span.start + offset_of(src, e.line(), e.column());
-        if e.to_string().starts_with("control character") {
-            // serde_json stops just before the offending character.
-            offset += text[offset..].find(|c: char| c < ' ').unwrap_or(0);
-        }
-        let message = e.to_string();
-        let mut message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
-        if after_comma(text, offset) {
-            message = format!("trailing comma before `{}` ({message})", &text[offset..offset + 1]);
-        }
-        return Err(JsonError { offset, message });
+    match serde_json::from_str::<serde::de::IgnoredAny>(src) {
+        Err(e) => Err(serde_error(text, span, &e)),
+        Ok(_) => Ok(()),
     }
-    Ok(())
+}
+
+/// A number serde_json skips but cannot read as a value (`1e400` is out of
+/// `f64`'s range): the bundle could only write it as `null`, so it is an
+/// error here. Called once the depth is known to be within [`MAX_DEPTH`],
+/// so building the value cannot exhaust the stack.
+fn value_error(text: &str, span: Span) -> Result<(), JsonError> {
+    use serde::Deserialize;
+    let src = &text[span.clone()];
+    let mut de = serde_json::Deserializer::from_str(src);
+    de.disable_recursion_limit();
+    match serde_json::Value::deserialize(&mut de).and_then(|_| de.end()) {
+        Err(e) => Err(serde_error(text, span, &e)),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn serde_error(text: &str, span: Span, e: &serde_json::Error) -> JsonError {
+    let src = &text[span.clone()];
+    let mut offset = span.start + offset_of(src, e.line(), e.column());
+    if e.to_string().starts_with("control character") {
+        // serde_json stops just before the offending character.
+        offset += text[offset..].find(|c: char| c < ' ').unwrap_or(0);
+    }
+    let message = e.to_string();
+    let mut message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
+    if after_comma(text, offset) {
+        message = format!("trailing comma before `{}` ({message})", &text[offset..offset + 1]);
+    }
+    JsonError { offset, message }
 }
 
 /// The error sits on a closing bracket right after a comma.
@@ -328,5 +348,17 @@ mod position_tests {
         let text = "{\"a\": \"x\ty\"}";
         let err = parse_at(text, 0..text.len()).unwrap_err();
         assert_eq!(&text[err.offset..err.offset + 1], "\t", "{err:?}");
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_an_error_not_a_null_in_the_bundle() {
+        let text = "{\"a\": [1, 1e22222]}";
+        let err = parse_at(text, 0..text.len()).unwrap_err();
+        assert!(err.message.contains("number out of range"), "{}", err.message);
+        assert!(text[..err.offset].contains("1e2"), "{err:?}");
+        assert!(error_at(text, 0..text.len()).is_some());
+        assert!(value_at(text, 0..text.len()).is_none());
+        let fine = "{\"a\": 1e300}";
+        assert!(parse_at(fine, 0..fine.len()).is_ok());
     }
 }

@@ -71,7 +71,15 @@ impl Rule for EmptyArticle {
                 let blank = is_blank(&text[body.start..h1.span.start]) && is_blank(&text[h1.span.end..]);
                 (h1.span.start..h1.span.start + line, blank, "the article shows nothing but its title")
             }
-            None => (article.props.open_tag_span(), is_blank(&text[body.start..]), "the article has no content"),
+            // An empty file has no header either: the span is then the file's (empty) start.
+            None => {
+                let tag = article.props.open_tag_span();
+                (
+                    tag.start.min(text.len())..tag.end.min(text.len()),
+                    is_blank(&text[body.start..]),
+                    "the article has no content",
+                )
+            }
         };
         if blank {
             out.push(
@@ -108,6 +116,14 @@ mod tests {
         let d = check("empty-article", &text);
         assert_eq!(d[0].message, "the article has no content");
         assert_eq!(&text[d[0].span.clone()], "<properties");
+    }
+
+    #[test]
+    fn an_empty_file_is_reported_inside_the_file() {
+        for text in ["", "\n", " "] {
+            let d = check("empty-article", text);
+            assert!(d.iter().all(|d| d.span.end <= text.len()), "{text:?}: {d:?}");
+        }
     }
 
     #[test]
