@@ -100,7 +100,7 @@ impl Groups {
 
 fn keys_of(rules: &[&'static dyn Rule], article: &Article, source_prefix: &str) -> Keys {
     let mut keys: Keys = Vec::new();
-    for rule in rules {
+    for rule in rules.iter().filter(|r| r.compares_articles()) {
         keys.extend(rule.group_keys(article, source_prefix).into_iter().map(|k| (rule.meta().code, k)));
     }
     keys.sort_unstable();
@@ -135,5 +135,30 @@ impl<'a> Group<'a> {
 
     pub fn iter(&self) -> impl Iterator<Item = &'a Article> + '_ {
         (0..self.len()).map(|k| self.get(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::article::Article;
+    use crate::lint::registry::RULES;
+    use crate::lint::rules::testing::article;
+    use crate::source::SourceFile;
+
+    /// Keys are asked only of the rules that say they compare articles:
+    /// no other rule has any, and each of those has some.
+    #[test]
+    fn only_rules_that_compare_articles_have_keys() {
+        let description = "<properties selfHelpType=\"supportTopicDescription\" productPesIds=\"P1\" />\n# T\n---\n{\"supportTopics\": [{\"id\": \"111\"}]}\n---\n";
+        let texts = [article("  displayOrder=\"1\"\n", "Text.\n"), description.to_string()];
+        let articles: Vec<Article> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(k, text)| Article::parse(SourceFile::new(format!("articles/x/y/{k}.md"), text, false)))
+            .collect();
+        for rule in RULES {
+            let keyed = articles.iter().any(|a| !rule.group_keys(a, "articles").is_empty());
+            assert_eq!(rule.compares_articles(), keyed, "{}", rule.meta().code);
+        }
     }
 }

@@ -43,6 +43,12 @@ pub trait Rule: Sync + Send {
         Vec::new()
     }
 
+    /// Whether this rule groups articles ([`Rule::group_keys`]), so that
+    /// the other rules are not asked for keys of every article.
+    fn compares_articles(&self) -> bool {
+        false
+    }
+
     fn check_corpus(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 

@@ -39,6 +39,10 @@ impl Rule for DuplicateArticleId {
         &META
     }
 
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
     /// Articles are grouped by articleId, compared case-insensitively.
     fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
         a.article_id().map(str::to_ascii_lowercase).into_iter().collect()

@@ -63,6 +63,10 @@ impl Rule for DuplicateDisplayOrder {
         &META
     }
 
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
     /// Articles are grouped by the list they are shown in and their number
     /// (those published nowhere too: they share a cloud with none).
     fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {

@@ -61,6 +61,10 @@ impl Rule for DuplicateFileName {
         &META
     }
 
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
     /// Articles are grouped by file name, compared case-insensitively.
     fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
         vec![file_name(a.path()).to_lowercase()]

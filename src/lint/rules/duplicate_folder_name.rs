@@ -48,6 +48,10 @@ impl Rule for DuplicateFolderName {
         &META
     }
 
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
     /// An article is grouped under each folder that holds it (`/` and the
     /// folder's path: its first article reports the folder) and each of
     /// those folders' names (`lowercase name`).

@@ -52,6 +52,10 @@ impl Rule for UnknownCommonSolutionArticle {
         &META
     }
 
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
     /// Articles are grouped by articleId (lowercase): an id names an
     /// article when its group is not empty.
     fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {

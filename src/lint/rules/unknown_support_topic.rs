@@ -56,6 +56,10 @@ impl Rule for UnknownSupportTopic {
         &META
     }
 
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
     /// A supportTopicDescription article (with valid embedded JSON that
     /// lists topics) is grouped under each of its products (lowercase), and
     /// under each of those products' topics (`product`, a line break, the
