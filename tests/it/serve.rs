@@ -2,7 +2,7 @@
 //! a broken article that clears once it is fixed, the event stream and the
 //! rule docs. (tests/it/browser.rs drives the same in a real browser.)
 
-use crate::common_serve::{edit, serve_sample};
+use crate::common_serve::{STARTUP, edit, lines_of, next_line, output_within, serve_sample};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 
@@ -40,6 +40,7 @@ fn event_stream_announces_a_reload_after_a_save() {
     let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
     // A server that never sends the event fails the test instead of hanging it.
     stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    stream.set_write_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
     write!(stream, "GET /__kbc/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", s.port).unwrap();
     let mut lines = BufReader::new(stream);
     read_event(&mut lines, "hello");
@@ -88,11 +89,12 @@ type Findings = Vec<(String, String, u64, u64, String)>;
 
 /// What `kbc check --format json` finds in the served knowledge base now.
 fn checked(root: &std::path::Path) -> Findings {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
-        .args(["check", "--format", "json", "--quiet"])
-        .current_dir(root)
-        .output()
-        .unwrap();
+    let out = output_within(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+            .args(["check", "--format", "json", "--quiet"])
+            .current_dir(root),
+        STARTUP,
+    );
     let mut all: Findings = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -164,13 +166,14 @@ fn after_each_save_the_preview_finds_what_check_finds() {
 fn every_page_is_the_one_kbc_build_writes_plus_the_live_reload_script() {
     let s = serve_sample();
     let out = s.root().join("built");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
-        .args(["build", "--quiet", "-o"])
-        .arg(&out)
-        .current_dir(s.root())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let built = output_within(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+            .args(["build", "--quiet", "-o"])
+            .arg(&out)
+            .current_dir(s.root()),
+        STARTUP,
+    );
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let site = out.join("site");
     let pages: Vec<_> = walkdir::WalkDir::new(&site)
         .into_iter()
@@ -207,10 +210,10 @@ fn cloud_preview_publishes_only_that_clouds_articles() {
 
 #[test]
 fn binding_beyond_loopback_warns() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
-        .args(["serve", "--bind", "not-an-address"])
-        .output()
-        .unwrap();
+    let out = output_within(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kbc")).args(["serve", "--bind", "not-an-address"]),
+        STARTUP,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bind not-an-address is not an IP address"));
     let tmp = tempfile::tempdir().unwrap();
@@ -222,9 +225,8 @@ fn binding_beyond_loopback_warns() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    let stderr = lines_of(child.stderr.take().unwrap());
+    let line = next_line(&stderr, STARTUP, "the warning on stderr");
     let _ = child.kill();
     let _ = child.wait();
     assert!(line.contains("warning: serving on 0.0.0.0, reachable from other machines"), "{line}");
