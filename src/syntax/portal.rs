@@ -167,7 +167,7 @@ mod tests {
                 .map(|i| {
                     seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                     let name = ["A", "a", "B", "C"][(seed >> 16) as usize % 4].to_string();
-                    Marker { name, token: true, closing: (seed >> 20) % 2 == 0, spaced: false, span: i..i + 1 }
+                    Marker { name, token: true, closing: (seed >> 20).is_multiple_of(2), spaced: false, span: i..i + 1 }
                 })
                 .collect();
             let refs: Vec<&Marker> = all.iter().collect();
