@@ -16,7 +16,7 @@ src_kb=${1:-$repo}
 article=${2:-articles/microsoft.keyvault/keyvault-access-denied.md}
 shots=$(realpath -m "${3:-$repo/target/editors-shots}")
 mkdir -p "$shots"
-kbc=$repo/target/debug/kbc
+kbc=${KBC:-$repo/target/debug/kbc}
 [ -x "$kbc" ] || { echo "vscode: FAILED: $kbc is missing (cargo build first)" >&2; exit 1; }
 command -v chromium >/dev/null || { echo "vscode: FAILED: chromium is missing (apt-get install chromium)" >&2; exit 1; }
 

@@ -2,15 +2,21 @@
 -- nvim-lspconfig: put this file in your config (or `dofile` it from init.lua).
 -- Neovim 0.11+ needs only the two lines in kbc's README ("In your editor").
 -- Every Markdown file inside a knowledge base (a book.toml in its folder or
--- above) is attached to one `kbc lsp` per knowledge base.
+-- above, else an articles/ folder above it) is attached to one `kbc lsp` per
+-- knowledge base.
 local cmd = { 'kbc', 'lsp' } -- or the full path of kbc
 
 local function kb_root(file)
-  local found = vim.fn.findfile('book.toml', vim.fn.fnamemodify(file, ':p:h') .. ';')
-  if found == '' then
-    return nil
+  local dir = vim.fn.fnamemodify(file, ':p:h') .. ';'
+  local found = vim.fn.findfile('book.toml', dir)
+  if found ~= '' then
+    return vim.fn.fnamemodify(found, ':p:h')
   end
-  return vim.fn.fnamemodify(found, ':p:h')
+  found = vim.fn.finddir('articles', dir) -- book.toml is optional
+  if found ~= '' then
+    return vim.fn.fnamemodify(found, ':p:h:h')
+  end
+  return nil
 end
 
 local clients = {} -- root -> client id, for 0.7 (vim.lsp.start reuses by itself)
