@@ -165,7 +165,7 @@ fn deeply_nested_quotes_and_divs() {
 /// a multiple of the article's size. Measured 59x and 76x in a debug build
 /// (70-82 MB peak, 25 MB of it for any article), about 200x before the page stopped
 /// keeping its event list, the sanitiser took long bodies in pieces and large
-/// blocks left mimalloc (src/alloc.rs); most of the rest is pulldown-cmark's
+/// blocks left mimalloc (src/allocator.rs); most of the rest is pulldown-cmark's
 /// tree of the body (docs/bench/harden.md).
 #[test]
 fn inline_code_and_emphasis_memory() {

@@ -1,4 +1,5 @@
-//! The binary's allocator: mimalloc for everything but large blocks, which
+//! The binary's allocator (main.rs installs it; the library itself stays
+//! allocator-neutral): mimalloc for everything but large blocks, which
 //! go to the system allocator. glibc maps a large block on its own and grows
 //! it in place (`mremap`) and unmaps it when freed; mimalloc copies a block
 //! it grows and keeps freed memory a while before returning it. A vector
