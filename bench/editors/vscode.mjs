@@ -73,6 +73,11 @@ try {
   await editor.locator('.squiggly-error').first().waitFor({ state: 'detached' });
   log(`fixed: ${fixed.trim()}; squiggle gone`);
 
+  // Another file's finding, live: when CROSS_FILE names an article that
+  // links here, publish this one to `public` only; CROSS_FILE must get a
+  // finding (KB208) in Problems, and lose it on undo.
+  if (process.env.CROSS_FILE) await crossFile(line, col, process.env.CROSS_FILE);
+
   // Completion of selfHelpType's value: clear it and press Ctrl+Space.
   await goTo(...valueAt('selfHelpType="'));
   await page.keyboard.press('Shift+End');
@@ -100,6 +105,25 @@ await browser.close();
 async function lineText(editor, needle) {
   const text = await editor.locator('.view-line', { hasText: needle }).first().textContent();
   return text.replace(/\u00a0/g, ' ');
+}
+
+async function crossFile(line, col, other) {
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: other });
+  if ((await row.count()) !== 0) throw new Error(`${other} has findings before the edit`);
+  await goTo(line, col);
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('Shift+ArrowLeft');
+  const t0 = Date.now();
+  await page.keyboard.insertText('public');
+  await row.first().waitFor();
+  const finding = page.locator('.markers-panel .monaco-list-row', { hasText: 'is not published to' });
+  await finding.first().waitFor();
+  log(`cross-file: ${other} in Problems ${Date.now() - t0} ms after the edit: ${(await finding.first().innerText()).replace(/\s+/g, ' ')}`);
+  await shoot('vscode-cross-file');
+  const t1 = Date.now();
+  await page.keyboard.press('Control+Z');
+  await row.first().waitFor({ state: 'detached' });
+  log(`cross-file: gone ${Date.now() - t1} ms after undo`);
 }
 
 // Edit to squiggle, as the author sees it: ROUNDS times, replace the word

@@ -72,6 +72,8 @@ for _ in $(seq 1 120); do
 done
 echo "vscode: $(cs --version | head -1) up after $((SECONDS - start)) s" >&2
 cp bench/editors/vscode.mjs "$tools/vscode.mjs" # resolves playwright-core from there
+# On the sample, aad-token-errors.md links to the default article: the cross-file step.
+if [ "$src_kb" = "$repo" ] && [ -z "${2:-}" ]; then export CROSS_FILE=aad-token-errors.md; fi
 if ! (cd "$tools" && PATH=$node24:$PATH node vscode.mjs "http://127.0.0.1:$port/?folder=$kb" "$kb" "$article" "$shots"); then
   echo "vscode: code-server's log:" >&2; tail -30 "$work/code-server.log" >&2
   find "$work/data/logs" -name '*kbc*' -exec tail -20 {} + >&2 2>/dev/null || true
