@@ -19,6 +19,8 @@ pub struct Shape {
 pub const SHAPES: &[Shape] = &[
     Shape { name: "long-line-links", command: "check", make: long_line_links, unit: 20_000 },
     Shape { name: "portal-markers-in-code", command: "check", make: portal_markers_in_code, unit: 20_000 },
+    Shape { name: "portal-unopened-closers", command: "check", make: portal_unopened_closers, unit: 10_000 },
+    Shape { name: "portal-unclosed-openers", command: "check", make: portal_unclosed_openers, unit: 10_000 },
     Shape { name: "header-attributes", command: "check", make: header_attributes, unit: 10_000 },
     Shape { name: "nested-blockquotes", command: "build", make: nested_blockquotes, unit: 50_000 },
     Shape { name: "nested-divs", command: "build", make: nested_divs, unit: 50_000 },
@@ -54,6 +56,21 @@ pub fn long_line_links(n: usize) -> String {
 pub fn portal_markers_in_code(n: usize) -> String {
     let body: String = (0..n).map(|i| format!("`c{i}` <!--$Db-->x<!--/$Db--> `more` and\n")).collect();
     article("generic", "", &format!("\n{body}"))
+}
+
+/// `n` tokens opened and never closed, then `n` closing tokens never
+/// opened: each closer looks for its opener among all the open tokens.
+pub fn portal_unopened_closers(n: usize) -> String {
+    let open: String = (0..n).map(|i| format!("Value <!--$Open{i}--> x\n")).collect();
+    let close: String = (0..n).map(|i| format!("Value y <!--/$Close{i}-->\n")).collect();
+    article("generic", "", &format!("\n{open}\n{close}"))
+}
+
+/// The mirror: `n` closing tokens never opened, then `n` tokens never closed.
+pub fn portal_unclosed_openers(n: usize) -> String {
+    let close: String = (0..n).map(|i| format!("Value y <!--/$Close{i}-->\n")).collect();
+    let open: String = (0..n).map(|i| format!("Value <!--$Open{i}--> x\n")).collect();
+    article("generic", "", &format!("\n{close}\n{open}"))
 }
 
 /// `n` attributes, each given twice in different case (a duplicate-attribute

@@ -119,13 +119,34 @@ impl Corpus {
         }
     }
 
+    fn unindex_id(&mut self, old: &Article, i: usize) {
+        let Some(id) = old.article_id() else { return };
+        let key = id.to_ascii_lowercase();
+        let Some(group) = self.by_id.get_mut(&key) else { return };
+        group.retain(|&j| j != i);
+        if group.is_empty() {
+            self.by_id.remove(&key);
+        }
+    }
+
+    fn index_id(&mut self, i: usize) {
+        let Some(id) = self.articles[i].article_id() else { return };
+        let group = self.by_id.entry(id.to_ascii_lowercase()).or_default();
+        if let Err(at) = group.binary_search(&i) {
+            group.insert(at, i);
+        }
+    }
+
     /// Puts `article` in place of the article at its path, or adds it in
     /// path order; returns its index.
     pub fn upsert(&mut self, article: Article) -> usize {
         let i = match self.articles.binary_search_by(|a| a.path().cmp(article.path())) {
             Ok(i) => {
-                self.articles[i] = article;
-                i
+                // Indices stay put: only this article's id entry moves.
+                let old = std::mem::replace(&mut self.articles[i], article);
+                self.unindex_id(&old, i);
+                self.index_id(i);
+                return i;
             }
             Err(i) => {
                 self.articles.insert(i, article);

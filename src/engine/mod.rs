@@ -85,6 +85,9 @@ pub(crate) struct Session {
     undecodable: Vec<SourceFile>,
     /// In incremental mode, each article's run (aligned with the corpus).
     runs: Option<Vec<ArticleRun>>,
+    /// In incremental mode, the corpus rules' findings as they come, grouped
+    /// by path (a stable sort: each path's findings keep their order).
+    corpus_findings: Vec<Diagnostic>,
     /// Every finding, leveled, suppressions applied, sorted.
     diagnostics: Vec<Diagnostic>,
 }
@@ -119,6 +122,7 @@ impl Session {
             corpus,
             undecodable: found.undecodable,
             runs: None,
+            corpus_findings: Vec::new(),
             diagnostics: Vec::new(),
         };
         match mode {
@@ -152,9 +156,7 @@ impl Session {
 
     /// The findings of one file (a slice of [`Session::diagnostics`]).
     pub(crate) fn diagnostics_of(&self, path: &str) -> &[Diagnostic] {
-        let start = self.diagnostics.partition_point(|d| d.path.as_str() < path);
-        let end = start + self.diagnostics[start..].partition_point(|d| d.path == path);
-        &self.diagnostics[start..end]
+        of_path(&self.diagnostics, path)
     }
 
     /// Lossy display copies of the files that could not be decoded.
@@ -243,21 +245,52 @@ impl Session {
     }
 
     /// After `path` changed: the rules that read it over the other
-    /// articles (every rule over every article after a check once), then
-    /// the corpus rules, then the findings finished again. Returns the files
-    /// whose findings changed.
+    /// articles, then the corpus rules, then the findings of the files whose
+    /// findings may have changed finished again (levels, suppressions, order:
+    /// each file's findings are finished on their own, which gives that
+    /// file's part of a whole check's). After a check once, everything is
+    /// checked again. Returns the files whose findings changed.
     fn recheck(&mut self, path: &str) -> Update {
-        match self.runs {
-            Some(_) => self.rerun_readers(path),
-            None => self.runs = Some(lint::run_articles(&self.rules, &self.corpus, &self.config)),
+        if self.runs.is_none() {
+            self.runs = Some(lint::run_articles(&self.rules, &self.corpus, &self.config));
+            let before = std::mem::take(&mut self.diagnostics);
+            self.refinish();
+            return Update { changed: changed_paths(&before, &self.diagnostics) };
         }
-        let before = std::mem::take(&mut self.diagnostics);
-        self.refinish();
-        Update { changed: changed_paths(&before, &self.diagnostics) }
+        let mut dirty = self.rerun_readers(path);
+        dirty.insert(path.to_string());
+        let found = self.run_corpus_rules();
+        dirty.extend(changed_paths(&self.corpus_findings, &found));
+        self.corpus_findings = found;
+        Update { changed: dirty.into_iter().filter(|p| self.refinish_path(p)).collect() }
     }
 
-    /// Runs again each (article, rule) whose last run read `path`.
-    fn rerun_readers(&mut self, path: &str) {
+    /// Finishes the findings of the file at `path` again and puts them in
+    /// place of its old ones; says whether they changed.
+    fn refinish_path(&mut self, path: &str) -> bool {
+        let runs = self.runs.as_ref().expect("incremental");
+        let at = self.corpus.position(path);
+        let mut raw: Vec<Diagnostic> = at.map(|i| runs[i].findings.clone()).unwrap_or_default();
+        raw.extend(of_path(&self.corpus_findings, path).iter().cloned());
+        let fresh = lint::finish_one(at.map(|i| &self.corpus.articles[i]), raw, &self.levels);
+        let old = span_of(&self.diagnostics, path);
+        if self.diagnostics[old.clone()] == fresh[..] {
+            return false;
+        }
+        self.diagnostics.splice(old, fresh);
+        true
+    }
+
+    /// The corpus rules' findings, grouped by path.
+    fn run_corpus_rules(&self) -> Vec<Diagnostic> {
+        let mut found = lint::run_corpus(&self.rules, &Context::new(&self.corpus, &self.config));
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        found
+    }
+
+    /// Runs again each (article, rule) whose last run read `path`; returns
+    /// the paths of the articles whose findings changed.
+    fn rerun_readers(&mut self, path: &str) -> BTreeSet<String> {
         let runs = self.runs.as_ref().expect("incremental");
         let stale: Vec<(usize, Vec<&'static str>)> = runs
             .iter()
@@ -276,21 +309,31 @@ impl Session {
             })
             .collect();
         let runs = self.runs.as_mut().expect("incremental");
+        let mut dirty = BTreeSet::new();
         for (j, codes, run) in fresh {
             let old = &mut runs[j];
-            old.findings.retain(|d| !codes.contains(&d.code));
+            let (gone, kept): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                std::mem::take(&mut old.findings).into_iter().partition(|d| codes.contains(&d.code));
+            if gone != run.findings {
+                dirty.insert(self.corpus.articles[j].path().to_string());
+            }
+            old.findings = kept;
             old.findings.extend(run.findings);
             old.reads.retain(|(code, _)| !codes.contains(code));
             old.reads.extend(run.reads);
             old.reads.sort_by_key(|(code, _)| *code);
         }
+        dirty
     }
 
-    /// The corpus rules, then levels, suppressions and order, over the kept runs.
+    /// The corpus rules, then levels, suppressions and order, over the kept
+    /// runs: every file's findings.
     fn refinish(&mut self) {
+        self.corpus_findings = self.run_corpus_rules();
         let runs = self.runs.as_ref().expect("incremental");
-        let findings: Vec<Diagnostic> = runs.iter().flat_map(|r| r.findings.iter().cloned()).collect();
-        self.finish(findings);
+        let mut findings: Vec<Diagnostic> = runs.iter().flat_map(|r| r.findings.iter().cloned()).collect();
+        findings.extend(self.corpus_findings.iter().cloned());
+        self.diagnostics = lint::finish_in(&self.corpus, findings, &self.levels);
     }
 
     /// The corpus rules over `findings` of the article rules, then levels,
@@ -299,6 +342,16 @@ impl Session {
         findings.extend(lint::run_corpus(&self.rules, &Context::new(&self.corpus, &self.config)));
         self.diagnostics = lint::finish_in(&self.corpus, findings, &self.levels);
     }
+}
+
+/// The part of `ds` (grouped by path) with this path.
+fn span_of(ds: &[Diagnostic], path: &str) -> std::ops::Range<usize> {
+    let start = ds.partition_point(|d| d.path.as_str() < path);
+    start..start + ds[start..].partition_point(|d| d.path == path)
+}
+
+fn of_path<'a>(ds: &'a [Diagnostic], path: &str) -> &'a [Diagnostic] {
+    &ds[span_of(ds, path)]
 }
 
 /// The paths whose findings differ between two finished lists (both in

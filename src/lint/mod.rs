@@ -95,6 +95,13 @@ pub fn finish_in(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) -> Ve
     finish(suppress::apply(corpus, diags, levels), levels)
 }
 
+/// [`finish_in`] for the findings of one file, all with that file's path
+/// (`article`, when it is an article): the same findings, in the same order,
+/// as that file's part of [`finish_in`] over the whole knowledge base.
+pub fn finish_one(article: Option<&Article>, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    finish(suppress::apply_one(article, diags, levels), levels)
+}
+
 /// Parses sources already in memory into a corpus, in parallel, counting
 /// them on `bar`.
 pub fn parse_all(sources: Vec<SourceFile>, bar: &Progress) -> Corpus {

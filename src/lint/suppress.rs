@@ -62,6 +62,21 @@ pub(crate) fn apply(corpus: &Corpus, diags: Vec<Diagnostic>, levels: &Levels) ->
     kept
 }
 
+/// [`apply`] over the findings of one file, all with that file's path:
+/// `article` when the file is an article (a file that could not be read has
+/// no suppressions).
+pub(crate) fn apply_one(article: Option<&Article>, diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    let Some(a) = article else { return diags };
+    let mut list = entries(a);
+    if list.is_empty() {
+        return diags;
+    }
+    let live = |d: &Diagnostic| levels.level(d.code, &d.path) != Level::Allow;
+    let mut kept: Vec<Diagnostic> = diags.into_iter().filter(|d| !(live(d) && suppress(&mut list, a, d))).collect();
+    kept.extend(list.iter().filter(|e| !e.used && e.kind != Kind::Enable).map(|e| unused(a.path(), e, levels)));
+    kept
+}
+
 /// Marks and reports whether some entry suppresses `d`.
 fn suppress(list: &mut [Entry], a: &Article, d: &Diagnostic) -> bool {
     let line = a.source.line_col(d.span.start.min(a.text().len())).0;

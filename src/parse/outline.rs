@@ -7,6 +7,7 @@ use super::body::{Body, options};
 use crate::source::Span;
 use crate::syntax::portal;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::borrow::Borrow;
 
 /// One body event with its absolute byte span in the article text.
 pub(crate) type Spanned<'a> = (Event<'a>, Span);
@@ -46,19 +47,23 @@ pub(crate) struct Outline {
 /// The body's Markdown events (the embedded JSON block left out), parsed once
 /// for both the outline and the HTML renderer.
 pub(crate) fn body_events<'a>(text: &'a str, body: &Body) -> Vec<Spanned<'a>> {
-    let mut out = Vec::new();
+    events(text, body).collect()
+}
+
+/// [`body_events`] as a stream: the page renderer and the outline each walk
+/// it without keeping a list (about 100 bytes an event; a paragraph of code
+/// spans and emphases has one event for every four bytes of text).
+pub(crate) fn events<'a>(text: &'a str, body: &Body) -> impl Iterator<Item = Spanned<'a>> {
     let start = body.start.min(text.len());
-    let mut ranges = Vec::with_capacity(2);
-    match &body.json {
-        Some(j) => ranges.extend([start..j.outer.start, j.outer.end..text.len()]),
-        None => ranges.push(start..text.len()),
-    }
-    for r in ranges {
+    let ranges = match &body.json {
+        Some(j) => [start..j.outer.start, j.outer.end..text.len()],
+        None => [start..text.len(), text.len()..text.len()],
+    };
+    ranges.into_iter().filter(|r| !r.is_empty()).flat_map(move |r| {
         let base = r.start;
         let parser = Parser::new_ext(&text[r], options()).into_offset_iter();
-        out.extend(parser.map(|(e, s)| (e, base + s.start..base + s.end)));
-    }
-    out
+        parser.map(move |(e, s)| (e, base + s.start..base + s.end))
+    })
 }
 
 /// Which part of a problem the text being read belongs to.
@@ -107,9 +112,14 @@ enum SectionKind {
 
 /// Extracts the outline from the body events.
 pub(crate) fn extract(events: &[Spanned<'_>]) -> Outline {
+    extract_from(events.iter().map(|(e, _)| e))
+}
+
+/// [`extract`] from a stream of events (owned or borrowed).
+pub(crate) fn extract_from<'a, E: Borrow<Event<'a>>>(events: impl Iterator<Item = E>) -> Outline {
     let mut w = Walk { block_all_strong: true, ..Walk::default() };
-    for (event, _) in events {
-        w.on_event(event);
+    for event in events {
+        w.on_event(event.borrow());
     }
     w.flush(false);
     w.end_step();

@@ -10,7 +10,9 @@ use crate::syntax::html::Scanner;
 use crate::syntax::portal::{self, Marker};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 /// The sanitiser for one site: ammonia's safe defaults (no script, no event
 /// handlers, no `javascript:` URLs), our marker classes, and the cloud's URL
@@ -45,68 +47,238 @@ impl Sanitizer {
     }
 }
 
-/// Renders an article body to sanitised HTML. `link` maps a link target to
-/// the URL to use instead (relative links to other articles' `.md` files).
-pub(crate) fn render(events: &[Spanned<'_>], link: &dyn Fn(&str) -> Option<String>, sanitizer: &Sanitizer) -> String {
-    let mut html = String::with_capacity(events.len() * 16);
-    // Streamed: a copy of the event list cost as much memory as the list
-    // (about 100 bytes an event; an 8 MB paragraph of code spans has 4M).
-    pulldown_cmark::html::push_html(&mut html, transform(events, link));
-    // Past the limit the sanitiser's HTML parser goes quadratic; the tags
-    // deeper than it are dropped (`nesting-too-deep` reports them).
-    match crate::syntax::nesting::cap(&html) {
-        Some(capped) => sanitizer.clean(&capped),
-        None => sanitizer.clean(&html),
+/// Renders an article body (`events` of `text`) to sanitised HTML. `link`
+/// maps a link target to the URL to use instead (relative links to other
+/// articles' `.md` files).
+pub(crate) fn render<'a>(
+    text: &str,
+    events: impl Iterator<Item = Spanned<'a>>,
+    link: &dyn Fn(&str) -> Option<String>,
+    sanitizer: &Sanitizer,
+) -> String {
+    render_pieces(text, events, link, sanitizer).0
+}
+
+/// [`render`], and how many pieces it sanitised.
+fn render_pieces<'a>(
+    text: &str,
+    events: impl Iterator<Item = Spanned<'a>>,
+    link: &dyn Fn(&str) -> Option<String>,
+    sanitizer: &Sanitizer,
+) -> (String, usize) {
+    let pieces = Rc::new(RefCell::new(Pieces::default()));
+    let events = Cuts {
+        text,
+        events: Transform::new(events, link),
+        pieces: Rc::clone(&pieces),
+        sanitizer,
+        depth: 0,
+        plain: true,
+        in_p: false,
+    };
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(Sink(Rc::clone(&pieces)), events);
+    let mut p = pieces.borrow_mut();
+    p.flush(sanitizer, 0);
+    (std::mem::take(&mut p.out), p.count)
+}
+
+/// Sanitised pieces of a page, and the HTML not yet sanitised. An HTML
+/// parser's tree costs about 140 bytes a node (a paragraph of code spans
+/// and emphases: 60 times its text), so a long body is sanitised a piece
+/// at a time, cut where the pieces cannot affect each other (see [`Cuts`]).
+#[derive(Default)]
+struct Pieces {
+    out: String,
+    pending: String,
+    /// The writer's output goes to `out` as it is (a plain paragraph's own
+    /// `<p>` and `</p>`, which the sanitiser would write the same).
+    direct: bool,
+    /// Pieces sanitised.
+    count: usize,
+}
+
+/// The size of HTML worth sanitising on its own; smaller pages are one piece.
+const PIECE: usize = 64 * 1024;
+
+impl Pieces {
+    /// Sanitises what is pending, `depth` elements deep in the page.
+    fn flush(&mut self, sanitizer: &Sanitizer, depth: usize) {
+        if self.pending.is_empty() {
+            return;
+        }
+        // Past the limit the sanitiser's HTML parser goes quadratic; the tags
+        // deeper than it are dropped (`nesting-too-deep` reports them).
+        let limit = crate::syntax::nesting::RENDER_LIMIT - depth;
+        let clean = match crate::syntax::nesting::cap_at(&self.pending, limit) {
+            Some(capped) => sanitizer.clean(&capped),
+            None => sanitizer.clean(&self.pending),
+        };
+        self.out.push_str(&clean);
+        self.pending.clear();
+        self.count += 1;
     }
 }
 
-fn transform<'e, 'a>(
-    events: &'e [Spanned<'a>],
-    link: &'e dyn Fn(&str) -> Option<String>,
-) -> impl Iterator<Item = Event<'a>> + 'e {
-    let mut in_h1 = false;
-    let mut h1_done = false;
-    let mut ids = HashSet::new();
-    let mut block = Scanner::default();
-    events.iter().enumerate().filter_map(move |(i, (event, _))| {
+struct Sink(Rc<RefCell<Pieces>>);
+
+impl std::fmt::Write for Sink {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let mut p = self.0.borrow_mut();
+        match p.direct {
+            true => p.out.push_str(s),
+            false => p.pending.push_str(s),
+        }
+        Ok(())
+    }
+}
+
+/// Passes the events to the HTML writer and, between two of them, sanitises
+/// what is pending when a cut there cannot change the page: no raw HTML so
+/// far (so the HTML parser is back in its first state after each complete
+/// block), and either between top-level blocks or, inside a long top-level
+/// paragraph without raw HTML, between its inline elements (its `<p>` and
+/// `</p>` written as they are). Every byte of raw HTML is sanitised still.
+struct Cuts<'t, 's, I> {
+    text: &'t str,
+    events: I,
+    pieces: Rc<RefCell<Pieces>>,
+    sanitizer: &'s Sanitizer,
+    /// Open Markdown elements.
+    depth: usize,
+    /// No raw HTML before this event.
+    plain: bool,
+    /// Inside a long plain top-level paragraph.
+    in_p: bool,
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Cuts<'_, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        let (event, span) = self.events.next()?;
+        let mut p = self.pieces.borrow_mut();
+        p.direct = false;
+        match &event {
+            Event::End(TagEnd::Paragraph) if self.in_p && self.depth == 1 => {
+                p.flush(self.sanitizer, 1);
+                p.direct = true;
+                self.in_p = false;
+            }
+            Event::Start(Tag::Paragraph)
+                if self.depth == 0
+                    && self.plain
+                    && span.len() >= PIECE
+                    && self.text.get(span.clone()).is_some_and(|t| !t.contains('<')) =>
+            {
+                p.flush(self.sanitizer, 0);
+                p.direct = true;
+                self.in_p = true;
+            }
+            _ if p.pending.len() >= PIECE && self.depth == 0 && self.plain => p.flush(self.sanitizer, 0),
+            _ if p.pending.len() >= PIECE && self.depth == 1 && self.in_p => p.flush(self.sanitizer, 1),
+            _ => {}
+        }
+        match &event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Html(_) | Event::InlineHtml(_) => self.plain = false,
+            _ => {}
+        }
+        Some(event)
+    }
+}
+
+/// The page's changes to the body events: the first H1 dropped (the page
+/// shows the title), headings given anchors, links to other articles
+/// pointed at their pages, portal markers made visible.
+struct Transform<'a, 'l, I> {
+    events: I,
+    link: &'l dyn Fn(&str) -> Option<String>,
+    /// A heading's events, read ahead for its anchor.
+    ahead: VecDeque<Spanned<'a>>,
+    in_h1: bool,
+    h1_done: bool,
+    ids: HashSet<String>,
+    block: Scanner,
+}
+
+impl<'a, 'l, I: Iterator<Item = Spanned<'a>>> Transform<'a, 'l, I> {
+    fn new(events: I, link: &'l dyn Fn(&str) -> Option<String>) -> Self {
+        Transform {
+            events,
+            link,
+            ahead: VecDeque::new(),
+            in_h1: false,
+            h1_done: false,
+            ids: HashSet::new(),
+            block: Scanner::default(),
+        }
+    }
+
+    fn change(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        let is_html = matches!(event, Event::Html(_));
         let out = match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !h1_done => {
-                in_h1 = true;
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if !self.h1_done => {
+                self.in_h1 = true;
                 None
             }
-            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_h1 => {
-                in_h1 = false;
-                h1_done = true;
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if self.in_h1 => {
+                self.in_h1 = false;
+                self.h1_done = true;
                 None
             }
-            _ if in_h1 => None,
-            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => Some(Event::Start(Tag::Heading {
-                level: *level,
-                id: Some(heading_id(&events[i + 1..], &mut ids).into()),
-                classes: classes.clone(),
-                attrs: attrs.clone(),
-            })),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => Some(Event::Start(Tag::Link {
-                link_type: *link_type,
-                dest_url: mapped(dest_url, link),
-                title: title.clone(),
-                id: id.clone(),
-            })),
+            _ if self.in_h1 => None,
+            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => {
+                self.read_heading();
+                let id = heading_id(&self.ahead, &mut self.ids);
+                Some(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }))
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Some(Event::Start(Tag::Link { link_type, dest_url: mapped(&dest_url, self.link), title, id }))
+            }
             // An HTML block arrives a line at a time, and a tag may span lines.
-            Event::Html(t) => Some(Event::Html(markers(t, &mut block))),
-            Event::InlineHtml(t) => Some(Event::InlineHtml(markers(t, &mut Scanner::default()))),
-            e => Some(e.clone()),
+            Event::Html(t) => Some(Event::Html(markers(&t, &mut self.block))),
+            Event::InlineHtml(t) => Some(Event::InlineHtml(markers(&t, &mut Scanner::default()))),
+            e => Some(e),
         };
-        if !matches!(event, Event::Html(_)) {
-            block = Scanner::default();
+        if !is_html {
+            self.block = Scanner::default();
         }
         out
-    })
+    }
+
+    /// Reads the rest of a heading ahead (its end included).
+    fn read_heading(&mut self) {
+        for (event, span) in self.events.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            self.ahead.push_back((event, span));
+            if end {
+                break;
+            }
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Transform<'a, '_, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        loop {
+            let (event, span) = match self.ahead.pop_front() {
+                Some(e) => e,
+                None => self.events.next()?,
+            };
+            if let Some(e) = self.change(event) {
+                return Some((e, span));
+            }
+        }
+    }
 }
 
 /// A GitHub-style anchor for a heading (lowercase words joined by `-`),
 /// unique in the page, so links like `article.md#renew` land.
-fn heading_id(rest: &[Spanned<'_>], ids: &mut HashSet<String>) -> String {
+fn heading_id(rest: &VecDeque<Spanned<'_>>, ids: &mut HashSet<String>) -> String {
     let mut text = String::new();
     for (event, _) in rest {
         match event {
@@ -181,9 +353,62 @@ mod tests {
 
     fn html(md: &str) -> String {
         let b = body::parse(md, 0);
-        let events = outline::body_events(md, &b);
         let link = |u: &str| u.strip_suffix(".md").map(|s| format!("{s}.html"));
-        render(&events, &link, &Sanitizer::new(Rewrites::default()))
+        render(md, outline::events(md, &b), &link, &Sanitizer::new(Rewrites::default()))
+    }
+
+    /// The page as one piece: the events written whole, then capped and
+    /// sanitised at once (what [`render`] did before it cut pieces).
+    fn whole(md: &str) -> String {
+        let b = body::parse(md, 0);
+        let link = |u: &str| u.strip_suffix(".md").map(|s| format!("{s}.html"));
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, Transform::new(outline::events(md, &b), &link).map(|(e, _)| e));
+        let capped = crate::syntax::nesting::cap(&out).unwrap_or(out);
+        Sanitizer::new(Rewrites::default()).clean(&capped)
+    }
+
+    /// Checks that `md` is sanitised in at least `n` pieces, to the page
+    /// sanitised whole.
+    fn same_in_pieces(md: &str, n: usize) -> usize {
+        let b = body::parse(md, 0);
+        let link = |u: &str| u.strip_suffix(".md").map(|s| format!("{s}.html"));
+        let (pieces, count) = render_pieces(md, outline::events(md, &b), &link, &Sanitizer::new(Rewrites::default()));
+        let whole = whole(md);
+        assert!(count >= n, "{count} pieces");
+        if let Some(i) = pieces.bytes().zip(whole.bytes()).position(|(a, b)| a != b) {
+            panic!(
+                "differs at {i}: {:?} vs {:?}",
+                &pieces[i.saturating_sub(80)..i + 80],
+                &whole[i.saturating_sub(80)..i + 80]
+            );
+        }
+        assert_eq!(pieces.len(), whole.len());
+        count
+    }
+
+    #[test]
+    fn a_long_paragraph_is_sanitised_in_pieces_to_the_same_page() {
+        let group =
+            "`c1` *e & \"q\"* **s** [l](x.md) [j](javascript:alert(1)) ![i *a*](i.png \"t\") ~~d~~ x*y*z &lt;b&gt; ";
+        same_in_pieces(&format!("# T\n\n{}\n\nafter\n", group.repeat(1200)), 3);
+        // Inline nesting past the renderer's limit inside the long paragraph.
+        let deep = format!("{}deep{}", "*a ".repeat(150), " b*".repeat(150));
+        same_in_pieces(&format!("# T\n\n{} {deep} {}\n", group.repeat(600), group.repeat(600)), 3);
+        // A `<` anywhere in the paragraph (here in code) keeps it one piece.
+        assert_eq!(same_in_pieces(&format!("# T\n\nshort\n\n{} `<`\n", group.repeat(1200)), 1), 1);
+        assert!(!html(&group.repeat(1200)).contains("javascript"));
+    }
+
+    #[test]
+    fn many_blocks_are_sanitised_in_pieces_to_the_same_page() {
+        let blocks = "## H *x*\n\n- a\n- `b`\n\n> q\n> > r\n\n| a | b |\n|:--|--:|\n| `1` | *2* |\n\n1. one\n\n   two\n\n```rs\nfn x() {}\n```\n\n---\n\n";
+        same_in_pieces(&format!("# T\n\n{}", blocks.repeat(400)), 3);
+        // Raw HTML halfway: the rest is one piece, as raw HTML may leave
+        // elements open that change how what follows is parsed.
+        let half = blocks.repeat(200);
+        same_in_pieces(&format!("# T\n\n{half}<div>\n\n<b>open\n\n{half}</div>\n\n{half}"), 2);
+        same_in_pieces(&format!("# T\n\n{half}Text <b>bold\n\n{half}"), 2);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::{bundle, data, includes};
 use crate::article::Article;
 use crate::include::Resolver;
 use crate::parse::body::Body;
-use crate::parse::outline::{self, Spanned};
+use crate::parse::outline;
 use anyhow::Result;
 
 /// What every page of one site shares.
@@ -39,7 +39,10 @@ pub(crate) fn parse_expanded(a: &Article, expanded: Option<String>) -> Expanded 
 
 /// One article parsed once for everything that shows it.
 pub(crate) struct Prepared<'t> {
-    events: Vec<Spanned<'t>>,
+    /// The text and body the events come from, parsed again for each page
+    /// rather than kept (a list of events weighs 50 times the text).
+    text: &'t str,
+    body: &'t Body,
     /// The article as the bundle, the indexes and the page show it.
     pub full: BundleArticle,
 }
@@ -48,16 +51,16 @@ impl<'t> Prepared<'t> {
     /// Article `a`, shown with its includes expanded (`expanded`).
     pub(crate) fn new(a: &'t Article, expanded: &'t Expanded) -> Prepared<'t> {
         let (text, body) = expanded.as_ref().map_or((a.text(), &a.body), |(t, b)| (t.as_str(), b));
-        let events = outline::body_events(text, body);
-        let full = bundle::article(a, text, body, outline::extract(&events));
-        Prepared { events, full }
+        let outline = outline::extract_from(outline::events(text, body).map(|(e, _)| e));
+        let full = bundle::article(a, text, body, outline);
+        Prepared { text, body, full }
     }
 
     /// The page of published article `k` (at `path`) of `pages`, its HTML
     /// cleaned by `sanitizer` (the main site's, or a cloud's with rewriting).
     pub(crate) fn page(&self, pages: &Pages<'_>, k: usize, path: &str, sanitizer: &Sanitizer) -> Result<String> {
         let link = |target: &str| pages.plan.link(k, path, target);
-        let html = markdown::render(&self.events, &link, sanitizer);
+        let html = markdown::render(self.text, outline::events(self.text, self.body), &link, sanitizer);
         let data = self.full.data.as_ref().map(data::view);
         site::article_page(pages.theme, pages.site, pages.plan, k, &self.full, &html, data)
     }

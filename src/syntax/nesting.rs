@@ -105,8 +105,13 @@ impl Nesting {
 /// `html` without the tags nested deeper than [`RENDER_LIMIT`]; `None`
 /// (nothing to drop) for any page that could not reach it.
 pub(crate) fn cap(html: &str) -> Option<String> {
-    memchr::memchr_iter(b'<', html.as_bytes()).nth(RENDER_LIMIT)?;
-    let drop = Nesting::new(RENDER_LIMIT).scan(html);
+    cap_at(html, RENDER_LIMIT)
+}
+
+/// [`cap`] for HTML that lies inside elements already: `limit` more levels.
+pub(crate) fn cap_at(html: &str, limit: usize) -> Option<String> {
+    memchr::memchr_iter(b'<', html.as_bytes()).nth(limit)?;
+    let drop = Nesting::new(limit).scan(html);
     if drop.is_empty() {
         return None;
     }

@@ -6,6 +6,7 @@
 
 use crate::source::Span;
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One `<!--name-->` or `<!--/name-->` comment.
@@ -52,20 +53,31 @@ pub(crate) fn markers(text: &str, from: usize, mut in_code: impl FnMut(usize) ->
 
 /// Pairs opening and closing markers of the same kind and name. Returns the
 /// matched pairs and the markers left without a partner, both in order.
+/// Linear: a closer finds its opener through the open markers of its name
+/// (scanning all open markers made thousands of openers never closed, then
+/// closers never opened, quadratic).
 pub(crate) fn pair<'a>(markers: &[&'a Marker]) -> (Vec<(&'a Marker, &'a Marker)>, Vec<&'a Marker>) {
     let mut open: Vec<&Marker> = Vec::new();
+    // Indices into `open` of each (lowercased) name's openers, in order.
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
     for &m in markers {
+        let key = m.name.to_ascii_lowercase();
         if !m.closing {
+            by_name.entry(key).or_default().push(open.len());
             open.push(m);
             continue;
         }
-        match open.iter().rposition(|o| o.name.eq_ignore_ascii_case(&m.name)) {
+        match by_name.get_mut(&key).and_then(Vec::pop) {
             Some(i) => {
-                // Openers left inside the matched pair never closed.
-                unmatched.extend(open.drain(i + 1..));
-                pairs.push((open.remove(i), m));
+                // Openers left inside the matched pair never closed; each is
+                // the last open one of its name.
+                for o in open.drain(i + 1..) {
+                    by_name.get_mut(&o.name.to_ascii_lowercase()).and_then(Vec::pop);
+                    unmatched.push(o);
+                }
+                pairs.push((open.pop().expect("the opener at i"), m));
             }
             None => unmatched.push(m),
         }
@@ -127,6 +139,40 @@ mod tests {
         let (pairs, left) = pair(&refs);
         assert_eq!(pairs.len(), 1);
         assert_eq!(left.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["B", "C"]);
+    }
+
+    /// The pairing by scanning every open marker (quadratic), as reference.
+    fn pair_by_scan<'a>(markers: &[&'a Marker]) -> (Vec<(&'a Marker, &'a Marker)>, Vec<&'a Marker>) {
+        let (mut open, mut pairs, mut unmatched): (Vec<&Marker>, _, _) = (Vec::new(), Vec::new(), Vec::new());
+        for &m in markers {
+            if !m.closing {
+                open.push(m);
+            } else if let Some(i) = open.iter().rposition(|o| o.name.eq_ignore_ascii_case(&m.name)) {
+                unmatched.extend(open.drain(i + 1..));
+                pairs.push((open.remove(i), m));
+            } else {
+                unmatched.push(m);
+            }
+        }
+        unmatched.extend(open);
+        unmatched.sort_by_key(|m| m.span.start);
+        (pairs, unmatched)
+    }
+
+    #[test]
+    fn pairs_like_a_scan_of_the_open_markers() {
+        let mut seed = 7u32;
+        for _ in 0..300 {
+            let all: Vec<Marker> = (0..40)
+                .map(|i| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let name = ["A", "a", "B", "C"][(seed >> 16) as usize % 4].to_string();
+                    Marker { name, token: true, closing: (seed >> 20).is_multiple_of(2), spaced: false, span: i..i + 1 }
+                })
+                .collect();
+            let refs: Vec<&Marker> = all.iter().collect();
+            assert_eq!(pair(&refs), pair_by_scan(&refs));
+        }
     }
 
     #[test]
