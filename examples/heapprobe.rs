@@ -1,5 +1,12 @@
-// local profiling aid, not committed: kbc with the system allocator
+//! kbc on the system allocator, for heap profilers: heaptrack and massif see
+//! glibc's malloc, not mimalloc (the binary's allocator), so profile this:
+//!
+//! ```text
+//! cargo build --release --example heapprobe
+//! heaptrack target/release/examples/heapprobe build -o OUT ROOT
+//! ```
 use clap::Parser;
+
 fn main() -> std::process::ExitCode {
     let cli = kbc::cli::Cli::parse();
     std::process::ExitCode::from(kbc::run(cli) as u8)

@@ -12,6 +12,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod allocator;
 pub(crate) mod anchor;
 pub mod article;
 pub mod cli;
