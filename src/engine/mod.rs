@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
 use crate::discover::{Discovered, Unusable};
 use crate::include::Resolver;
-use crate::lint::{self, ArticleRun, Context, Levels, Rule};
+use crate::lint::{self, ArticleRun, Context, Groups, Keys, Levels, Rule};
 use crate::progress::Progress;
 use crate::render::markdown::Sanitizer;
 use crate::render::page::{self, Page, Pages};
@@ -81,6 +81,8 @@ pub(crate) struct Session {
     levels: Levels,
     rules: Vec<&'static dyn Rule>,
     corpus: Corpus,
+    /// The articles grouped as the rules that compare them ask.
+    groups: Groups,
     /// Lossy display copies of the files that could not be decoded.
     undecodable: Vec<SourceFile>,
     /// In incremental mode, each article's run (aligned with the corpus).
@@ -114,12 +116,14 @@ impl Session {
         corpus.unusable = found.unusable;
         bar.phase("linting");
         let rules = lint::enabled(&levels);
-        let runs = lint::run_articles(&rules, &corpus, &config);
+        let groups = Groups::build(&rules, &corpus, &config);
+        let runs = lint::run_articles(&rules, &corpus, &config, &groups, mode == Mode::Incremental);
         let mut session = Session {
             config,
             levels,
             rules,
             corpus,
+            groups,
             undecodable: found.undecodable,
             runs: None,
             corpus_findings: Vec::new(),
@@ -191,18 +195,18 @@ impl Session {
         match crate::discover::read_in(&self.config.root, &abs, path.to_string()) {
             Ok(source) => self.put(source),
             Err(unread) => {
-                self.take_out(path);
+                let touched = self.take_out(path);
                 self.corpus.unusable.push(unread.unusable);
                 self.undecodable.extend(unread.display);
-                self.recheck(path)
+                self.recheck(path, &touched)
             }
         }
     }
 
     /// Forgets the file at `path` (deleted) and re-checks.
     pub(crate) fn remove(&mut self, path: &str) -> Update {
-        self.take_out(path);
-        self.recheck(path)
+        let touched = self.take_out(path);
+        self.recheck(path, &touched)
     }
 
     /// Renders the page of the published article at `path`, number `k` of
@@ -217,26 +221,50 @@ impl Session {
     fn put(&mut self, source: SourceFile) -> Update {
         let path = source.rel_path.clone();
         self.forget_unusable(&path);
-        let added = self.corpus.by_path(&path).is_none();
+        let old = self.corpus.by_path(&path).map(|a| self.keys_of(a));
         let i = self.corpus.upsert(Article::parse(source));
+        let new = self.keys_of(&self.corpus.articles[i]);
+        match &old {
+            Some(old) => self.groups.remove(i, old),
+            None => self.groups.shift(i, true),
+        }
+        self.groups.add(i, &new);
         if let Some(runs) = &mut self.runs {
-            let run = lint::run_article(&self.rules, &self.corpus.articles[i], &self.corpus, &self.config);
-            match added {
-                true => runs.insert(i, run),
-                false => runs[i] = run,
+            let run = lint::run_article(
+                &self.rules,
+                &self.corpus.articles[i],
+                &self.corpus,
+                &self.config,
+                &self.groups,
+                true,
+            );
+            match old {
+                None => runs.insert(i, run),
+                Some(_) => runs[i] = run,
             }
         }
-        self.recheck(&path)
+        let mut touched = old.unwrap_or_default();
+        touched.extend(new);
+        self.recheck(&path, &touched)
     }
 
-    /// Takes the article or unusable file at `path` out of the corpus.
-    fn take_out(&mut self, path: &str) {
+    /// The group keys of `article` (see [`lint::groups`]).
+    fn keys_of(&self, article: &Article) -> Keys {
+        self.groups.keys_of(&self.rules, article)
+    }
+
+    /// Takes the article or unusable file at `path` out of the corpus;
+    /// returns the article's group keys.
+    fn take_out(&mut self, path: &str) -> Keys {
         self.forget_unusable(path);
-        if let Some((i, _)) = self.corpus.remove(path)
-            && let Some(runs) = &mut self.runs
-        {
+        let Some((i, article)) = self.corpus.remove(path) else { return Vec::new() };
+        let keys = self.keys_of(&article);
+        self.groups.remove(i, &keys);
+        self.groups.shift(i, false);
+        if let Some(runs) = &mut self.runs {
             runs.remove(i);
         }
+        keys
     }
 
     fn forget_unusable(&mut self, path: &str) {
@@ -244,20 +272,21 @@ impl Session {
         self.undecodable.retain(|s| s.rel_path != path);
     }
 
-    /// After `path` changed: the rules that read it over the other
+    /// After `path` changed: the rules that read it, or one of its group
+    /// keys (`touched`, before and after the change), over the other
     /// articles, then the corpus rules, then the findings of the files whose
     /// findings may have changed finished again (levels, suppressions, order:
     /// each file's findings are finished on their own, which gives that
     /// file's part of a whole check's). After a check once, everything is
     /// checked again. Returns the files whose findings changed.
-    fn recheck(&mut self, path: &str) -> Update {
+    fn recheck(&mut self, path: &str, touched: &Keys) -> Update {
         if self.runs.is_none() {
-            self.runs = Some(lint::run_articles(&self.rules, &self.corpus, &self.config));
+            self.runs = Some(lint::run_articles(&self.rules, &self.corpus, &self.config, &self.groups, true));
             let before = std::mem::take(&mut self.diagnostics);
             self.refinish();
             return Update { changed: changed_paths(&before, &self.diagnostics) };
         }
-        let mut dirty = self.rerun_readers(path);
+        let mut dirty = self.rerun_readers(path, touched);
         dirty.insert(path.to_string());
         let found = self.run_corpus_rules();
         dirty.extend(changed_paths(&self.corpus_findings, &found));
@@ -288,15 +317,19 @@ impl Session {
         found
     }
 
-    /// Runs again each (article, rule) whose last run read `path`; returns
-    /// the paths of the articles whose findings changed.
-    fn rerun_readers(&mut self, path: &str) -> BTreeSet<String> {
+    /// Runs again each (article, rule) whose last run read `path` or one of
+    /// the `touched` group keys; returns the paths of the articles whose
+    /// findings changed.
+    fn rerun_readers(&mut self, path: &str, touched: &Keys) -> BTreeSet<String> {
         let runs = self.runs.as_ref().expect("incremental");
+        let read = |code: &str, r: &lint::Reads| {
+            r.covers(path) || touched.iter().any(|(c, key)| *c == code && r.covers_key(key))
+        };
         let stale: Vec<(usize, Vec<&'static str>)> = runs
             .iter()
             .enumerate()
             .filter(|(j, _)| self.corpus.articles[*j].path() != path)
-            .map(|(j, run)| (j, run.reads.iter().filter(|(_, r)| r.covers(path)).map(|(code, _)| *code).collect()))
+            .map(|(j, run)| (j, run.reads.iter().filter(|(c, r)| read(c, r)).map(|(code, _)| *code).collect()))
             .filter(|(_, codes): &(usize, Vec<&str>)| !codes.is_empty())
             .collect();
         let fresh: Vec<(usize, Vec<&'static str>, ArticleRun)> = stale
@@ -304,7 +337,8 @@ impl Session {
             .map(|(j, codes)| {
                 let rules: Vec<&'static dyn Rule> =
                     self.rules.iter().copied().filter(|r| codes.contains(&r.meta().code)).collect();
-                let run = lint::run_article(&rules, &self.corpus.articles[j], &self.corpus, &self.config);
+                let run =
+                    lint::run_article(&rules, &self.corpus.articles[j], &self.corpus, &self.config, &self.groups, true);
                 (j, codes, run)
             })
             .collect();

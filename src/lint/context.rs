@@ -12,6 +12,7 @@
 //! }
 //! ```
 
+use super::groups::{Group, Groups};
 use crate::article::{Article, Corpus};
 use crate::config::Config;
 use crate::include::Resolver;
@@ -25,6 +26,10 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The article being checked, when reads are recorded.
     own: Option<&'a str>,
+    /// The rules' groups of articles, when an article is checked.
+    groups: Option<&'a Groups>,
+    /// The group keys looked up.
+    keys: RefCell<Vec<String>>,
     /// Paths of other articles looked up (found or not).
     consulted: RefCell<Vec<String>>,
     /// The whole corpus was handed out.
@@ -38,11 +43,20 @@ pub struct Reads {
     pub whole: bool,
     /// The other articles it looked up by path, sorted, without repeats.
     pub paths: Vec<String>,
+    /// The keys of its groups it looked up (`Context::group`), sorted,
+    /// without repeats: any change to an article under one of them, or an
+    /// article coming or leaving, may change the findings.
+    pub keys: Vec<String>,
 }
 
 impl Reads {
     pub fn is_empty(&self) -> bool {
-        !self.whole && self.paths.is_empty()
+        !self.whole && self.paths.is_empty() && self.keys.is_empty()
+    }
+
+    /// Whether a change under the group key `key` may change the findings.
+    pub fn covers_key(&self, key: &str) -> bool {
+        self.whole || self.keys.binary_search_by(|k| k.as_str().cmp(key)).is_ok()
     }
 
     /// Whether a change to the article at `path` may change the findings.
@@ -54,12 +68,26 @@ impl Reads {
 impl<'a> Context<'a> {
     /// A context for corpus rules (and tools): nothing is recorded.
     pub fn new(corpus: &'a Corpus, config: &'a Config) -> Context<'a> {
-        Context { corpus, config, own: None, consulted: RefCell::default(), whole: Cell::new(false) }
+        Context {
+            corpus,
+            config,
+            own: None,
+            groups: None,
+            keys: RefCell::default(),
+            consulted: RefCell::default(),
+            whole: Cell::new(false),
+        }
     }
 
-    /// A context for checking the article at `own`, recording what else is read.
-    pub(crate) fn for_article(corpus: &'a Corpus, config: &'a Config, own: &'a str) -> Context<'a> {
-        Context { own: Some(own), ..Context::new(corpus, config) }
+    /// A context for checking an article, recording what else is read
+    /// when the path of the article is given as `own`.
+    pub(crate) fn for_article(
+        corpus: &'a Corpus,
+        config: &'a Config,
+        groups: &'a Groups,
+        own: Option<&'a str>,
+    ) -> Context<'a> {
+        Context { own, groups: Some(groups), ..Context::new(corpus, config) }
     }
 
     /// What was read of other articles since this context was made.
@@ -69,7 +97,30 @@ impl<'a> Context<'a> {
         paths.retain(|p| Some(p.as_str()) != own);
         paths.sort_unstable();
         paths.dedup();
-        Reads { whole: self.whole.get(), paths }
+        let mut keys = self.keys.into_inner();
+        keys.sort_unstable();
+        keys.dedup();
+        Reads { whole: self.whole.get(), paths, keys }
+    }
+
+    /// The source folder relative to the root (`articles`; empty when it
+    /// is the root), which article paths start with.
+    pub fn source_prefix(&self) -> std::borrow::Cow<'a, str> {
+        match self.groups {
+            Some(g) => std::borrow::Cow::Borrowed(g.source_prefix.as_str()),
+            None => std::borrow::Cow::Owned(super::rules::folder_too_deep::source_prefix(self.config)),
+        }
+    }
+
+    /// The articles that rule `code` groups under `key` (see
+    /// [`Rule::group_keys`](super::Rule::group_keys)), in path order, the
+    /// article being checked included. For article rules only.
+    pub fn group(&self, code: &str, key: &str) -> Group<'a> {
+        let groups = self.groups.expect("groups are built before articles are checked");
+        if self.own.is_some() {
+            self.keys.borrow_mut().push(key.to_string());
+        }
+        Group { members: groups.members(code, key), corpus: self.corpus }
     }
 
     /// The article at `path` (relative to the root), if there is one.

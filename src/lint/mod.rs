@@ -6,6 +6,7 @@
 
 pub mod baseline;
 mod context;
+pub mod groups;
 pub mod registry;
 pub(crate) mod rules;
 pub(crate) mod secrets;
@@ -20,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::progress::Progress;
 use crate::source::SourceFile;
 pub use context::{Context, Reads};
+pub use groups::{Group, Groups, Keys};
 use rayon::prelude::*;
 pub use registry::Levels;
 
@@ -31,6 +33,21 @@ pub trait Rule: Sync + Send {
     /// Findings about `article`. Anything else the rule looks at (another
     /// article, a file) it asks `cx` for, which records it.
     fn check_article(&self, _article: &Article, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// For a rule that compares articles with each other: the keys under
+    /// which `article` is grouped with others (see [`groups`]). Checking an
+    /// article, the rule asks [`Context::group`] for a key's articles.
+    /// `source_prefix` is the source folder relative to the root (see
+    /// [`Context::source_prefix`]).
+    fn group_keys(&self, _article: &Article, _source_prefix: &str) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Whether this rule groups articles ([`Rule::group_keys`]), so that
+    /// the other rules are not asked for keys of every article.
+    fn compares_articles(&self) -> bool {
+        false
+    }
 
     fn check_corpus(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
@@ -48,7 +65,8 @@ pub struct ArticleRun {
 /// Runs every enabled rule over the corpus. Output is not yet leveled or sorted.
 pub fn lint(cx: &Context<'_>, levels: &Levels) -> Vec<Diagnostic> {
     let rules = enabled(levels);
-    let runs = run_articles(&rules, cx.corpus(), cx.config);
+    let groups = Groups::build(&rules, cx.corpus(), cx.config);
+    let runs = run_articles(&rules, cx.corpus(), cx.config, &groups, false);
     let mut diags: Vec<Diagnostic> = runs.into_iter().flat_map(|r| r.findings).collect();
     diags.extend(run_corpus(&rules, cx));
     diags
@@ -59,16 +77,32 @@ pub fn enabled(levels: &Levels) -> Vec<&'static dyn Rule> {
     registry::RULES.iter().copied().filter(|r| levels.may_fire(r.meta().code)).collect()
 }
 
-/// The article checks of `rules` over every article, in corpus order.
-pub fn run_articles(rules: &[&'static dyn Rule], corpus: &Corpus, config: &Config) -> Vec<ArticleRun> {
-    corpus.articles.par_iter().map(|a| run_article(rules, a, corpus, config)).collect()
+/// The article checks of `rules` over every article, in corpus order;
+/// what they read is recorded if `record` (for re-checking).
+pub fn run_articles(
+    rules: &[&'static dyn Rule],
+    corpus: &Corpus,
+    config: &Config,
+    groups: &Groups,
+    record: bool,
+) -> Vec<ArticleRun> {
+    corpus.articles.par_iter().map(|a| run_article(rules, a, corpus, config, groups, record)).collect()
 }
 
-/// The article checks of `rules` over one article of `corpus`.
-pub fn run_article(rules: &[&'static dyn Rule], article: &Article, corpus: &Corpus, config: &Config) -> ArticleRun {
+/// The article checks of `rules` over one article of `corpus`, what they
+/// read recorded if `record`.
+pub fn run_article(
+    rules: &[&'static dyn Rule],
+    article: &Article,
+    corpus: &Corpus,
+    config: &Config,
+    groups: &Groups,
+    record: bool,
+) -> ArticleRun {
     let mut run = ArticleRun::default();
+    let own = record.then(|| article.path());
     for rule in rules {
-        let cx = Context::for_article(corpus, config, article.path());
+        let cx = Context::for_article(corpus, config, groups, own);
         rule.check_article(article, &cx, &mut run.findings);
         let reads = cx.into_reads();
         if !reads.is_empty() {

@@ -16,6 +16,7 @@ mod position;
 mod requests;
 mod server;
 mod topics;
+mod watch;
 mod workspace;
 
 pub use server::LintOn;

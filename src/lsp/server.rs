@@ -5,6 +5,7 @@
 use super::Options;
 use super::diagnostics::Converter;
 use super::edit::Doc;
+use super::watch::{self, Watch};
 use super::workspace::{FileKind, Workspace};
 use crate::diagnostic::format::escape_controls;
 use anyhow::Result;
@@ -43,6 +44,10 @@ pub(crate) struct Server<'c> {
     unpublished: BTreeSet<String>,
     next_id: i32,
     shutting_down: bool,
+    /// Our own watch of the files, when the client cannot watch them for us.
+    watch: Option<Watch>,
+    /// When the watch is looked at next.
+    next_poll: Option<Instant>,
 }
 
 impl<'c> Server<'c> {
@@ -59,6 +64,8 @@ impl<'c> Server<'c> {
             unpublished: BTreeSet::new(),
             next_id: 0,
             shutting_down: false,
+            watch: None,
+            next_poll: None,
         }
     }
 
@@ -67,11 +74,18 @@ impl<'c> Server<'c> {
     pub(super) fn run(&mut self) -> Result<()> {
         self.start();
         loop {
-            let msg = match self.due {
-                Some(due) => match self.conn.receiver.recv_deadline(due) {
+            self.poll_files();
+            let wake = match (self.due, self.next_poll) {
+                (Some(due), Some(poll)) => Some(due.min(poll)),
+                (due, poll) => due.or(poll),
+            };
+            let msg = match wake {
+                Some(wake) => match self.conn.receiver.recv_deadline(wake) {
                     Ok(msg) => msg,
                     Err(e) if e.is_timeout() => {
-                        self.flush();
+                        if self.due.is_some_and(|due| due <= Instant::now()) {
+                            self.flush();
+                        }
                         continue;
                     }
                     Err(_) => return Ok(()),
@@ -134,10 +148,45 @@ impl<'c> Server<'c> {
     /// After the handshake: watch files, load the knowledge base and
     /// publish every file's findings.
     fn start(&mut self) {
-        if self.options.watch_dynamically {
-            self.register_watchers();
+        match self.options.watch_dynamically {
+            true => self.register_watchers(),
+            false => self.watch_files(),
         }
         self.load();
+    }
+
+    /// Watches the knowledge base's folder ourselves (the client cannot).
+    fn watch_files(&mut self) {
+        let Some(folder) = &self.folder else { return };
+        let root = super::workspace::normal(&super::workspace::find_root(folder));
+        match Watch::new(&root) {
+            Ok(w) => {
+                self.watch = Some(w);
+                self.next_poll = Some(Instant::now() + watch::POLL);
+            }
+            Err(e) => {
+                self.log(lsp::MessageType::WARNING, &format!("kbc lsp: files changed on disk will be missed: {e:#}"))
+            }
+        }
+    }
+
+    /// When it is time, takes the files our watch saw change as the client
+    /// would have told us of them.
+    fn poll_files(&mut self) {
+        let Some(w) = &self.watch else { return };
+        if self.next_poll.is_some_and(|t| t > Instant::now()) {
+            return;
+        }
+        self.next_poll = Some(Instant::now() + watch::POLL);
+        let changes: Vec<lsp::FileEvent> = w
+            .changed()
+            .into_iter()
+            .filter_map(|p| Url::from_file_path(p).ok())
+            .map(|uri| lsp::FileEvent { uri, typ: lsp::FileChangeType::CHANGED })
+            .collect();
+        if !changes.is_empty() {
+            self.files_changed(lsp::DidChangeWatchedFilesParams { changes });
+        }
     }
 
     /// (Re)loads the knowledge base, keeps the open documents' unsaved text

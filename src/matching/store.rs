@@ -19,7 +19,7 @@ use super::bundle::Article;
 use super::model::{self, Field};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 /// The file's name, beside rules.json.
@@ -72,75 +72,50 @@ fn title(a: &Article) -> &str {
 /// `bundle_len` bytes.
 pub(crate) fn write(out: &mut impl Write, articles: &[Article], bundle_len: u64) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let per_article: Vec<_> = articles.par_iter().map(weighted_terms).collect();
-    // Gathered in a hash map and sorted once: a B-tree insert per posting
-    // compared strings log(terms) times each, the most of a build's time for
-    // an article of a million distinct terms (docs/bench/harden.md).
-    let mut by_term: HashMap<String, Vec<(u32, f32, u8)>> = HashMap::new();
-    let mut lengths = Vec::with_capacity(articles.len());
-    for (i, (tf, len)) in per_article.into_iter().enumerate() {
-        for (term, (w, mask)) in tf {
-            by_term.entry(term).or_default().push((i as u32, w as f32, mask));
-        }
-        lengths.push(len as f32);
+    let mut index = Builder::default();
+    for run in articles.chunks(RUN) {
+        index.add(run.par_iter().map(Extract::of).collect());
     }
-    let mut postings: Vec<(String, Vec<(u32, f32, u8)>)> = by_term.into_iter().collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let avg_len = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
-    let ids: HashMap<&str, u32> = postings.iter().enumerate().map(|(i, (t, _))| (t.as_str(), i as u32)).collect();
-    let mut sections: Vec<Vec<u8>> = vec![Vec::new(); OFFSETS - 1];
-    let [terms, texts, posts, lens, titles, docs, sigs] = &mut sections[..] else { unreachable!() };
-    for (term, list) in &postings {
-        terms.extend((texts.len() as u32).to_le_bytes());
-        terms.extend((term.len() as u32).to_le_bytes());
-        terms.extend((posts.len() as u64).to_le_bytes());
-        terms.extend((list.len() as u32).to_le_bytes());
-        texts.extend(term.as_bytes());
-        for &(doc, tf, mask) in list {
-            posts.extend(doc.to_le_bytes());
-            posts.extend(tf.to_le_bytes());
-            posts.push(mask);
-        }
-    }
-    lengths.iter().for_each(|l| lens.extend(l.to_le_bytes()));
-    write_titles(titles, articles, &ids);
-    write_docs(docs, articles)?;
-    let signatures: Vec<(usize, &String)> = articles
-        .iter()
-        .enumerate()
-        .flat_map(|(i, a)| a.problems.iter().flat_map(|p| &p.signatures).map(move |s| (i, s)))
-        .filter(|(_, s)| super::signature::looks_like_error(s))
-        .collect();
-    serde_json::to_writer(&mut *sigs, &signatures)?;
-    out.write_all(MAGIC)?;
-    out.write_all(&bundle_len.to_le_bytes())?;
-    out.write_all(&(articles.len() as u32).to_le_bytes())?;
-    out.write_all(&(postings.len() as u32).to_le_bytes())?;
-    out.write_all(&avg_len.to_le_bytes())?;
-    let mut at = HEADER as u64;
-    for s in &sections {
-        out.write_all(&at.to_le_bytes())?;
-        at += s.len() as u64;
-    }
-    out.write_all(&at.to_le_bytes())?;
-    sections.iter().try_for_each(|s| out.write_all(s))
+    index.write(out, bundle_len)
 }
 
-fn write_titles(out: &mut Vec<u8>, articles: &[Article], ids: &HashMap<&str, u32>) {
-    let lists: Vec<Vec<u32>> =
-        articles.iter().map(|a| model::tokens(title(a)).iter().map(|t| ids[t.as_str()]).collect()).collect();
-    let mut at = 0u32;
-    for l in std::iter::once(&Vec::new()).chain(&lists) {
-        at += l.len() as u32;
-        out.extend(at.to_le_bytes());
+/// [`write`] from the articles' JSON (in bundle order): article `i`'s
+/// bytes come from `json(i)`. Articles are parsed a run at a time and
+/// dropped once their terms are taken, so the parsed bundle (several times
+/// its JSON) is never held whole.
+pub(crate) fn write_json(
+    out: &mut impl Write,
+    n: usize,
+    json: impl Fn(usize) -> Result<Vec<u8>> + Sync,
+    bundle_len: u64,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let mut index = Builder::default();
+    for start in (0..n).step_by(RUN) {
+        let run = (start..n.min(start + RUN)).into_par_iter().map(|i| {
+            let article: Article = serde_json::from_slice(&json(i)?)?;
+            Ok(Extract::of(&article))
+        });
+        index.add(run.collect::<Result<_>>()?);
     }
-    lists.iter().flatten().for_each(|id| out.extend(id.to_le_bytes()));
+    Ok(index.write(out, bundle_len)?)
 }
 
-fn write_docs(out: &mut Vec<u8>, articles: &[Article]) -> std::io::Result<()> {
-    let mut records = Vec::new();
-    let mut offsets = vec![0u64];
-    for a in articles {
+/// Articles taken at a time (in parallel) while the index is built.
+const RUN: usize = 512;
+
+/// What the index keeps of one article.
+struct Extract {
+    tf: HashMap<String, (f64, u8)>,
+    len: usize,
+    title: Vec<String>,
+    doc: Doc,
+    signatures: Vec<String>,
+}
+
+impl Extract {
+    fn of(a: &Article) -> Extract {
+        let (tf, len) = weighted_terms(a);
         let doc = Doc {
             article_id: a.article_id.clone(),
             path: a.path.clone(),
@@ -148,12 +123,100 @@ fn write_docs(out: &mut Vec<u8>, articles: &[Article]) -> std::io::Result<()> {
             clouds: a.clouds.clone(),
             support_topic_ids: a.support_topic_ids.clone(),
         };
-        serde_json::to_writer(&mut records, &doc)?;
-        offsets.push(records.len() as u64);
+        let signatures = a
+            .problems
+            .iter()
+            .flat_map(|p| &p.signatures)
+            .filter(|s| super::signature::looks_like_error(s))
+            .cloned()
+            .collect();
+        Extract { tf, len, title: model::tokens(title(a)), doc, signatures }
     }
-    offsets.iter().for_each(|o| out.extend(o.to_le_bytes()));
-    out.extend(records);
-    Ok(())
+}
+
+/// The index being built, article by article in bundle order.
+#[derive(Default)]
+struct Builder {
+    postings: BTreeMap<String, Vec<Posting>>,
+    lengths: Vec<f32>,
+    titles: Vec<Vec<String>>,
+    records: Vec<u8>,
+    record_ends: Vec<u64>,
+    signatures: Vec<(usize, String)>,
+}
+
+impl Builder {
+    fn add(&mut self, run: Vec<Extract>) {
+        for e in run {
+            let i = self.lengths.len();
+            for (term, (w, mask)) in e.tf {
+                self.postings.entry(term).or_default().push((i as u32, w as f32, mask));
+            }
+            self.lengths.push(e.len as f32);
+            self.titles.push(e.title);
+            serde_json::to_writer(&mut self.records, &e.doc).expect("a Doc serializes");
+            self.record_ends.push(self.records.len() as u64);
+            self.signatures.extend(e.signatures.into_iter().map(|s| (i, s)));
+        }
+    }
+
+    /// The file (see the module docs), each section streamed to `out`
+    /// after a header giving every section's offset.
+    fn write(self, out: &mut impl Write, bundle_len: u64) -> std::io::Result<()> {
+        let n = self.lengths.len();
+        let terms: Vec<(String, Vec<Posting>)> = self.postings.into_iter().collect();
+        let id = |t: &str| terms.binary_search_by(|(k, _)| k.as_str().cmp(t)).expect("a title token is a term") as u32;
+        let title_ids: Vec<Vec<u32>> = self.titles.iter().map(|l| l.iter().map(|t| id(t)).collect()).collect();
+        let signatures = serde_json::to_vec(&self.signatures)?;
+        let n_ids: usize = title_ids.iter().map(Vec::len).sum();
+        let sizes = [
+            TERM_ENTRY * terms.len(),
+            terms.iter().map(|(t, _)| t.len()).sum(),
+            POSTING * terms.iter().map(|(_, l)| l.len()).sum::<usize>(),
+            4 * n,
+            4 * (n + 1 + n_ids),
+            8 * (n + 1) + self.records.len(),
+            signatures.len(),
+        ];
+        let avg_len = self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64;
+        out.write_all(MAGIC)?;
+        out.write_all(&bundle_len.to_le_bytes())?;
+        out.write_all(&(n as u32).to_le_bytes())?;
+        out.write_all(&(terms.len() as u32).to_le_bytes())?;
+        out.write_all(&avg_len.to_le_bytes())?;
+        let mut at = HEADER as u64;
+        for size in sizes {
+            out.write_all(&at.to_le_bytes())?;
+            at += size as u64;
+        }
+        out.write_all(&at.to_le_bytes())?;
+        let (mut text_at, mut post_at) = (0u32, 0u64);
+        for (term, list) in &terms {
+            out.write_all(&text_at.to_le_bytes())?;
+            out.write_all(&(term.len() as u32).to_le_bytes())?;
+            out.write_all(&post_at.to_le_bytes())?;
+            out.write_all(&(list.len() as u32).to_le_bytes())?;
+            text_at += term.len() as u32;
+            post_at += (POSTING * list.len()) as u64;
+        }
+        terms.iter().try_for_each(|(t, _)| out.write_all(t.as_bytes()))?;
+        for &(doc, tf, mask) in terms.iter().flat_map(|(_, l)| l) {
+            out.write_all(&doc.to_le_bytes())?;
+            out.write_all(&tf.to_le_bytes())?;
+            out.write_all(&[mask])?;
+        }
+        self.lengths.iter().try_for_each(|l| out.write_all(&l.to_le_bytes()))?;
+        let mut end = 0u32;
+        out.write_all(&end.to_le_bytes())?;
+        for l in &title_ids {
+            end += l.len() as u32;
+            out.write_all(&end.to_le_bytes())?;
+        }
+        title_ids.iter().flatten().try_for_each(|id| out.write_all(&id.to_le_bytes()))?;
+        std::iter::once(&0).chain(&self.record_ends).try_for_each(|o| out.write_all(&o.to_le_bytes()))?;
+        out.write_all(&self.records)?;
+        out.write_all(&signatures)
+    }
 }
 
 /// Bytes that can be read at an offset: the index file, or the same bytes

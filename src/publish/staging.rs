@@ -56,6 +56,19 @@ impl Staging {
         })
     }
 
+    /// A scratch file inside the staging folder, never part of the output:
+    /// it has no name (or loses it at once where the system cannot create
+    /// a file without one) and is gone when closed.
+    pub(crate) fn scratch(&self) -> Result<std::fs::File> {
+        tempfile::tempfile_in(&self.dir)
+            .with_context(|| format!("cannot create a scratch file in {}", self.dir.display()))
+    }
+
+    /// The output folder this build goes into.
+    pub(crate) fn out(&self) -> &Out {
+        &self.out
+    }
+
     pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
     }

@@ -126,19 +126,25 @@ pub(crate) fn sort_key(e: &Entry) -> (&str, &str) {
 /// rules.json from serialized entries already in bundle order: compact
 /// JSON with one article per line, so that diffs of it stay readable. The
 /// same bytes as serializing [`Bundle`] compactly, plus line breaks.
-/// Streamed to `out`, so a large bundle is never held whole in memory.
-pub(crate) fn assemble(out: &mut impl Write, cloud: Option<Cloud>, entries: &[(&Entry, &[u8])]) -> anyhow::Result<()> {
+/// Streamed to `out`, so a large bundle is never held whole in memory:
+/// `json(out, k)` writes entry `k`'s serialized JSON.
+pub(crate) fn assemble<W: Write>(
+    out: &mut W,
+    cloud: Option<Cloud>,
+    entries: &[&Entry],
+    mut json: impl FnMut(&mut W, usize) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     write!(out, "{{\"schemaVersion\":{SCHEMA_VERSION},\"generator\":")?;
     serde_json::to_writer(&mut *out, super::GENERATOR)?;
     out.write_all(b",\"cloud\":")?;
     serde_json::to_writer(&mut *out, &cloud.map(Cloud::as_str))?;
     out.write_all(b",\"articles\":[")?;
-    for (i, (_, json)) in entries.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        out.write_all(json)?;
+    for k in 0..entries.len() {
+        out.write_all(if k == 0 { b"\n" } else { b",\n" })?;
+        json(out, k)?;
     }
     out.write_all(if entries.is_empty() { b"],\"index\":" } else { b"\n],\"index\":" })?;
-    serde_json::to_writer(&mut *out, &index(entries.iter().map(|(e, _)| *e)))?;
+    serde_json::to_writer(&mut *out, &index(entries.iter().copied()))?;
     out.write_all(b"}\n")?;
     Ok(())
 }
@@ -192,14 +198,16 @@ fn close(schema: &mut serde_json::Value) {
     schema["additionalProperties"] = serde_json::json!(false);
 }
 
-/// `kbc match`'s index of the main bundle (`match.idx`), from its entries
-/// in bundle order and its length in bytes (so `kbc match` can tell the
-/// index belongs to the bundle beside it).
-pub(crate) fn match_index(out: &mut impl Write, entries: &[&[u8]], bundle_len: u64) -> anyhow::Result<()> {
-    use rayon::prelude::*;
-    let articles: Vec<crate::matching::bundle::Article> =
-        entries.par_iter().map(|json| serde_json::from_slice(json)).collect::<Result<_, _>>()?;
-    Ok(crate::matching::store::write(out, &articles, bundle_len)?)
+/// `kbc match`'s index of the main bundle (`match.idx`), from its `n`
+/// entries in bundle order (entry `k`'s JSON is `json(k)`) and its length
+/// in bytes (so `kbc match` can tell the index belongs to the bundle beside it).
+pub(crate) fn match_index(
+    out: &mut impl Write,
+    n: usize,
+    json: impl Fn(usize) -> anyhow::Result<Vec<u8>> + Sync,
+    bundle_len: u64,
+) -> anyhow::Result<()> {
+    crate::matching::store::write_json(out, n, json, bundle_len)
 }
 
 /// A writer that counts the bytes written through it.
@@ -296,9 +304,9 @@ mod tests {
         let arts = [sample("a", "x/1.md"), sample("b", "x/2.md")];
         let entries: Vec<Entry> = arts.iter().map(Entry::new).collect();
         let jsons: Vec<Vec<u8>> = arts.iter().map(|a| entry_json(a).unwrap()).collect();
-        let pairs: Vec<(&Entry, &[u8])> = entries.iter().zip(&jsons).map(|(e, j)| (e, j.as_slice())).collect();
+        let refs: Vec<&Entry> = entries.iter().collect();
         let mut bytes = Vec::new();
-        assemble(&mut bytes, Some(Cloud::Public), &pairs).unwrap();
+        assemble(&mut bytes, Some(Cloud::Public), &refs, |out, k| Ok(out.write_all(&jsons[k])?)).unwrap();
         let assembled = String::from_utf8(bytes).unwrap();
         let typed = super::super::view::Bundle {
             schema_version: SCHEMA_VERSION,

@@ -11,6 +11,7 @@
 
 use super::Rendered;
 use super::bundle::Entry;
+use super::spool::{Blob, Spool};
 use crate::article::vocab::Cloud;
 use std::io::{Read, Write};
 
@@ -29,8 +30,19 @@ pub(crate) fn shards(n: usize) -> Vec<(String, std::ops::Range<usize>)> {
 
 const MAGIC: &[u8] = b"kbc-memo 1\n";
 
-/// Writes the products of `rendered` (in page URL order, `urls`).
-pub(crate) fn write(out: &mut impl Write, urls: &[String], rendered: &[Rendered]) -> std::io::Result<()> {
+/// Writes the products of `rendered` (in page URL order, `urls`), their
+/// serialized parts read back from `spool`.
+pub(crate) fn write(
+    out: &mut impl Write,
+    urls: &[String],
+    rendered: &[Rendered],
+    spool: &Spool,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    let mut blob = |out: &mut dyn Write, b: Blob| -> std::io::Result<()> {
+        spool.read_into(b, &mut buf)?;
+        bytes(out, &buf)
+    };
     out.write_all(MAGIC)?;
     out.write_all(&(rendered.len() as u64).to_le_bytes())?;
     for (url, r) in urls.iter().zip(rendered) {
@@ -45,18 +57,24 @@ pub(crate) fn write(out: &mut impl Write, urls: &[String], rendered: &[Rendered]
                 bytes(out, s.as_bytes())?;
             }
         }
-        bytes(out, &r.json)?;
-        bytes(out, &r.search)?;
+        blob(out, r.json)?;
+        blob(out, r.search)?;
         out.write_all(&(r.variants.len() as u64).to_le_bytes())?;
         for (cloud, json) in &r.variants {
             bytes(out, cloud.as_str().as_bytes())?;
-            option(out, json.as_deref())?;
+            match json {
+                None => out.write_all(&[0])?,
+                Some(b) => {
+                    out.write_all(&[1])?;
+                    blob(out, *b)?;
+                }
+            }
         }
     }
     Ok(())
 }
 
-fn bytes(out: &mut impl Write, b: &[u8]) -> std::io::Result<()> {
+fn bytes(out: &mut (impl Write + ?Sized), b: &[u8]) -> std::io::Result<()> {
     out.write_all(&(b.len() as u64).to_le_bytes())?;
     out.write_all(b)
 }
@@ -78,9 +96,10 @@ pub(crate) struct Memo {
 }
 
 /// The memo `input` holds, in the order written; `None` if it is not one.
-/// Streamed, so that the file is never held whole beside what it decodes to.
-pub(crate) fn read(input: impl Read) -> Option<Vec<Memo>> {
-    let mut r = Reader { input: std::io::BufReader::with_capacity(1 << 16, input) };
+/// Streamed, its serialized products going into `spool`, so that neither
+/// the file nor the products are held in memory.
+pub(crate) fn read(input: impl Read, spool: &Spool) -> Option<Vec<Memo>> {
+    let mut r = Reader { input: std::io::BufReader::with_capacity(1 << 16, input), spool, buf: Vec::new() };
     let mut magic = [0; MAGIC.len()];
     r.input.read_exact(&mut magic).ok()?;
     if magic != MAGIC {
@@ -95,11 +114,14 @@ pub(crate) fn read(input: impl Read) -> Option<Vec<Memo>> {
     at_end.then_some(memos)
 }
 
-struct Reader<R> {
+struct Reader<'s, R> {
     input: std::io::BufReader<R>,
+    spool: &'s Spool,
+    /// Reused for each product on its way to the spool.
+    buf: Vec<u8>,
 }
 
-impl<R: Read> Reader<R> {
+impl<R: Read> Reader<'_, R> {
     fn memo(&mut self) -> Option<Memo> {
         let url = self.string()?;
         let page_key = self.string()?;
@@ -114,9 +136,9 @@ impl<R: Read> Reader<R> {
             support_topic_ids: self.strings()?,
             product_pes_ids: self.strings()?,
         };
-        let (json, search) = (self.bytes()?, self.bytes()?);
+        let (json, search) = (self.spooled()?, self.spooled()?);
         let variants = (0..self.len()?)
-            .map(|_| Some((Cloud::parse(&self.string()?)?, self.option()?)))
+            .map(|_| Some((Cloud::parse(&self.string()?)?, self.spooled_option()?)))
             .collect::<Option<Vec<_>>>()?;
         let rendered = Rendered { entry, json, search, variants, page_key, unchanged: true };
         Some(Memo { url, rendered })
@@ -135,6 +157,25 @@ impl<R: Read> Reader<R> {
         let mut b = Vec::with_capacity(n.min(1 << 24));
         (&mut self.input).take(n as u64).read_to_end(&mut b).ok()?;
         (b.len() == n).then_some(b)
+    }
+
+    /// A byte string, put into the spool.
+    fn spooled(&mut self) -> Option<Blob> {
+        let n = self.len()?;
+        self.buf.clear();
+        (&mut self.input).take(n as u64).read_to_end(&mut self.buf).ok()?;
+        (self.buf.len() == n).then_some(())?;
+        self.spool.put(&self.buf).ok()
+    }
+
+    fn spooled_option(&mut self) -> Option<Option<Blob>> {
+        let mut tag = [0];
+        self.input.read_exact(&mut tag).ok()?;
+        match tag[0] {
+            0 => Some(None),
+            1 => Some(Some(self.spooled()?)),
+            _ => None,
+        }
     }
 
     fn string(&mut self) -> Option<String> {
@@ -160,7 +201,7 @@ impl<R: Read> Reader<R> {
 mod tests {
     use super::*;
 
-    fn sample() -> Rendered {
+    fn sample(spool: &Spool) -> Rendered {
         let entry = Entry {
             article_id: "id-1".into(),
             path: "articles/a.md".into(),
@@ -172,15 +213,9 @@ mod tests {
             support_topic_ids: vec!["1".into()],
             product_pes_ids: Vec::new(),
         };
-        let variants = vec![(Cloud::Fairfax, Some(b"{\"v\":1}".to_vec())), (Cloud::Mooncake, None)];
-        Rendered {
-            entry,
-            json: b"{}".to_vec(),
-            search: b"[1]".to_vec(),
-            variants,
-            page_key: "k".into(),
-            unchanged: false,
-        }
+        let put = |b: &[u8]| spool.put(b).unwrap();
+        let variants = vec![(Cloud::Fairfax, Some(put(b"{\"v\":1}"))), (Cloud::Mooncake, None)];
+        Rendered { entry, json: put(b"{}"), search: put(b"[1]"), variants, page_key: "k".into(), unchanged: false }
     }
 
     #[test]
@@ -197,18 +232,23 @@ mod tests {
 
     #[test]
     fn products_come_back_as_written_and_damage_reads_as_none() {
+        let spool = Spool::new(tempfile::tempfile().unwrap());
         let mut out = Vec::new();
-        write(&mut out, &["articles/a.html".to_string()], &[sample()]).unwrap();
-        let memos = read(out.as_slice()).unwrap();
-        let (m, s) = (&memos[0], sample());
+        let s = sample(&spool);
+        write(&mut out, &["articles/a.html".to_string()], std::slice::from_ref(&s), &spool).unwrap();
+        let memos = read(out.as_slice(), &spool).unwrap();
+        let m = &memos[0];
+        let get = |b| spool.get(b).unwrap();
         assert_eq!(m.url, "articles/a.html");
-        assert_eq!((&m.rendered.page_key, &m.rendered.json, &m.rendered.search), (&s.page_key, &s.json, &s.search));
-        assert_eq!(m.rendered.variants, s.variants);
+        assert_eq!(m.rendered.page_key, s.page_key);
+        assert_eq!((get(m.rendered.json), get(m.rendered.search)), (get(s.json), get(s.search)));
+        let variants = |r: &Rendered| r.variants.iter().map(|(c, b)| (*c, b.map(get))).collect::<Vec<_>>();
+        assert_eq!(variants(&m.rendered), variants(&s));
         assert_eq!(format!("{:?}", m.rendered.entry), format!("{:?}", s.entry));
-        assert!(read(&out[..out.len() - 1]).is_none(), "a truncated memo");
-        assert!(read(&b"something else"[..]).is_none());
+        assert!(read(&out[..out.len() - 1], &spool).is_none(), "a truncated memo");
+        assert!(read(&b"something else"[..], &spool).is_none());
         let mut longer = out.clone();
         longer.push(0);
-        assert!(read(longer.as_slice()).is_none(), "trailing bytes");
+        assert!(read(longer.as_slice(), &spool).is_none(), "trailing bytes");
     }
 }

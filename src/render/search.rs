@@ -26,6 +26,7 @@ use crate::matching::model;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -96,58 +97,105 @@ pub(crate) struct Doc<'a> {
     pub rank: usize,
 }
 
-/// The files every site shares (`search/...`, relative), and the numbers a
-/// manifest repeats.
+/// The files every site shares (`search/...`, relative: their names, the
+/// bytes went to the caller as each was made), and the numbers a manifest
+/// repeats.
 pub(crate) struct Shared {
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<String>,
     docs: usize,
     shards: usize,
 }
 
-/// The shards, result fragments and facets of `docs`.
-pub(crate) fn shared(docs: &[Doc<'_>]) -> Result<Shared> {
-    let parsed: Vec<Terms<'_>> = docs.par_iter().map(|d| parse_terms(d.terms)).collect();
-    let avg = parsed.iter().map(|p| p.len).sum::<f64>() / parsed.len().max(1) as f64;
-    let mut postings: BTreeMap<&str, String> = BTreeMap::new();
-    let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+/// Takes each shared file (its name relative to `search/`, its bytes) as it
+/// is made, so that the index (megabytes) is never held whole.
+pub(crate) type Emit<'e> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 'e;
+
+/// Documents parsed at a time (in parallel): the postings are built from
+/// each run, so that the parsed documents of the whole corpus (tens of
+/// megabytes) are never held at once.
+const PARSE_RUN: usize = 512;
+
+/// The shards, result fragments and facets of `docs`, each handed to `emit`.
+pub(crate) fn shared(docs: &[Doc<'_>], emit: &Emit<'_>) -> Result<Shared> {
+    let avg = docs.iter().map(|d| doc_len(d.terms)).sum::<f64>() / docs.len().max(1) as f64;
+    // Per term: its postings, and the last article added (for the gaps).
+    let mut postings: BTreeMap<&str, (String, usize)> = BTreeMap::new();
     // Titles of two tokens or more, by first token: the rest, and its
     // articles (with the last one added, for the gaps).
     let mut titles: BTreeMap<&str, BTreeMap<String, (String, usize)>> = BTreeMap::new();
-    for (i, doc) in parsed.iter().enumerate() {
-        for &(t, tf) in &doc.terms {
-            let q = ((model::term_score(1.0, tf, doc.len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
-            let prev = last.insert(t, i).unwrap_or(0);
-            push_posting(postings.entry(t).or_default(), i - prev, q);
-        }
-        if let [first, rest @ ..] = doc.title.as_slice()
-            && !rest.is_empty()
-        {
-            let (list, prev) = titles.entry(first).or_default().entry(rest.join(" ")).or_default();
-            push_gap(list, i - *prev);
-            list.push('.');
-            *prev = i;
+    for (run, chunk) in docs.chunks(PARSE_RUN).enumerate() {
+        let parsed: Vec<Terms<'_>> = chunk.par_iter().map(|d| parse_terms(d.terms)).collect();
+        for (k, doc) in parsed.iter().enumerate() {
+            let i = run * PARSE_RUN + k;
+            for &(t, tf) in &doc.terms {
+                let q = ((model::term_score(1.0, tf, doc.len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
+                let (list, prev) = postings.entry(t).or_default();
+                push_posting(list, i - *prev, q);
+                *prev = i;
+            }
+            if let [first, rest @ ..] = doc.title.as_slice()
+                && !rest.is_empty()
+            {
+                let (list, prev) = titles.entry(first).or_default().entry(rest.join(" ")).or_default();
+                push_gap(list, i - *prev);
+                list.push('.');
+                *prev = i;
+            }
         }
     }
-    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() + 6).sum();
+    let total: usize = postings.iter().map(|(t, (p, _))| t.len() + p.len() + 6).sum();
     let shards = (total / SHARD_BYTES).max(1).next_power_of_two();
-    let mut by_shard: Vec<BTreeMap<String, serde_json::Value>> = vec![BTreeMap::new(); shards];
-    for (t, p) in postings {
-        by_shard[shard_of(t, shards)].insert(t.to_string(), p.into());
+    let mut by_shard: Vec<Vec<(Cow<'_, str>, Keyed)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (t, (p, _)) in postings {
+        by_shard[shard_of(t, shards)].push((Cow::Borrowed(t), Keyed::Postings(p)));
     }
     for (first, rests) in titles {
         let entries: Vec<(String, String)> = rests.into_iter().map(|(rest, (list, _))| (rest, list)).collect();
-        by_shard[shard_of(first, shards)].insert(format!("^{first}"), serde_json::to_value(entries)?);
+        by_shard[shard_of(first, shards)].push((Cow::Owned(format!("^{first}")), Keyed::Titles(entries)));
     }
     let mut files = Vec::new();
-    for (h, terms) in by_shard.iter().enumerate() {
-        files.push((format!("t/{h:x}.js"), script("t", h, terms)?));
+    let mut put = |name: String, bytes: Vec<u8>| -> Result<()> {
+        emit(&name, &bytes)?;
+        files.push(name);
+        Ok(())
+    };
+    for (h, mut terms) in by_shard.into_iter().enumerate() {
+        // Stable: a title key equal to a term (`^x`) comes after it, and wins.
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        put(format!("t/{h:x}.js"), script("t", h, &ShardMap(&terms))?)?;
     }
     for (k, chunk) in docs.chunks(CHUNK).enumerate() {
         let fragments: Vec<Fragment<'_>> = chunk.iter().map(fragment).collect();
-        files.push((format!("d/{k:x}.js"), script("d", k, &fragments)?));
+        put(format!("d/{k:x}.js"), script("d", k, &fragments)?)?;
     }
-    files.push(("f.js".to_string(), script("f", 0, &facets(docs))?));
+    put("f.js".to_string(), script("f", 0, &facets(docs))?)?;
     Ok(Shared { files, docs: docs.len(), shards })
+}
+
+/// A document's length (its first line), without parsing the rest.
+fn doc_len(doc: &[u8]) -> f64 {
+    let line = doc.split(|&b| b == b'\n').next().unwrap_or_default();
+    std::str::from_utf8(line).ok().and_then(|l| l.parse().ok()).unwrap_or(0.0)
+}
+
+/// What a shard maps a key to: a term's postings, or (key `^first`) the
+/// titles starting with that token.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Keyed {
+    Postings(String),
+    Titles(Vec<(String, String)>),
+}
+
+/// A shard's entries, sorted by key, as a JSON object (the last of equal keys wins).
+struct ShardMap<'a, 'k>(&'a [(Cow<'k, str>, Keyed)]);
+
+impl Serialize for ShardMap<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let entries = self.0;
+        let last = |i: usize| entries.get(i + 1).is_none_or(|next| next.0 != entries[i].0);
+        s.collect_map((0..entries.len()).filter(|&i| last(i)).map(|i| (&entries[i].0, &entries[i].1)))
+    }
 }
 
 /// `kbcSearch(kind, id, data);`: how every search file hands its data to
@@ -356,10 +404,16 @@ mod tests {
                 rank: 1 - i,
             })
             .collect();
-        let shared = shared(&docs).unwrap();
-        let names: Vec<&str> = shared.files.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(names, ["t/0.js", "d/0.js", "f.js"]);
-        let shard = String::from_utf8(shared.files[0].1.clone()).unwrap();
+        let files = std::sync::Mutex::new(Vec::new());
+        let shared = shared(&docs, &|name, bytes| {
+            files.lock().unwrap().push((name.to_string(), bytes.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        let files = files.into_inner().unwrap();
+        assert_eq!(shared.files, ["t/0.js", "d/0.js", "f.js"]);
+        assert_eq!(files.iter().map(|f| &f.0).collect::<Vec<_>>(), ["t/0.js", "d/0.js", "f.js"]);
+        let shard = String::from_utf8(files[0].1.clone()).unwrap();
         assert!(shard.starts_with("kbcSearch(\"t\",0,{\"^alpha\":[[\"beta\",\"0.\"]],\"alpha\":\"0"), "{shard}");
         assert!(shard.contains("\"beta\":\"0"), "{shard}");
         let m = String::from_utf8(manifest(&shared, Some("fairfax"), Some(&[1])).unwrap()).unwrap();

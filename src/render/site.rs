@@ -308,8 +308,14 @@ pub(crate) fn name_file(name: &str) -> String {
 const MAX_NAME: usize = 160;
 
 /// The search files every site shares, over `entries` (path order, each
-/// with its search document) whose bundle order is `order`.
-pub(crate) fn search_index(plan: &Plan, entries: &[(&Entry, &[u8])], order: &[usize]) -> Result<search::Shared> {
+/// with its search document) whose bundle order is `order`, each handed to
+/// `emit` as it is made.
+pub(crate) fn search_index(
+    plan: &Plan,
+    entries: &[(&Entry, &[u8])],
+    order: &[usize],
+    emit: &search::Emit<'_>,
+) -> Result<search::Shared> {
     let mut rank = vec![0; entries.len()];
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
@@ -329,7 +335,7 @@ pub(crate) fn search_index(plan: &Plan, entries: &[(&Entry, &[u8])], order: &[us
             rank: rank[i],
         })
         .collect();
-    search::shared(&docs)
+    search::shared(&docs, emit)
 }
 
 /// One article's page: article `k` of `plan`.

@@ -232,14 +232,12 @@ impl Preview {
         let entries: Vec<(&Entry, &[u8])> = self.pages.iter().map(|p| (&p.0, p.1.as_slice())).collect();
         let mut order: Vec<usize> = (0..entries.len()).collect();
         order.sort_by(|&a, &b| bundle::sort_key(entries[a].0).cmp(&bundle::sort_key(entries[b].0)));
-        let shared = site::search_index(&self.plan, &entries, &order)?;
         let dir = self.site_dir.join("search");
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
-        for (rel, bytes) in &shared.files {
-            crate::fs::write(&dir.join(rel), bytes)?;
-        }
+        let shared =
+            site::search_index(&self.plan, &entries, &order, &|rel, bytes| crate::fs::write(&dir.join(rel), bytes))?;
         crate::fs::write(&dir.join("index.js"), search::manifest(&shared, self.cloud.map(Cloud::as_str), None)?)
     }
 

@@ -69,13 +69,17 @@ struct Client {
 
 impl Client {
     fn start(kb: &Kb, init: Value) -> Client {
+        Client::start_with(kb, init, json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+    }
+
+    /// A client declaring the capabilities `caps`.
+    fn start_with(kb: &Kb, init: Value, caps: Value) -> Client {
         let (server_end, conn) = Connection::memory();
         let root = kb.root().canonicalize().unwrap();
         let root_uri = lsp_types::Url::from_directory_path(&root).unwrap().to_string();
         let options = Options::new(Duration::from_millis(20));
         let server = std::thread::spawn(move || kbc::lsp::serve(&server_end, None, options));
         let mut client = Client { conn, server: Some(server), root_uri, next_id: 0, inbox: VecDeque::new() };
-        let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
         let params = json!({"capabilities": caps, "rootUri": client.root_uri, "initializationOptions": init});
         let result = client.request("initialize", params);
         assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
@@ -514,6 +518,39 @@ fn files_created_deleted_and_book_toml_changed_on_disk_are_picked_up() {
     // Deleting the copy clears both.
     kb.remove("articles/c.md");
     c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": c.uri("articles/c.md"), "type": 3}]}));
+    let mut cleared = vec![c.diagnostics("articles/a.md"), c.diagnostics("articles/c.md")];
+    cleared.retain(|d| d["diagnostics"] != json!([]));
+    assert!(cleared.is_empty(), "{cleared:?}");
+    c.shutdown();
+}
+
+/// Writes a file as editors and git do, by renaming a finished hidden copy
+/// into place: a watcher never sees it half written.
+fn replace(kb: &Kb, rel: &str, text: &str) {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let tmp = if dir.is_empty() { format!(".{name}.tmp") } else { format!("{dir}/.{name}.tmp") };
+    kb.write(&tmp, text);
+    std::fs::rename(kb.root().join(&tmp), kb.root().join(rel)).unwrap();
+}
+
+#[test]
+fn without_the_clients_file_watching_the_server_watches_files_itself() {
+    let kb = two_articles();
+    // A client that cannot be asked to watch files (no dynamic registration).
+    let mut c = Client::start_with(&kb, json!({}), json!({}));
+    // Answered once the server has started (and is watching).
+    c.request("workspace/symbol", json!({"query": ""}));
+    replace(
+        &kb,
+        "articles/c.md",
+        &article("A copy", "public", ID_A).replace("displayOrder=\"10\"", "displayOrder=\"30\""),
+    );
+    assert_eq!(codes(&c.diagnostics("articles/a.md")), ["KB012"]);
+    assert_eq!(codes(&c.diagnostics("articles/c.md")), ["KB012"]);
+    replace(&kb, "book.toml", "[book]\ntitle = \"Test\"\n[lints]\nduplicate-article-id = \"warn\"\n");
+    assert_eq!(c.diagnostics("articles/a.md")["diagnostics"][0]["severity"], 2);
+    assert_eq!(c.diagnostics("articles/c.md")["diagnostics"][0]["severity"], 2);
+    kb.remove("articles/c.md");
     let mut cleared = vec![c.diagnostics("articles/a.md"), c.diagnostics("articles/c.md")];
     cleared.retain(|d| d["diagnostics"] != json!([]));
     assert!(cleared.is_empty(), "{cleared:?}");

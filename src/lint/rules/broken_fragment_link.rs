@@ -1,12 +1,11 @@
 use crate::anchor::Anchors;
-use crate::article::{Article, Corpus};
+use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::body::Link;
 use crate::syntax::url::{self, Url};
-use rayon::prelude::*;
 use regex::Regex;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 pub(crate) struct BrokenFragmentLink;
@@ -66,16 +65,11 @@ impl Rule for BrokenFragmentLink {
         &META
     }
 
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let corpus = cx.corpus();
-        let links: Vec<(&Article, &Link, &Article, String)> =
-            corpus.articles.iter().flat_map(|a| fragment_links(corpus, a)).collect();
+    fn check_article(&self, a: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Each target's anchors once, however many links point at it.
-        let targets: BTreeSet<&str> = links.iter().map(|(_, _, t, _)| t.path()).collect();
-        let anchors: HashMap<&str, Vec<String>> =
-            targets.into_par_iter().filter_map(|p| corpus.by_path(p).map(|t| (p, heading_ids(t)))).collect();
-        for (from, link, target, fragment) in links {
-            let ids = &anchors[target.path()];
+        let mut anchors: HashMap<&str, Vec<String>> = HashMap::new();
+        for (from, link, target, fragment) in fragment_links(cx, a) {
+            let ids = anchors.entry(target.path()).or_insert_with(|| heading_ids(target));
             let landing = ids.contains(&fragment) || fragment.eq_ignore_ascii_case("top");
             // A target with includes may hold the heading in an included file.
             if !(landing || has_includes(target)) {
@@ -87,7 +81,7 @@ impl Rule for BrokenFragmentLink {
 
 /// The links of `a` that carry a fragment, with the article they lead to
 /// and the fragment, percent-decoded.
-fn fragment_links<'a>(corpus: &'a Corpus, a: &'a Article) -> Vec<(&'a Article, &'a Link, &'a Article, String)> {
+fn fragment_links<'a>(cx: &Context<'a>, a: &'a Article) -> Vec<(&'a Article, &'a Link, &'a Article, String)> {
     let mut found = Vec::new();
     for link in a.body.all_links().filter(|l| !l.autolink) {
         let Some((path, fragment)) = link.url.trim().split_once('#') else { continue };
@@ -95,8 +89,7 @@ fn fragment_links<'a>(corpus: &'a Corpus, a: &'a Article) -> Vec<(&'a Article, &
         if fragment.is_empty() || u.scheme.is_some() || path.starts_with("//") {
             continue;
         }
-        let target =
-            if path.is_empty() { Some(a) } else { url::resolve(a.path(), path).and_then(|p| corpus.by_path(&p)) };
+        let target = if path.is_empty() { Some(a) } else { url::resolve(a.path(), path).and_then(|p| cx.article(&p)) };
         if let Some(t) = target {
             found.push((a, link, t, percent_decode(fragment)));
         }

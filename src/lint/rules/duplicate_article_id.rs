@@ -1,3 +1,4 @@
+use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 
@@ -38,28 +39,31 @@ impl Rule for DuplicateArticleId {
         &META
     }
 
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let corpus = cx.corpus();
-        let articles = &corpus.articles;
-        for (_, group) in corpus.id_groups().filter(|(_, g)| g.len() > 1) {
-            for &i in group {
-                let a = &articles[i];
-                let attr = a.props.get("articleId").expect("grouped articles have an id");
-                let mut d = Diagnostic::new(
-                    &META,
-                    attr.value_span.clone(),
-                    format!("duplicate articleId \"{}\"", attr.value.trim()),
-                )
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
+    /// Articles are grouped by articleId, compared case-insensitively.
+    fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
+        a.article_id().map(str::to_ascii_lowercase).into_iter().collect()
+    }
+
+    fn check_article(&self, a: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(id) = a.article_id() else { return };
+        let group = cx.group(META.code, &id.to_ascii_lowercase());
+        if group.len() < 2 {
+            return;
+        }
+        let attr = a.props.get("articleId").expect("an article with an id has the attribute");
+        let mut d =
+            Diagnostic::new(&META, attr.value_span.clone(), format!("duplicate articleId \"{}\"", attr.value.trim()))
                 .with_path(a.path())
                 .with_help("give each article its own GUID; `kbc new` generates one");
-                for &j in group.iter().filter(|&&j| j != i) {
-                    let other = &articles[j];
-                    let span = other.props.get("articleId").map(|x| x.value_span.clone()).unwrap_or(0..0);
-                    d = d.with_label(other.path(), span, "also used here");
-                }
-                out.push(d);
-            }
+        for other in group.iter().filter(|o| o.path() != a.path()) {
+            let span = other.props.get("articleId").map(|x| x.value_span.clone()).unwrap_or(0..0);
+            d = d.with_label(other.path(), span, "also used here");
         }
+        out.push(d);
     }
 }
 

@@ -3,7 +3,6 @@ use crate::article::Article;
 use crate::article::vocab::Cloud;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
-use std::collections::BTreeMap;
 
 pub(crate) struct DuplicateDisplayOrder;
 
@@ -56,6 +55,7 @@ gaps (10, 20, 30) makes later insertions easy.
 
 /// What puts two articles in the same list: self-help type, service and
 /// resource (normalised) and the number.
+/// `selfHelpType`, `service`, `resource` (lowercase) and `displayOrder`.
 type Key = (String, String, String, i64);
 
 impl Rule for DuplicateDisplayOrder {
@@ -63,32 +63,45 @@ impl Rule for DuplicateDisplayOrder {
         &META
     }
 
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut groups: BTreeMap<Key, Vec<(&Article, u8)>> = BTreeMap::new();
-        for a in &cx.corpus().articles {
-            let Some(key) = key(a) else { continue };
-            let mask = cloud_mask(&a.effective_clouds());
-            if mask != 0 {
-                groups.entry(key).or_default().push((a, mask));
-            }
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
+    /// Articles are grouped by the list they are shown in and their number
+    /// (those published nowhere too: they share a cloud with none).
+    fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
+        key(a).map(|key| key_text(&key)).into_iter().collect()
+    }
+
+    fn check_article(&self, a: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(key) = key(a) else { return };
+        let mask = cloud_mask(&a.effective_clouds());
+        if mask == 0 {
+            return;
         }
-        for ((_, service, resource, order), members) in groups.iter().filter(|(_, m)| m.len() > 1) {
-            // Members by cloud set: at most 32 buckets, so finding who shares
-            // a cloud with whom stays linear in the group's size.
-            let mut buckets: [Vec<&Article>; 32] = Default::default();
-            for (a, mask) in members {
-                buckets[usize::from(*mask)].push(a);
-            }
-            for (a, mask) in members {
-                let sharing = (1..32).filter(|m| m & mask != 0).flat_map(|m| &buckets[usize::from(m)]);
-                let others = sharing.clone().count() - 1;
-                let shown: Vec<&Article> = sharing.filter(|o| o.path() != a.path()).take(SHOWN).copied().collect();
-                if others > 0 {
-                    out.push(diagnostic(a, others, &shown, service, resource, *order));
-                }
-            }
+        let group = cx.group(META.code, &key_text(&key));
+        if group.len() < 2 {
+            return;
+        }
+        // Members by cloud set: at most 32 buckets, so finding who shares a
+        // cloud with whom stays linear in the group's size.
+        let mut buckets: [Vec<&Article>; 32] = Default::default();
+        for member in group.iter() {
+            buckets[usize::from(cloud_mask(&member.effective_clouds()))].push(member);
+        }
+        let sharing = (1..32).filter(|m| m & mask != 0).flat_map(|m| &buckets[usize::from(m)]);
+        let others = sharing.clone().count() - 1;
+        let shown: Vec<&Article> = sharing.filter(|o| o.path() != a.path()).take(SHOWN).copied().collect();
+        if others > 0 {
+            let (_, service, resource, order) = &key;
+            out.push(diagnostic(a, others, &shown, service, resource, *order));
         }
     }
+}
+
+/// A group key: the fields, separated by a character no value holds.
+fn key_text((kind, service, resource, order): &Key) -> String {
+    format!("{kind}\n{service}\n{resource}\n{order}")
 }
 
 /// How many of the other articles a finding names.

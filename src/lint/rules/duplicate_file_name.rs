@@ -2,7 +2,6 @@ use super::long_file_name::{file_name, whole_file};
 use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
-use std::collections::BTreeMap;
 
 pub(crate) struct DuplicateFileName;
 
@@ -62,20 +61,25 @@ impl Rule for DuplicateFileName {
         &META
     }
 
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut by_name: BTreeMap<String, Vec<&Article>> = BTreeMap::new();
-        for a in &cx.corpus().articles {
-            by_name.entry(file_name(a.path()).to_lowercase()).or_default().push(a);
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
+    /// Articles are grouped by file name, compared case-insensitively.
+    fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
+        vec![file_name(a.path()).to_lowercase()]
+    }
+
+    fn check_article(&self, a: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let group = cx.group(META.code, &file_name(a.path()).to_lowercase());
+        if group.len() < 2 {
+            return;
         }
-        for group in by_name.values().filter(|g| g.len() > 1) {
-            for (i, a) in group.iter().enumerate() {
-                let other = if i == 0 { group[1] } else { group[0] };
-                let by = also_used_by(other.path(), group.len() - 1);
-                let msg = format!("file name `{}` is also used by {by}", file_name(a.path()));
-                let help = "add what tells the articles apart to the file name, such as `-linux` or `-windows`";
-                out.push(Diagnostic::new(&META, whole_file(a), msg).with_path(a.path()).with_help(help));
-            }
-        }
+        let other = if group.get(0).path() == a.path() { group.get(1) } else { group.get(0) };
+        let by = also_used_by(other.path(), group.len() - 1);
+        let msg = format!("file name `{}` is also used by {by}", file_name(a.path()));
+        let help = "add what tells the articles apart to the file name, such as `-linux` or `-windows`";
+        out.push(Diagnostic::new(&META, whole_file(a), msg).with_path(a.path()).with_help(help));
     }
 }
 

@@ -1,3 +1,4 @@
+use crate::article::Article;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -49,19 +50,17 @@ impl Rule for FolderTooDeep {
 
     /// A corpus rule only so that the source folder is looked up once, not
     /// once per article: it reads no other article.
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let prefix = source_prefix(cx.config);
-        for article in &cx.corpus().articles {
-            let inside = below(&prefix, article.path());
-            let depth = inside.matches('/').count();
-            if let Some((folders, _)) = inside.rsplit_once('/')
-                && depth > 1
-            {
-                let msg = format!("article is {depth} folders deep (`{folders}/`); the guide allows one");
-                let help = "move it into its service folder and keep the extra level in the file name";
-                let d = Diagnostic::new(&META, super::long_file_name::whole_file(article), msg);
-                out.push(d.with_path(article.path()).with_help(help));
-            }
+    fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let prefix = cx.source_prefix();
+        let inside = below(&prefix, article.path());
+        let depth = inside.matches('/').count();
+        if let Some((folders, _)) = inside.rsplit_once('/')
+            && depth > 1
+        {
+            let msg = format!("article is {depth} folders deep (`{folders}/`); the guide allows one");
+            let help = "move it into its service folder and keep the extra level in the file name";
+            let d = Diagnostic::new(&META, super::long_file_name::whole_file(article), msg);
+            out.push(d.with_path(article.path()).with_help(help));
         }
     }
 }

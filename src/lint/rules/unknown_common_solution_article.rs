@@ -2,7 +2,6 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::json::{Node, Value};
-use rayon::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -53,15 +52,18 @@ impl Rule for UnknownCommonSolutionArticle {
         &META
     }
 
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let corpus = cx.corpus();
-        let found: Vec<Vec<Diagnostic>> = corpus
-            .articles
-            .par_iter()
-            .filter(|a| a.body.json.is_some())
-            .map(|a| dangling(a, &|id| corpus.by_article_id(id).next().is_some()))
-            .collect();
-        out.extend(found.into_iter().flatten());
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
+    /// Articles are grouped by articleId (lowercase): an id names an
+    /// article when its group is not empty.
+    fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
+        a.article_id().map(str::to_ascii_lowercase).into_iter().collect()
+    }
+
+    fn check_article(&self, a: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        out.extend(dangling(a, &|id| !cx.group(META.code, &id.to_ascii_lowercase()).is_empty()));
     }
 }
 

@@ -1,9 +1,7 @@
-use crate::article::{Article, Corpus};
+use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::json::Node;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) struct UnknownSupportTopic;
 
@@ -58,28 +56,60 @@ impl Rule for UnknownSupportTopic {
         &META
     }
 
-    fn check_corpus(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let corpus = cx.corpus();
-        let defined = defined_topics(corpus);
-        if defined.is_empty() {
-            return;
+    fn compares_articles(&self) -> bool {
+        true
+    }
+
+    /// A supportTopicDescription article (with valid embedded JSON that
+    /// lists topics) is grouped under each of its products (lowercase), and
+    /// under each of those products' topics (`product`, a line break, the
+    /// topic's id, lowercase): a topic is defined for a product when that
+    /// group is not empty.
+    fn group_keys(&self, a: &Article, _source_prefix: &str) -> Vec<String> {
+        if a.self_help_type() != Some(DESCRIPTION) {
+            return Vec::new();
         }
-        let articles = corpus.articles.par_iter().filter(|a| a.self_help_type() != Some("supporttopicdescription"));
-        let found: Vec<Vec<Diagnostic>> = articles.map(|a| undefined_topics(a, &defined)).collect();
-        out.extend(found.into_iter().flatten());
+        let Some(Ok(root)) = a.embedded_json() else { return Vec::new() };
+        let ids: Vec<String> = topic_ids(&root).collect();
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut keys = Vec::new();
+        for product in a.props.list(a.text(), "productPesIds") {
+            let product = product.text.to_ascii_lowercase();
+            keys.extend(ids.iter().map(|t| topic_key(&product, t)));
+            keys.push(product);
+        }
+        keys
+    }
+
+    fn check_article(&self, a: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if a.self_help_type() != Some(DESCRIPTION) {
+            out.extend(undefined_topics(a, cx));
+        }
     }
 }
 
-fn undefined_topics(a: &Article, defined: &BTreeMap<String, BTreeSet<String>>) -> Vec<Diagnostic> {
+const DESCRIPTION: &str = "supporttopicdescription";
+
+fn topic_key(product: &str, topic: &str) -> String {
+    format!("{product}\n{topic}")
+}
+
+fn undefined_topics(a: &Article, cx: &Context<'_>) -> Vec<Diagnostic> {
     let products: Vec<String> =
         a.props.list(a.text(), "productPesIds").iter().map(|p| p.text.to_ascii_lowercase()).collect();
-    let known: BTreeSet<&String> = products.iter().filter_map(|p| defined.get(p)).flatten().collect();
-    if known.is_empty() {
+    // Only articles of products whose descriptions define topics are checked.
+    if products.iter().all(|p| cx.group(META.code, p).is_empty()) {
         return Vec::new();
     }
+    let known = |topic: &str| {
+        let topic = topic.to_ascii_lowercase();
+        products.iter().any(|p| !cx.group(META.code, &topic_key(p, &topic)).is_empty())
+    };
     let mut out = json_topics(a, &known);
     for topic in a.props.list(a.text(), "supportTopicIds") {
-        if !known.contains(&topic.text.to_ascii_lowercase()) {
+        if !known(topic.text) {
             let msg = format!("support topic \"{}\" is not defined for this article's products", topic.text);
             let d = Diagnostic::new(&META, topic.span.clone(), msg).with_path(a.path());
             out.push(d.with_help("use an id from the product's supportTopicDescription article"));
@@ -88,39 +118,21 @@ fn undefined_topics(a: &Article, defined: &BTreeMap<String, BTreeSet<String>>) -
     out
 }
 
-/// `supportTopicId` values of the embedded JSON that `known` lacks.
-fn json_topics(a: &Article, known: &BTreeSet<&String>) -> Vec<Diagnostic> {
+/// `supportTopicId` values of the embedded JSON that are not `known`.
+fn json_topics(a: &Article, known: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     let Some(Ok(root)) = a.embedded_json() else { return Vec::new() };
     let mut nodes = Vec::new();
     super::unknown_common_solution_article::members(&root, "supportTopicId", &mut nodes);
     let mut out = Vec::new();
     for node in nodes {
         let Some(id) = node.as_str().map(str::trim).filter(|s| !s.is_empty()) else { continue };
-        if !known.contains(&id.to_ascii_lowercase()) {
+        if !known(id) {
             let msg = format!("support topic \"{id}\" in the embedded JSON is not defined for this article's products");
             let d = Diagnostic::new(&META, node.span.clone(), msg).with_path(a.path());
             out.push(d.with_help("use an id from the product's supportTopicDescription article"));
         }
     }
     out
-}
-
-/// Product id (lowercase) to the topic ids (lowercase) its descriptions define.
-fn defined_topics(corpus: &Corpus) -> BTreeMap<String, BTreeSet<String>> {
-    let descriptions = corpus.articles.par_iter().filter(|a| a.self_help_type() == Some("supporttopicdescription"));
-    let found: Vec<(&Article, Vec<String>)> = descriptions
-        .filter_map(|a| match a.embedded_json() {
-            Some(Ok(root)) => Some((a, topic_ids(&root).collect())),
-            _ => None,
-        })
-        .collect();
-    let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (a, ids) in found {
-        for product in a.props.list(a.text(), "productPesIds") {
-            map.entry(product.text.to_ascii_lowercase()).or_default().extend(ids.iter().cloned());
-        }
-    }
-    map
 }
 
 fn topic_ids(root: &Node) -> impl Iterator<Item = String> + '_ {
