@@ -15,6 +15,7 @@ def proxy(log_path, cmd):
     log = open(log_path, "a", buffering=1)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     t0 = time.monotonic()
+    log.write(f"# started at {time.time() * 1000:.0f} ms since the epoch\n")
 
     def pump(src, dst, tag):
         while True:

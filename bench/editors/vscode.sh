@@ -40,7 +40,9 @@ fi
 
 work=$(mktemp -d)
 server=""
-cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"; }
+# code-server runs in its own process group (setsid): killing the group also
+# ends its extension host and the kbc lsp it started.
+cleanup() { if [ -n "$server" ]; then kill -- "-$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 kb=$work/kb
 mkdir -p "$kb"
@@ -63,7 +65,8 @@ JSON
 cs() { PATH=$node24:$PATH "$tools/node_modules/.bin/code-server" --user-data-dir "$work/data" --extensions-dir "$work/ext" "$@"; }
 cs --install-extension "$repo/target/kbc.vsix" >&2
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cs --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
+setsid env PATH="$node24:$PATH" "$tools/node_modules/.bin/code-server" --user-data-dir "$work/data" \
+  --extensions-dir "$work/ext" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override "$kb" > "$work/code-server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
