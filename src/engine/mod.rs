@@ -250,7 +250,7 @@ impl Session {
 
     /// The group keys of `article` (see [`lint::groups`]).
     fn keys_of(&self, article: &Article) -> Keys {
-        self.groups.keys_of(&self.rules, article)
+        self.groups.keys_of(article)
     }
 
     /// Takes the article or unusable file at `path` out of the corpus;

@@ -20,21 +20,24 @@ pub type Keys = Vec<(&'static str, String)>;
 
 /// For each rule, each key's articles (their indices in the corpus, in
 /// order). Indices, not paths: members are read for every article checked.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Groups {
     /// A handful of rules: a list is quicker than a map.
     by_rule: Vec<(&'static str, HashMap<String, Vec<usize>>)>,
     /// The source folder, relative to the root (`articles`): found once,
     /// since finding it looks at the disk.
     pub(super) source_prefix: String,
+    /// The rules that compare articles, of those the groups were built for.
+    rules: Vec<&'static dyn Rule>,
 }
 
 impl Groups {
     /// The groups of every article of `corpus`.
     pub fn build(rules: &[&'static dyn Rule], corpus: &Corpus, config: &Config) -> Groups {
+        let rules: Vec<&'static dyn Rule> = rules.iter().copied().filter(|r| r.compares_articles()).collect();
         let source_prefix = super::rules::folder_too_deep::source_prefix(config);
-        let keyed: Vec<Keys> = corpus.articles.par_iter().map(|a| keys_of(rules, a, &source_prefix)).collect();
-        let mut groups = Groups { source_prefix, ..Groups::default() };
+        let keyed: Vec<Keys> = corpus.articles.par_iter().map(|a| keys_of(&rules, a, &source_prefix)).collect();
+        let mut groups = Groups { source_prefix, rules, ..Groups::default() };
         // Articles come in order, so each member list is built sorted.
         for (i, keys) in keyed.into_iter().enumerate() {
             for (code, key) in keys {
@@ -55,9 +58,9 @@ impl Groups {
         &mut self.by_rule[at].1
     }
 
-    /// The keys of `article` for each of `rules`.
-    pub fn keys_of(&self, rules: &[&'static dyn Rule], article: &Article) -> Keys {
-        keys_of(rules, article, &self.source_prefix)
+    /// The keys of `article` for each of the rules the groups were built for.
+    pub fn keys_of(&self, article: &Article) -> Keys {
+        keys_of(&self.rules, article, &self.source_prefix)
     }
 
     /// Puts article `i` under `keys`.
@@ -100,7 +103,7 @@ impl Groups {
 
 fn keys_of(rules: &[&'static dyn Rule], article: &Article, source_prefix: &str) -> Keys {
     let mut keys: Keys = Vec::new();
-    for rule in rules.iter().filter(|r| r.compares_articles()) {
+    for rule in rules {
         keys.extend(rule.group_keys(article, source_prefix).into_iter().map(|k| (rule.meta().code, k)));
     }
     keys.sort_unstable();

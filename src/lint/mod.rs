@@ -104,9 +104,11 @@ pub fn run_article(
     for rule in rules {
         let cx = Context::for_article(corpus, config, groups, own);
         rule.check_article(article, &cx, &mut run.findings);
-        let reads = cx.into_reads();
-        if !reads.is_empty() {
-            run.reads.push((rule.meta().code, reads));
+        if record {
+            let reads = cx.into_reads();
+            if !reads.is_empty() {
+                run.reads.push((rule.meta().code, reads));
+            }
         }
     }
     for d in run.findings.iter_mut().filter(|d| d.path.is_empty()) {

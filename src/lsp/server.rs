@@ -159,15 +159,8 @@ impl<'c> Server<'c> {
     fn watch_files(&mut self) {
         let Some(folder) = &self.folder else { return };
         let root = super::workspace::normal(&super::workspace::find_root(folder));
-        match Watch::new(&root) {
-            Ok(w) => {
-                self.watch = Some(w);
-                self.next_poll = Some(Instant::now() + watch::POLL);
-            }
-            Err(e) => {
-                self.log(lsp::MessageType::WARNING, &format!("kbc lsp: files changed on disk will be missed: {e:#}"))
-            }
-        }
+        self.watch = Some(Watch::start(&root));
+        self.next_poll = Some(Instant::now() + watch::POLL);
     }
 
     /// When it is time, takes the files our watch saw change as the client
@@ -178,6 +171,20 @@ impl<'c> Server<'c> {
             return;
         }
         self.next_poll = Some(Instant::now() + watch::POLL);
+        match w.outcome() {
+            Some(Ok(())) => {
+                let message = format!("kbc lsp: watching {} for changes on disk", w.root().display());
+                self.log(lsp::MessageType::INFO, &message);
+            }
+            Some(Err(e)) => {
+                self.watch = None;
+                self.next_poll = None;
+                let message = format!("kbc lsp: files changed on disk will be missed: {e:#}");
+                return self.log(lsp::MessageType::WARNING, &message);
+            }
+            None => {}
+        }
+        let Some(w) = &self.watch else { return };
         let changes: Vec<lsp::FileEvent> = w
             .changed()
             .into_iter()

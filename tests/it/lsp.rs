@@ -538,8 +538,9 @@ fn without_the_clients_file_watching_the_server_watches_files_itself() {
     let kb = two_articles();
     // A client that cannot be asked to watch files (no dynamic registration).
     let mut c = Client::start_with(&kb, json!({}), json!({}));
-    // Answered once the server has started (and is watching).
-    c.request("workspace/symbol", json!({"query": ""}));
+    // The server says when its own watch is set up.
+    let log = c.wait_for("window/logMessage", |p| p["message"].as_str().is_some_and(|m| m.contains("watching")));
+    assert_eq!(log["type"], 3, "{log}");
     replace(
         &kb,
         "articles/c.md",
