@@ -10,7 +10,7 @@
 //!
 //! `--kbc` measures another kbc binary (a debug build, an older release).
 //!
-//! Each run is a fresh process (so peak memory is its own, from `wait4`);
+//! Each run is a fresh process (so peak memory and CPU time are its own);
 //! time is the median of N runs (default 3), the 1x and 4x runs alternating
 //! so both see the same machine noise. A fixed cost (start-up, writing an
 //! empty site) is in both, which pulls factors towards 1; the unit sizes are
@@ -38,9 +38,9 @@ fn main() {
     let bin = flag(&args, "--kbc").map_or_else(release_kbc, PathBuf::from);
     let scratch = tempfile::Builder::new().prefix("kbc-growth-").tempdir().expect("temp folder");
     println!(
-        "| Shape | Command | 1x input | 1x time | 4x time | time factor | 1x peak RSS | 4x peak RSS | RSS factor |"
+        "| Shape | Command | 1x input | 1x time | 4x time | time factor | 1x CPU | 4x CPU | CPU factor | 1x peak RSS | 4x peak RSS | RSS factor |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut worst: f64 = 0.0;
     for shape in shapes::SHAPES.iter().filter(|s| only.is_none_or(|o| o == s.name)) {
         let row = measure(shape, &bin, scratch.path(), runs);
@@ -68,6 +68,8 @@ fn release_kbc() -> PathBuf {
 struct Row {
     bytes: usize,
     times: [Duration; 2],
+    /// Median CPU time (user and system) of the 1x and 4x runs.
+    cpu: [Duration; 2],
     rss_kb: [u64; 2],
 }
 
@@ -79,13 +81,16 @@ impl Row {
     fn markdown(&self, shape: &shapes::Shape) -> String {
         let mb = |kb: u64| format!("{:.0} MB", kb as f64 / 1024.0);
         format!(
-            "| {} | {} | {:.1} MB | {:.2} s | {:.2} s | {:.2} | {} | {} | {:.2} |",
+            "| {} | {} | {:.1} MB | {:.2} s | {:.2} s | {:.2} | {:.2} s | {:.2} s | {:.2} | {} | {} | {:.2} |",
             shape.name,
             shape.command,
             self.bytes as f64 / 1e6,
             self.times[0].as_secs_f64(),
             self.times[1].as_secs_f64(),
             self.time_factor(),
+            self.cpu[0].as_secs_f64(),
+            self.cpu[1].as_secs_f64(),
+            self.cpu[1].as_secs_f64() / self.cpu[0].as_secs_f64().max(1e-6),
             mb(self.rss_kb[0]),
             mb(self.rss_kb[1]),
             self.rss_kb[1] as f64 / self.rss_kb[0].max(1) as f64,
@@ -114,6 +119,7 @@ fn measure(shape: &shapes::Shape, bin: &Path, scratch: &Path, runs: usize) -> Ro
         })
         .collect();
     let mut samples: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    let mut cpu: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
     let mut rss_kb = [0, 0];
     for round in 0..runs {
         for (i, root) in kbs.iter().enumerate() {
@@ -128,6 +134,7 @@ fn measure(shape: &shapes::Shape, bin: &Path, scratch: &Path, runs: usize) -> Ro
             let _ = std::fs::remove_dir_all(root.join(&out));
             assert!(!run.timed_out && run.code.is_some_and(|c| c <= 1), "{} failed:\n{}", shape.name, run.stderr);
             samples[i].push(run.wall);
+            cpu[i].push(run.cpu);
             rss_kb[i] = rss_kb[i].max(run.max_rss_kb);
         }
     }
@@ -135,5 +142,6 @@ fn measure(shape: &shapes::Shape, bin: &Path, scratch: &Path, runs: usize) -> Ro
         v.sort();
         v[v.len() / 2]
     };
-    Row { bytes, times: [median(&mut samples[0]), median(&mut samples[1])], rss_kb }
+    let times = [median(&mut samples[0]), median(&mut samples[1])];
+    Row { bytes, times, cpu: [median(&mut cpu[0]), median(&mut cpu[1])], rss_kb }
 }

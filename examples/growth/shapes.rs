@@ -123,6 +123,9 @@ pub struct Run {
     /// The exit code; `None` if killed by a signal (a crash) or the limit.
     pub code: Option<i32>,
     pub wall: std::time::Duration,
+    /// CPU time (user and system) of the process: on a loaded machine it
+    /// varies far less than the wall time.
+    pub cpu: std::time::Duration,
     /// Peak resident memory of the process: its `VmHWM`, sampled while it
     /// runs. (`wait4`'s figure starts from the parent's resident size, which
     /// a child inherits at fork: in a test binary that is hundreds of MB.)
@@ -170,7 +173,9 @@ pub fn run(bin: &Path, root: &Path, args: &[&str], limit: std::time::Duration) -
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
     // A run too short to be sampled: wait4's figure, an upper bound.
     let max_rss_kb = if hwm > 0 { hwm } else { usage.ru_maxrss as u64 };
-    Run { code, wall, max_rss_kb, stdout: read(&out), stderr: read(&err), timed_out }
+    let secs = |t: libc::timeval| std::time::Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let cpu = secs(usage.ru_utime) + secs(usage.ru_stime);
+    Run { code, wall, cpu, max_rss_kb, stdout: read(&out), stderr: read(&err), timed_out }
 }
 
 /// `VmHWM` of a running process, in kB.

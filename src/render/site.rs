@@ -276,6 +276,11 @@ pub(crate) fn type_url(t: &str) -> String {
 /// Readable for the names in use (`microsoft.storage`) and never the same
 /// for two names, which a lossy slug would be. The empty name is `_none`
 /// (no encoded name has `_` before a non-hex letter).
+///
+/// A name whose encoding is longer than [`MAX_NAME`] bytes keeps its first
+/// part and ends in `_z` and a hash of the whole name: file systems refuse
+/// names over 255 bytes, and a header's service can be any length (found
+/// by fuzzing: the build failed with "File name too long").
 pub(crate) fn name_file(name: &str) -> String {
     if name.is_empty() {
         return "_none".to_string();
@@ -288,8 +293,19 @@ pub(crate) fn name_file(name: &str) -> String {
             out.push_str(&format!("_{b:02x}"));
         }
     }
+    if out.len() > MAX_NAME {
+        let hash = blake3::hash(name.as_bytes()).to_hex();
+        // The encoding is ASCII, so any byte is a character boundary.
+        out.truncate(MAX_NAME - 34);
+        out.push_str("_z");
+        out.push_str(&hash[..32]);
+    }
     out
 }
+
+/// The longest file name [`name_file`] makes, leaving room for `.html` and
+/// the staging's temporary suffixes under the usual 255-byte limit.
+const MAX_NAME: usize = 160;
 
 /// The search files every site shares, over `entries` (path order, each
 /// with its search document) whose bundle order is `order`, each handed to
@@ -595,6 +611,17 @@ mod tests {
         let distinct: HashSet<&String> = files.iter().collect();
         assert_eq!(distinct.len(), names.len(), "{files:?}");
         assert!(files.iter().all(|f| !f.contains('/') && !f.starts_with('.')));
+    }
+
+    #[test]
+    fn long_group_names_get_short_distinct_file_names() {
+        let long = format!("mi{}crosoft.databricks", "\u{7f}".repeat(300));
+        let names = [long.clone(), format!("{long}x"), "a".repeat(400), "a".repeat(401), "a".repeat(MAX_NAME)];
+        let files: Vec<String> = names.iter().map(|n| name_file(n)).collect();
+        assert!(files.iter().all(|f| f.len() <= MAX_NAME), "{files:?}");
+        assert!(files[0].starts_with("mi_7f_7f") && files[4] == names[4]);
+        let distinct: HashSet<&String> = files.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{files:?}");
     }
 
     /// Every index page `index_pages` emits, sorted by URL.
