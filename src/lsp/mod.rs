@@ -95,13 +95,21 @@ pub fn serve(conn: &Connection, root: Option<PathBuf>, mut options: Options) -> 
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|w| w.dynamic_registration)
         .unwrap_or(false);
-    let folder = root.or_else(|| folder_of(&params)).or_else(|| std::env::current_dir().ok());
+    let folder = root.or_else(|| folder_of(&params)).or_else(knowledge_base_here);
     let result = lsp::InitializeResult {
         capabilities: capabilities(),
         server_info: Some(lsp::ServerInfo { name: "kbc".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
     };
     conn.initialize_finish(id, serde_json::to_value(result)?).context("initialize handshake failed")?;
     server::Server::new(conn, options, folder).run()
+}
+
+/// The working directory, when it is inside a knowledge base: a client
+/// that names no folder (Neovim in single-file mode) may start the server
+/// anywhere, and a home directory must not be read as one.
+fn knowledge_base_here() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    workspace::is_knowledge_base(&workspace::find_root(&cwd)).then_some(cwd)
 }
 
 /// The client's first workspace folder (or its older root URI).

@@ -48,6 +48,8 @@ pub(crate) struct Server<'c> {
     watch: Option<Watch>,
     /// When the watch is looked at next.
     next_poll: Option<Instant>,
+    /// The author was told the folder is not a knowledge base.
+    told_not_kb: bool,
 }
 
 impl<'c> Server<'c> {
@@ -66,6 +68,7 @@ impl<'c> Server<'c> {
             shutting_down: false,
             watch: None,
             next_poll: None,
+            told_not_kb: false,
         }
     }
 
@@ -159,6 +162,9 @@ impl<'c> Server<'c> {
     fn watch_files(&mut self) {
         let Some(folder) = &self.folder else { return };
         let root = super::workspace::normal(&super::workspace::find_root(folder));
+        if !super::workspace::is_knowledge_base(&root) {
+            return;
+        }
         self.watch = Some(Watch::start(&root));
         self.next_poll = Some(Instant::now() + watch::POLL);
     }
@@ -200,8 +206,12 @@ impl<'c> Server<'c> {
     /// and publishes what changed. On failure (no book.toml, a bad one)
     /// the author is told and the previous state is kept.
     fn load(&mut self) {
-        let Some(folder) = self.folder.clone() else { return };
-        let loaded = Workspace::load(&super::workspace::find_root(&folder));
+        let Some(folder) = self.folder.clone() else { return self.not_a_knowledge_base(None) };
+        let root = super::workspace::find_root(&folder);
+        if !super::workspace::is_knowledge_base(&root) {
+            return self.not_a_knowledge_base(Some(&root));
+        }
+        let loaded = Workspace::load(&root);
         let mut ws = match loaded {
             Ok(ws) => ws,
             Err(e) => {
@@ -220,7 +230,38 @@ impl<'c> Server<'c> {
         self.publish(paths);
     }
 
+    /// Says once that `root` is no knowledge base (nothing is loaded or
+    /// watched there); an article opened later names its own.
+    fn not_a_knowledge_base(&mut self, root: Option<&std::path::Path>) {
+        if std::mem::replace(&mut self.told_not_kb, true) {
+            return;
+        }
+        let root = match root {
+            Some(root) => escape_controls(&root.display().to_string()).into_owned(),
+            None => "the working folder".into(),
+        };
+        let message = format!(
+            "kbc: {root} is not a knowledge base (no book.toml, no articles/ folder); open an article or the knowledge base's folder"
+        );
+        self.show(lsp::MessageType::WARNING, &message);
+    }
+
+    /// A client that named no knowledge base (or not one): the first
+    /// article opened names it.
+    fn adopt_root(&mut self, uri: &Url) {
+        let file = uri.to_file_path().ok();
+        let Some(root) = file.and_then(|f| super::workspace::root_of_file(&f)) else { return };
+        self.folder = Some(root);
+        if !self.options.watch_dynamically && self.watch.is_none() {
+            self.watch_files();
+        }
+        self.load();
+    }
+
     fn opened(&mut self, p: lsp::DidOpenTextDocumentParams) {
+        if self.ws.is_none() {
+            self.adopt_root(&p.text_document.uri);
+        }
         let Some(path) = self.article_path(&p.text_document.uri) else { return };
         let doc = Doc { version: p.text_document.version, text: p.text_document.text };
         let same =

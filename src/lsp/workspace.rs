@@ -81,11 +81,15 @@ impl Workspace {
 }
 
 /// The knowledge-base root for a client's workspace folder: the folder
-/// itself when it holds book.toml, else the nearest folder above it that
-/// does, else the nearest one below it (at most two levels down, sorted, so
+/// itself when it is one (book.toml, or an `articles/` folder: a knowledge
+/// base without book.toml may sit inside another one's tree), else the
+/// nearest folder above it with book.toml, else the nearest one below it (at most two levels down, sorted, so
 /// a repository holding a knowledge base in a subfolder works), else the
 /// folder itself (as `kbc check` takes a folder without book.toml).
 pub(crate) fn find_root(folder: &Path) -> PathBuf {
+    if is_knowledge_base(folder) {
+        return folder.to_path_buf();
+    }
     if let Some(up) = folder.ancestors().find(|d| d.join("book.toml").is_file()) {
         return up.to_path_buf();
     }
@@ -98,6 +102,25 @@ pub(crate) fn find_root(folder: &Path) -> PathBuf {
         .filter_map(|e| e.ok())
         .find(|e| e.file_type().is_dir() && e.path().join("book.toml").is_file());
     below.map_or_else(|| folder.to_path_buf(), |e| e.path().to_path_buf())
+}
+
+/// Whether `root` is a knowledge base kbc can check: it has book.toml, or
+/// the `articles/` folder kbc reads without one. A server never loads or
+/// watches any other folder (a home directory, `/`).
+pub(crate) fn is_knowledge_base(root: &Path) -> bool {
+    root.join("book.toml").is_file() || root.join("articles").is_dir()
+}
+
+/// The knowledge base an article file belongs to, for a client that named
+/// no folder: the nearest folder above it that has book.toml or is the
+/// parent of the `articles/` folder the file is in (a knowledge base
+/// without book.toml may sit inside another one's tree).
+pub(crate) fn root_of_file(file: &Path) -> Option<PathBuf> {
+    file.parent()?.ancestors().find_map(|d| match d.join("book.toml").is_file() {
+        true => Some(d.to_path_buf()),
+        false if d.file_name().is_some_and(|n| n == "articles") => d.parent().map(Path::to_path_buf),
+        false => None,
+    })
 }
 
 /// `path` absolute and with symbolic links resolved, as far as it exists
@@ -126,6 +149,21 @@ mod tests {
         assert_eq!(find_root(dir.path()), kb);
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(find_root(empty.path()), empty.path());
+        assert!(is_knowledge_base(&kb) && !is_knowledge_base(empty.path()));
+    }
+
+    #[test]
+    fn finds_an_open_files_knowledge_base_with_or_without_book_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        let bare = dir.path().join("repo/kb");
+        std::fs::create_dir_all(bare.join("articles/svc")).unwrap();
+        assert_eq!(root_of_file(&bare.join("articles/svc/a.md")), Some(bare.clone()));
+        assert!(is_knowledge_base(&bare));
+        // The nearest wins: a book.toml further up is another knowledge base's.
+        std::fs::write(dir.path().join("repo/book.toml"), "").unwrap();
+        assert_eq!(root_of_file(&bare.join("articles/svc/a.md")), Some(bare.clone()));
+        assert_eq!(root_of_file(&dir.path().join("repo/other/x.md")), Some(dir.path().join("repo")));
+        assert_eq!(root_of_file(&dir.path().join("notes/todo.md")), None);
     }
 
     #[test]

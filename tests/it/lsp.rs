@@ -290,6 +290,56 @@ fn the_binary_serves_over_stdio() {
     assert!(child.wait().unwrap().success());
 }
 
+#[test]
+fn a_client_naming_no_folder_gets_the_opened_articles_knowledge_base_never_its_working_folder() {
+    use std::io::{BufReader, Write};
+    // A knowledge base without book.toml (as the corpus is laid out), and
+    // the server started in an unrelated folder, as Neovim does in
+    // single-file mode.
+    let kb = Kb::empty();
+    kb.write("articles/svc/a.md", article("A", "publik", ID_A));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+        .arg("lsp")
+        .current_dir(elsewhere.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut send = |v: Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || while tx.send(read_message(&mut out)).is_ok() {});
+    let read = || rx.recv_timeout(WAIT).expect("a message from the server in time");
+    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
+    assert_eq!(read()["result"]["serverInfo"]["name"], "kbc");
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let told = read();
+    assert_eq!(told["method"], "window/showMessage", "{told}");
+    assert!(told["params"]["message"].as_str().unwrap().contains("is not a knowledge base"), "{told}");
+    let file = kb.root().canonicalize().unwrap().join("articles/svc/a.md");
+    let uri = lsp_types::Url::from_file_path(&file).unwrap().to_string();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let doc = json!({"uri": uri, "languageId": "markdown", "version": 1, "text": text});
+    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": doc}}));
+    let published = loop {
+        let m = read();
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str() {
+            break m;
+        }
+    };
+    assert_eq!(published["params"]["diagnostics"][0]["code"], "KB013", "{published}");
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    while read()["id"] != 2 {}
+    send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert!(child.wait().unwrap().success());
+}
+
 /// One message of the base protocol (`Content-Length` header, JSON body).
 fn read_message(out: &mut impl std::io::BufRead) -> Value {
     let mut len = 0;
