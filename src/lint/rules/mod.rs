@@ -85,6 +85,22 @@ pub(crate) mod testing {
     /// Parses `(path, text)` files and returns the findings of rule `code` only
     /// (parser findings included when they belong to that rule). A rule that
     /// is off by default runs as a warning, as when a knowledge base opts in.
+    /// The corpus folder (`KBC_CORPUS`), or `None` after saying SKIPPED on
+    /// stderr: tests/it/common/gate.rs's rule for unit tests (fails under CI).
+    pub(crate) fn corpus() -> Option<std::path::PathBuf> {
+        if let Some(root) = std::env::var_os("KBC_CORPUS").filter(|v| !v.is_empty()) {
+            return Some(root.into());
+        }
+        assert!(std::env::var_os("CI").is_none(), "KBC_CORPUS must be set in CI");
+        let test = std::thread::current().name().unwrap_or("a test").to_string();
+        // Not `eprintln!`, which libtest hides for a passing test.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("SKIPPED: {test}: KBC_CORPUS is not set\n").as_bytes(),
+        );
+        None
+    }
+
     pub(crate) fn check_files(code: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
         check_files_with(code, files, &Config::default())
     }
