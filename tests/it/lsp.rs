@@ -253,91 +253,104 @@ fn workspace_symbols_are_article_titles() {
     c.shutdown();
 }
 
+/// `kbc lsp` run as a process, spoken to over its stdio. Messages are read
+/// on a thread, so that a silent server fails the test rather than hanging it.
+struct Stdio {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    messages: std::sync::mpsc::Receiver<Value>,
+}
+
+impl Stdio {
+    fn start(args: &[&str], cwd: &std::path::Path) -> Stdio {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
+            .args(args)
+            .current_dir(cwd)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, messages) = std::sync::mpsc::channel();
+        std::thread::spawn(move || while tx.send(read_message(&mut out)).is_ok() {});
+        Stdio { child, stdin, messages }
+    }
+
+    fn send(&mut self, v: Value) {
+        use std::io::Write;
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn read(&self) -> Value {
+        self.messages.recv_timeout(WAIT).expect("a message from the server in time")
+    }
+
+    /// The handshake, with no root and no capabilities.
+    fn initialize(&mut self) {
+        self.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
+        assert_eq!(self.read()["result"]["serverInfo"]["name"], "kbc");
+        self.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    }
+
+    /// Shuts the server down; it must exit with success.
+    fn shutdown(mut self) {
+        self.send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+        // Notifications may come first (a log of the server's own file
+        // watch); the only answer is to the shutdown.
+        loop {
+            let m = self.read();
+            if m["id"] == 2 {
+                break;
+            }
+            assert!(m["id"].is_null() && m["method"].is_string(), "not a notification: {m}");
+        }
+        self.send(json!({"jsonrpc": "2.0", "method": "exit"}));
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
 #[test]
 fn the_binary_serves_over_stdio() {
-    use std::io::{BufReader, Write};
     let kb = two_articles();
     kb.write("articles/a.md", article("A", "publik", ID_A));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
-        .args(["lsp", "--stdio"])
-        .current_dir(kb.root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let send = |w: &mut dyn Write, v: Value| {
-        let body = v.to_string();
-        write!(w, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        w.flush().unwrap();
-    };
-    // Messages are read on a thread, so that a silent server fails the test
-    // rather than hanging it.
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || while tx.send(read_message(&mut out)).is_ok() {});
-    let read = || rx.recv_timeout(WAIT).expect("a message from the server in time");
-    send(&mut stdin, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
-    assert_eq!(read()["result"]["serverInfo"]["name"], "kbc");
-    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    let published = read();
+    let mut server = Stdio::start(&["lsp", "--stdio"], kb.root());
+    server.initialize();
+    let published = server.read();
     assert_eq!(published["method"], "textDocument/publishDiagnostics");
     assert!(published["params"]["uri"].as_str().unwrap().ends_with("/articles/a.md"));
     assert_eq!(published["params"]["diagnostics"][0]["code"], "KB013");
-    send(&mut stdin, json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
-    assert_eq!(read()["id"], 2);
-    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert!(child.wait().unwrap().success());
+    server.shutdown();
 }
 
 #[test]
 fn a_client_naming_no_folder_gets_the_opened_articles_knowledge_base_never_its_working_folder() {
-    use std::io::{BufReader, Write};
     // A knowledge base without book.toml (as the corpus is laid out), and
     // the server started in an unrelated folder, as Neovim does in
     // single-file mode.
     let kb = Kb::empty();
     kb.write("articles/svc/a.md", article("A", "publik", ID_A));
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
-        .arg("lsp")
-        .current_dir(elsewhere.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut send = |v: Value| {
-        let body = v.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
-    };
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || while tx.send(read_message(&mut out)).is_ok() {});
-    let read = || rx.recv_timeout(WAIT).expect("a message from the server in time");
-    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}));
-    assert_eq!(read()["result"]["serverInfo"]["name"], "kbc");
-    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    let told = read();
+    let mut server = Stdio::start(&["lsp"], elsewhere.path());
+    server.initialize();
+    let told = server.read();
     assert_eq!(told["method"], "window/showMessage", "{told}");
     assert!(told["params"]["message"].as_str().unwrap().contains("is not a knowledge base"), "{told}");
     let file = kb.root().canonicalize().unwrap().join("articles/svc/a.md");
     let uri = lsp_types::Url::from_file_path(&file).unwrap().to_string();
     let text = std::fs::read_to_string(&file).unwrap();
     let doc = json!({"uri": uri, "languageId": "markdown", "version": 1, "text": text});
-    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": doc}}));
+    server.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": doc}}));
     let published = loop {
-        let m = read();
+        let m = server.read();
         if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str() {
             break m;
         }
     };
     assert_eq!(published["params"]["diagnostics"][0]["code"], "KB013", "{published}");
-    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
-    while read()["id"] != 2 {}
-    send(json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert!(child.wait().unwrap().success());
+    server.shutdown();
 }
 
 /// One message of the base protocol (`Content-Length` header, JSON body).
