@@ -169,11 +169,16 @@ impl<R: Read> Reader<'_, R> {
     }
 
     fn spooled_option(&mut self) -> Option<Option<Blob>> {
+        self.tagged(Self::spooled)
+    }
+
+    /// An optional value: a tag byte (0 none, 1 some), then `read`'s value.
+    fn tagged<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
         let mut tag = [0];
         self.input.read_exact(&mut tag).ok()?;
         match tag[0] {
             0 => Some(None),
-            1 => Some(Some(self.spooled()?)),
+            1 => Some(Some(read(self)?)),
             _ => None,
         }
     }
@@ -187,13 +192,7 @@ impl<R: Read> Reader<'_, R> {
     }
 
     fn option(&mut self) -> Option<Option<Vec<u8>>> {
-        let mut tag = [0];
-        self.input.read_exact(&mut tag).ok()?;
-        match tag[0] {
-            0 => Some(None),
-            1 => Some(Some(self.bytes()?)),
-            _ => None,
-        }
+        self.tagged(Self::bytes)
     }
 }
 
