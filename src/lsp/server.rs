@@ -251,6 +251,11 @@ impl<'c> Server<'c> {
     fn adopt_root(&mut self, uri: &Url) {
         let file = uri.to_file_path().ok();
         let Some(root) = file.and_then(|f| super::workspace::root_of_file(&f)) else { return };
+        // The same knowledge base failed to load (a bad book.toml): the
+        // author was told, and its next change on disk reloads it.
+        if self.folder.as_deref().map(super::workspace::find_root).as_deref() == Some(root.as_path()) {
+            return;
+        }
         self.folder = Some(root);
         if !self.options.watch_dynamically && self.watch.is_none() {
             self.watch_files();
