@@ -383,7 +383,10 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
 fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize], search: &search::Shared) -> Result<()> {
     let len = write_bundle(ctx, None, rendered, order)?;
     let json = |k: usize| Ok(ctx.spool.get(rendered[order[k]].json)?);
-    ctx.staging.write_with(crate::matching::store::FILE, |out| bundle::match_index(out, order.len(), json, len))?;
+    // The search documents hold the weighted terms match.idx needs too.
+    let terms = |k: usize| Ok(ctx.spool.get(rendered[order[k]].search)?);
+    ctx.staging
+        .write_with(crate::matching::store::FILE, |out| bundle::match_index(out, order.len(), json, terms, len))?;
     write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>(), search)
 }
 
