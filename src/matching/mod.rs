@@ -8,6 +8,7 @@ pub mod model;
 pub(crate) mod query;
 pub(crate) mod signature;
 pub(crate) mod store;
+pub(crate) mod terms;
 
 use bundle::{Article, Bundle};
 use model::{Field, MIN_RELATIVE_SCORE};

@@ -10,16 +10,17 @@
 //! by term bytes; per term its text's offset and length (u32), its
 //! postings' offset (u64) and count (u32)), the term texts, the postings
 //! (per article holding the term, in article order: article (u32), `tf`
-//! (f32), fields (u8 bit set, [`Field::ALL`] order)), the article lengths
+//! (f32), fields (u8 bit set, [`model::Field::ALL`] order)), the article lengths
 //! (f32), the title token ids (`n + 1` u32 offsets, then u32 term ids), the
 //! article records (`n + 1` u64 offsets, then one JSON [`Doc`] each), the
 //! error signatures (JSON `[[article, text], …]`), and the end.
 
 use super::bundle::Article;
-use super::model::{self, Field};
+use super::model;
+use super::terms::{self, Document, title};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 
 /// The file's name, beside rules.json.
@@ -42,51 +43,31 @@ pub struct Doc {
     pub support_topic_ids: Vec<String>,
 }
 
-/// One article's weighted term frequencies with the fields each term is
-/// in, and its length in tokens.
-pub(crate) fn weighted_terms(a: &Article) -> (HashMap<String, (f64, u8)>, usize) {
-    let mut tf: HashMap<String, (f64, u8)> = HashMap::new();
-    let mut len = 0;
-    for (bit, field) in Field::ALL.into_iter().enumerate() {
-        let text = super::field_text(field, a);
-        for t in model::tokens(&text) {
-            len += 1;
-            let e = tf.entry(t).or_default();
-            e.0 += field.weight();
-            e.1 |= 1 << bit;
-        }
-        for pair in model::bigrams(&text) {
-            let e = tf.entry(pair).or_default();
-            e.0 += field.weight();
-            e.1 |= 1 << bit;
-        }
-    }
-    (tf, len)
-}
-
-fn title(a: &Article) -> &str {
-    if a.title.is_empty() { &a.heading } else { &a.title }
-}
-
 /// The index of `articles` (in bundle order), built from a rules.json of
 /// `bundle_len` bytes.
 pub(crate) fn write(out: &mut impl Write, articles: &[Article], bundle_len: u64) -> std::io::Result<()> {
     use rayon::prelude::*;
     let mut index = Builder::default();
     for run in articles.chunks(RUN) {
-        index.add(run.par_iter().map(Extract::of).collect());
+        let run: Vec<_> = run.par_iter().map(|a| (terms::weighted_terms(a), Record::of(a))).collect();
+        for ((tf, len), record) in run {
+            index.add(tf.iter().map(|(t, &(w, fields))| (t.as_str(), w, fields)), len, record);
+        }
     }
     index.write(out, bundle_len)
 }
 
-/// [`write`] from the articles' JSON (in bundle order): article `i`'s
-/// bytes come from `json(i)`. Articles are parsed a run at a time and
-/// dropped once their terms are taken, so the parsed bundle (several times
-/// its JSON) is never held whole.
+/// [`write`] from the articles' JSON and terms documents
+/// ([`terms::document`], made once per article for this index and the site
+/// search), in bundle order: article `i`'s come from `json(i)` and
+/// `terms(i)`. Articles are parsed a run at a time and dropped once their
+/// terms are taken, so the parsed bundle (several times its JSON) is never
+/// held whole. The same bytes as [`write`].
 pub(crate) fn write_json(
     out: &mut impl Write,
     n: usize,
     json: impl Fn(usize) -> Result<Vec<u8>> + Sync,
+    terms: impl Fn(usize) -> Result<Vec<u8>> + Sync,
     bundle_len: u64,
 ) -> Result<()> {
     use rayon::prelude::*;
@@ -94,9 +75,13 @@ pub(crate) fn write_json(
     for start in (0..n).step_by(RUN) {
         let run = (start..n.min(start + RUN)).into_par_iter().map(|i| {
             let article: Article = serde_json::from_slice(&json(i)?)?;
-            Ok(Extract::of(&article))
+            Ok((terms(i)?, Record::of(&article)))
         });
-        index.add(run.collect::<Result<_>>()?);
+        let (bytes, records): (Vec<Vec<u8>>, Vec<Record>) = run.collect::<Result<Vec<_>>>()?.into_iter().unzip();
+        let docs: Vec<Document<'_>> = bytes.par_iter().map(|doc| Document::parse(doc)).collect();
+        for (doc, record) in docs.into_iter().zip(records) {
+            index.add(doc.terms.into_iter(), doc.len, record);
+        }
     }
     Ok(index.write(out, bundle_len)?)
 }
@@ -104,18 +89,15 @@ pub(crate) fn write_json(
 /// Articles taken at a time (in parallel) while the index is built.
 const RUN: usize = 512;
 
-/// What the index keeps of one article.
-struct Extract {
-    tf: HashMap<String, (f64, u8)>,
-    len: usize,
+/// What the index keeps of one article besides its terms.
+struct Record {
     title: Vec<String>,
     doc: Doc,
     signatures: Vec<String>,
 }
 
-impl Extract {
-    fn of(a: &Article) -> Extract {
-        let (tf, len) = weighted_terms(a);
+impl Record {
+    fn of(a: &Article) -> Record {
         let doc = Doc {
             article_id: a.article_id.clone(),
             path: a.path.clone(),
@@ -130,14 +112,18 @@ impl Extract {
             .filter(|s| super::signature::looks_like_error(s))
             .cloned()
             .collect();
-        Extract { tf, len, title: model::tokens(title(a)), doc, signatures }
+        Record { title: model::tokens(title(a)), doc, signatures }
     }
 }
 
 /// The index being built, article by article in bundle order.
 #[derive(Default)]
 struct Builder {
-    postings: BTreeMap<String, Vec<Posting>>,
+    /// Per term, its postings in article order. Gathered in a hash map and
+    /// sorted once when written: a B-tree insert per posting compared
+    /// strings log(terms) times each, the most of a build's time for an
+    /// article of a million distinct terms (docs/bench/harden.md).
+    postings: HashMap<String, Vec<Posting>>,
     lengths: Vec<f32>,
     titles: Vec<Vec<String>>,
     records: Vec<u8>,
@@ -146,25 +132,30 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, run: Vec<Extract>) {
-        for e in run {
-            let i = self.lengths.len();
-            for (term, (w, mask)) in e.tf {
-                self.postings.entry(term).or_default().push((i as u32, w as f32, mask));
+    /// The next article: its (term, weighted frequency, fields), its length
+    /// in tokens and its record.
+    fn add<'t>(&mut self, terms: impl Iterator<Item = (&'t str, f64, u8)>, len: usize, record: Record) {
+        let i = self.lengths.len();
+        for (term, w, mask) in terms {
+            let posting = (i as u32, w as f32, mask);
+            match self.postings.get_mut(term) {
+                Some(list) => list.push(posting),
+                None => drop(self.postings.insert(term.to_string(), vec![posting])),
             }
-            self.lengths.push(e.len as f32);
-            self.titles.push(e.title);
-            serde_json::to_writer(&mut self.records, &e.doc).expect("a Doc serializes");
-            self.record_ends.push(self.records.len() as u64);
-            self.signatures.extend(e.signatures.into_iter().map(|s| (i, s)));
         }
+        self.lengths.push(len as f32);
+        self.titles.push(record.title);
+        serde_json::to_writer(&mut self.records, &record.doc).expect("a Doc serializes");
+        self.record_ends.push(self.records.len() as u64);
+        self.signatures.extend(record.signatures.into_iter().map(|s| (i, s)));
     }
 
     /// The file (see the module docs), each section streamed to `out`
     /// after a header giving every section's offset.
     fn write(self, out: &mut impl Write, bundle_len: u64) -> std::io::Result<()> {
         let n = self.lengths.len();
-        let terms: Vec<(String, Vec<Posting>)> = self.postings.into_iter().collect();
+        let mut terms: Vec<(String, Vec<Posting>)> = self.postings.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let id = |t: &str| terms.binary_search_by(|(k, _)| k.as_str().cmp(t)).expect("a title token is a term") as u32;
         let title_ids: Vec<Vec<u32>> = self.titles.iter().map(|l| l.iter().map(|t| id(t)).collect()).collect();
         let signatures = serde_json::to_vec(&self.signatures)?;

@@ -144,3 +144,20 @@ fn a_damaged_index_is_an_error_not_a_panic() {
     bad[0] = b'x';
     assert!(store::Store::open(Box::new(bad)).is_err());
 }
+
+#[test]
+fn the_index_from_terms_documents_is_the_index_from_the_articles() {
+    let raw: serde_json::Value =
+        serde_json::from_slice(include_bytes!("../../tests/fixtures/bundles/small.json")).unwrap();
+    let one: Vec<Vec<u8>> =
+        raw["articles"].as_array().unwrap().iter().map(|a| serde_json::to_vec(a).unwrap()).collect();
+    // Over two runs of articles (`store::RUN`), so postings span runs.
+    let entries: Vec<Vec<u8>> = one.iter().cycle().take(1100).cloned().collect();
+    let articles: Vec<bundle::Article> = entries.iter().map(|e| serde_json::from_slice(e).unwrap()).collect();
+    let docs: Vec<Vec<u8>> = articles.iter().map(terms::document).collect();
+    let (mut direct, mut from_docs) = (Vec::new(), Vec::new());
+    store::write(&mut direct, &articles, 7).unwrap();
+    store::write_json(&mut from_docs, entries.len(), |i| Ok(entries[i].clone()), |i| Ok(docs[i].clone()), 7).unwrap();
+    assert!(direct == from_docs, "the two ways of building match.idx differ");
+    assert!(store::Store::open(Box::new(direct)).unwrap().n_docs == 1100);
+}

@@ -199,15 +199,17 @@ fn close(schema: &mut serde_json::Value) {
 }
 
 /// `kbc match`'s index of the main bundle (`match.idx`), from its `n`
-/// entries in bundle order (entry `k`'s JSON is `json(k)`) and its length
-/// in bytes (so `kbc match` can tell the index belongs to the bundle beside it).
+/// entries in bundle order (entry `k`'s JSON is `json(k)`, its search
+/// document `terms(k)`) and its length in bytes (so `kbc match` can tell the
+/// index belongs to the bundle beside it).
 pub(crate) fn match_index(
     out: &mut impl Write,
     n: usize,
     json: impl Fn(usize) -> anyhow::Result<Vec<u8>> + Sync,
+    terms: impl Fn(usize) -> anyhow::Result<Vec<u8>> + Sync,
     bundle_len: u64,
 ) -> anyhow::Result<()> {
-    crate::matching::store::write_json(out, n, json, bundle_len)
+    crate::matching::store::write_json(out, n, json, terms, bundle_len)
 }
 
 /// A writer that counts the bytes written through it.

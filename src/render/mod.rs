@@ -429,7 +429,10 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
 fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize], search: &search::Shared) -> Result<IndexKeys> {
     let len = write_bundle(ctx, None, rendered, order)?;
     let json = |k: usize| Ok(ctx.spool.get(rendered[order[k]].json)?);
-    ctx.staging.write_with(crate::matching::store::FILE, |out| bundle::match_index(out, order.len(), json, len))?;
+    // The search documents hold the weighted terms match.idx needs too.
+    let terms = |k: usize| Ok(ctx.spool.get(rendered[order[k]].search)?);
+    ctx.staging
+        .write_with(crate::matching::store::FILE, |out| bundle::match_index(out, order.len(), json, terms, len))?;
     write_site(ctx, None, rendered, &(0..rendered.len()).collect::<Vec<_>>(), search)
 }
 
@@ -525,11 +528,16 @@ fn write_schema(ctx: &Ctx<'_>) -> Result<()> {
     ctx.staging.write("rules.schema.json", json(&bundle_schema())?)
 }
 
-/// The JSON Schema of rules.json.
+/// The JSON Schema of rules.json. Derived once per process (`serve` and the
+/// language server build many times).
 pub fn bundle_schema() -> schemars::Schema {
-    let mut schema = schemars::schema_for!(view::Bundle<'static>).to_value();
-    bundle::tighten_schema(&mut schema);
-    schemars::Schema::try_from(schema).expect("an object schema stays one")
+    static SCHEMA: std::sync::OnceLock<schemars::Schema> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        let mut schema = schemars::schema_for!(view::Bundle<'static>).to_value();
+        bundle::tighten_schema(&mut schema);
+        schemars::Schema::try_from(schema).expect("an object schema stays one")
+    });
+    schema.clone()
 }
 
 fn report(ctx: &Ctx<'_>, mut counts: Counts, timings: &Timings) -> BuildReport {

@@ -23,12 +23,12 @@ use super::view::BundleArticle;
 use crate::matching;
 use crate::matching::bundle::Article as Indexed;
 use crate::matching::model;
+use crate::matching::terms::{self, Document};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, HashMap};
 
 /// Articles per result-fragment file.
 pub(crate) const CHUNK: usize = 16;
@@ -43,41 +43,19 @@ const DESCRIPTION_MAX: usize = 240;
 /// The layout version `assets/search.js` expects.
 const VERSION: u32 = 1;
 
-/// One article's search document: its length, its title's tokens (after
-/// `^`, space-separated), then each distinct term (words and word pairs)
-/// and its weighted frequency, a line each, terms sorted. Made once per
-/// article (and kept in the build's memo) from its bundle entry
-/// (`entry_json`), by `kbc match`'s own `matching::weighted_terms`.
+/// One article's search document: its terms document
+/// ([`matching::terms::document`]: its length, its title's tokens, each
+/// distinct term (words and word pairs) with its weighted frequency and
+/// fields), made once per article from its bundle entry (`entry_json`) and
+/// kept in the build's memo. `match.idx` is built from the same documents.
 pub(crate) fn doc_terms(entry_json: &[u8]) -> Result<Vec<u8>> {
     let a: Indexed = serde_json::from_slice(entry_json)?;
-    let (tf, len) = matching::store::weighted_terms(&a);
-    let title = model::tokens(if a.title.is_empty() { &a.heading } else { &a.title });
-    let mut out = format!("{len}\n^{}\n", title.join(" "));
-    for (t, (w, _)) in tf.into_iter().collect::<BTreeMap<_, _>>() {
-        let _ = writeln!(out, "{t}\t{w}");
-    }
-    Ok(out.into_bytes())
+    Ok(matching::terms::document(&a))
 }
 
 /// [`doc_terms`] of an article not yet serialized.
 pub(crate) fn doc_terms_of(a: &BundleArticle) -> Result<Vec<u8>> {
     doc_terms(&serde_json::to_vec(a)?)
-}
-
-/// A parsed [`doc_terms`] document.
-struct Terms<'a> {
-    len: f64,
-    title: Vec<&'a str>,
-    terms: Vec<(&'a str, f64)>,
-}
-
-fn parse_terms(doc: &[u8]) -> Terms<'_> {
-    let text = std::str::from_utf8(doc).unwrap_or_default();
-    let mut lines = text.lines().peekable();
-    let len = lines.next().and_then(|l| l.parse().ok()).unwrap_or(0.0);
-    let title = lines.next_if(|l| l.starts_with('^')).map_or("", |l| &l[1..]);
-    let terms = lines.filter_map(|l| l.split_once('\t')).map(|(t, w)| (t, w.parse().unwrap_or(0.0))).collect();
-    Terms { len, title: title.split(' ').filter(|t| !t.is_empty()).collect(), terms }
 }
 
 /// What the index shows of one article, in path order.
@@ -117,18 +95,22 @@ const PARSE_RUN: usize = 512;
 
 /// The shards, result fragments and facets of `docs`, each handed to `emit`.
 pub(crate) fn shared(docs: &[Doc<'_>], emit: &Emit<'_>) -> Result<Shared> {
-    let avg = docs.iter().map(|d| doc_len(d.terms)).sum::<f64>() / docs.len().max(1) as f64;
+    let avg = docs.iter().map(|d| terms::document_len(d.terms) as f64).sum::<f64>() / docs.len().max(1) as f64;
     // Per term: its postings, and the last article added (for the gaps).
-    let mut postings: BTreeMap<&str, (String, usize)> = BTreeMap::new();
+    // A hash map: each shard's terms are sorted below, so no order is
+    // needed here, and a B-tree insert per posting compared strings
+    // log(terms) times (docs/bench/harden.md).
+    let mut postings: HashMap<&str, (String, usize)> = HashMap::new();
     // Titles of two tokens or more, by first token: the rest, and its
     // articles (with the last one added, for the gaps).
     let mut titles: BTreeMap<&str, BTreeMap<String, (String, usize)>> = BTreeMap::new();
     for (run, chunk) in docs.chunks(PARSE_RUN).enumerate() {
-        let parsed: Vec<Terms<'_>> = chunk.par_iter().map(|d| parse_terms(d.terms)).collect();
+        let parsed: Vec<Document<'_>> = chunk.par_iter().map(|d| Document::parse(d.terms)).collect();
         for (k, doc) in parsed.iter().enumerate() {
             let i = run * PARSE_RUN + k;
-            for &(t, tf) in &doc.terms {
-                let q = ((model::term_score(1.0, tf, doc.len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
+            let len = doc.len as f64;
+            for &(t, tf, _) in &doc.terms {
+                let q = ((model::term_score(1.0, tf, len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
                 let (list, prev) = postings.entry(t).or_default();
                 push_posting(list, i - *prev, q);
                 *prev = i;
@@ -170,12 +152,6 @@ pub(crate) fn shared(docs: &[Doc<'_>], emit: &Emit<'_>) -> Result<Shared> {
     }
     put("f.js".to_string(), script("f", 0, &facets(docs))?)?;
     Ok(Shared { files, docs: docs.len(), shards })
-}
-
-/// A document's length (its first line), without parsing the rest.
-fn doc_len(doc: &[u8]) -> f64 {
-    let line = doc.split(|&b| b == b'\n').next().unwrap_or_default();
-    std::str::from_utf8(line).ok().and_then(|l| l.parse().ok()).unwrap_or(0.0)
 }
 
 /// What a shard maps a key to: a term's postings, or (key `^first`) the
@@ -364,11 +340,12 @@ mod tests {
         // full" and "Steps" (1.5), text "Free the disks" (1.0; "the" is a
         // stop word, "disks" folds to "disk"): 9 tokens.
         // Word pairs count too ("disk full" in the title, the H1 and its
-        // section heading; "full disk" across the title's line break).
+        // section heading; "full disk" across the title's line break). The
+        // last column is the fields' bit set (title 1, headings 4, text 8).
         assert_eq!(
             doc,
-            "9\n^disk full\ndisk\t8.5\ndisk full\t7.5\nfree\t1\nfree disk\t1\nfull\t7.5\nfull disk\t3\n\
-             full step\t1.5\nstep\t1.5\n"
+            "9\n^disk full\ndisk\t8.5\t13\ndisk full\t7.5\t5\nfree\t1\t8\nfree disk\t1\t8\nfull\t7.5\t5\n\
+             full disk\t3\t1\nfull step\t1.5\t4\nstep\t1.5\t4\n"
         );
     }
 

@@ -1,0 +1,129 @@
+//! One article's weighted terms, computed once per article and kept as a
+//! small text document that both term indexes of a build read: `match.idx`
+//! ([`super::store`]) and the site search (`render::search`). Tokenizing
+//! an article is a good part of the work of either index, so it is not done
+//! twice (docs/bench/harden.md, "Session 3").
+//!
+//! The document: the article's length in tokens, a line; `^` and its title's
+//! tokens, space-separated, a line; then one line per distinct term (words
+//! and word pairs), sorted by term: the term, its weighted frequency and the
+//! bit set of the fields it is in ([`Field::ALL`] order), tab-separated.
+//! Terms hold no tab or line break (the tokenizer keeps letters and digits
+//! only, pairs join two with a space).
+
+use super::bundle::Article;
+use super::model::{self, Field};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// One article's weighted term frequencies with the fields each term is
+/// in, and its length in tokens.
+pub(crate) fn weighted_terms(a: &Article) -> (HashMap<String, (f64, u8)>, usize) {
+    let mut tf: HashMap<String, (f64, u8)> = HashMap::new();
+    let mut len = 0;
+    for (bit, field) in Field::ALL.into_iter().enumerate() {
+        let text = super::field_text(field, a);
+        for t in model::tokens(&text) {
+            len += 1;
+            let e = tf.entry(t).or_default();
+            e.0 += field.weight();
+            e.1 |= 1 << bit;
+        }
+        for pair in model::bigrams(&text) {
+            let e = tf.entry(pair).or_default();
+            e.0 += field.weight();
+            e.1 |= 1 << bit;
+        }
+    }
+    (tf, len)
+}
+
+/// The pageTitle, else the H1.
+pub(crate) fn title(a: &Article) -> &str {
+    if a.title.is_empty() { &a.heading } else { &a.title }
+}
+
+/// The terms document of `a` (see the module docs).
+pub(crate) fn document(a: &Article) -> Vec<u8> {
+    let (tf, len) = weighted_terms(a);
+    let mut terms: Vec<(String, (f64, u8))> = tf.into_iter().collect();
+    terms.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let mut out = format!("{len}\n^{}\n", model::tokens(title(a)).join(" "));
+    for (t, (w, fields)) in terms {
+        // `{w}` is the shortest text that parses back to the same f64.
+        let _ = writeln!(out, "{t}\t{w}\t{fields}");
+    }
+    out.into_bytes()
+}
+
+/// A parsed terms [`document`]; a malformed line is skipped, a missing
+/// number reads as 0.
+pub(crate) struct Document<'a> {
+    pub len: usize,
+    pub title: Vec<&'a str>,
+    /// (term, weighted frequency, fields), sorted by term.
+    pub terms: Vec<(&'a str, f64, u8)>,
+}
+
+impl Document<'_> {
+    pub(crate) fn parse(doc: &[u8]) -> Document<'_> {
+        let text = std::str::from_utf8(doc).unwrap_or_default();
+        let mut lines = text.lines().peekable();
+        let len = lines.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+        let title = lines.next_if(|l| l.starts_with('^')).map_or("", |l| &l[1..]);
+        let terms = lines.filter_map(term_line).collect();
+        Document { len, title: title.split(' ').filter(|t| !t.is_empty()).collect(), terms }
+    }
+}
+
+fn term_line(line: &str) -> Option<(&str, f64, u8)> {
+    let (term, rest) = line.split_once('\t')?;
+    let (w, fields) = rest.split_once('\t').unwrap_or((rest, ""));
+    Some((term, w.parse().unwrap_or(0.0), fields.parse().unwrap_or(0)))
+}
+
+/// An article's length, the document's first line, without parsing the rest.
+pub(crate) fn document_len(doc: &[u8]) -> usize {
+    let line = doc.split(|&b| b == b'\n').next().unwrap_or_default();
+    std::str::from_utf8(line).ok().and_then(|l| l.parse().ok()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(json: &str) -> Article {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_document_reads_back_as_the_weighted_terms() {
+        let a = article(
+            r#"{"articleId":"x","path":"a.md","title":"Disk full","heading":"Disk Full",
+            "sections":[{"heading":"Steps","text":"Free the disks; 0.1 of DiskSpace."}],
+            "problems":[{"text":"t","signatures":["IOException: no space"]}]}"#,
+        );
+        let bytes = document(&a);
+        let doc = Document::parse(&bytes);
+        let (tf, len) = weighted_terms(&a);
+        assert_eq!((doc.len, document_len(&bytes)), (len, len));
+        assert_eq!(doc.title, ["disk", "full"]);
+        assert_eq!(doc.terms.len(), tf.len());
+        assert!(doc.terms.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+        for (t, w, fields) in &doc.terms {
+            // The same f64 bits and fields, not merely close.
+            assert_eq!(tf[*t], (*w, *fields), "{t}");
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("\nioexception\t2.5\t2\n") && text.contains("\ndisk\t"), "{text}");
+    }
+
+    #[test]
+    fn a_malformed_document_parses_without_panicking() {
+        for bad in [&b""[..], b"x\n", b"3\nno title\nterm\n", b"\xff\xfe", b"2\n^\nt\tnan?\t300\n"] {
+            let doc = Document::parse(bad);
+            assert!(doc.terms.len() <= 1);
+        }
+        assert_eq!(Document::parse(b"2\n^a b\nt\t1.5\t9\n").terms, [("t", 1.5, 9)]);
+    }
+}
