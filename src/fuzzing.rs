@@ -74,3 +74,12 @@ pub fn check(text: &str) {
     let mut out = Vec::new();
     crate::diagnostic::format::human::write(&mut out, &diags, &files, false).expect("writes to memory");
 }
+
+/// Runs kbc's parallel steps on the calling thread. For the fuzz targets'
+/// `init`: libFuzzer measures coverage on the thread that runs the input, and
+/// a worker pool's threads waiting for work took a quarter of each
+/// execution's CPU time (docs/bench/harden.md, "build_one speed"). Call once,
+/// before anything runs in parallel; a second call changes nothing.
+pub fn single_thread() {
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build_global();
+}

@@ -11,7 +11,7 @@
 use clap::Parser as _;
 use std::path::Path;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+libfuzzer_sys::fuzz_target!(init: kbc::fuzzing::single_thread(), |data: &[u8]| {
     let shm = Path::new("/dev/shm");
     let dir = match shm.is_dir() {
         true => tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir()),

@@ -211,7 +211,7 @@ impl Levels {
     pub fn may_fire(&self, code: &str) -> bool {
         let base = match self.configured.get(code) {
             Some(&l) => l,
-            None => find(code).map_or(Level::Error, |r| r.meta().default_level),
+            None => by_code(code).or_else(|| find(code)).map_or(Level::Error, |r| r.meta().default_level),
         };
         base != Level::Allow || self.overrides.iter().any(|o| o.levels.get(code).is_some_and(|&l| l != Level::Allow))
     }

@@ -480,11 +480,16 @@ fn write_schema(ctx: &Ctx<'_>) -> Result<()> {
     ctx.staging.write("rules.schema.json", json(&bundle_schema())?)
 }
 
-/// The JSON Schema of rules.json.
+/// The JSON Schema of rules.json. Derived once per process (`serve` and the
+/// language server build many times).
 pub fn bundle_schema() -> schemars::Schema {
-    let mut schema = schemars::schema_for!(view::Bundle<'static>).to_value();
-    bundle::tighten_schema(&mut schema);
-    schemars::Schema::try_from(schema).expect("an object schema stays one")
+    static SCHEMA: std::sync::OnceLock<schemars::Schema> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        let mut schema = schemars::schema_for!(view::Bundle<'static>).to_value();
+        bundle::tighten_schema(&mut schema);
+        schemars::Schema::try_from(schema).expect("an object schema stays one")
+    });
+    schema.clone()
 }
 
 fn report(ctx: &Ctx<'_>, mut counts: Counts, timings: &Timings) -> BuildReport {

@@ -35,8 +35,7 @@ impl Theme {
     /// `ROOT/templates/assets/*` overrides. A template that resolves outside
     /// ROOT (through a symlink) is refused.
     pub(crate) fn load(root: &Path) -> Result<Theme> {
-        let mut sources: Vec<(String, String)> =
-            TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        let mut sources: Vec<(String, String)> = Vec::new();
         let mut assets: Vec<(String, Vec<u8>)> = ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
         let dir = root.join("templates");
         for path in files_in(root, &dir, "html")? {
@@ -47,10 +46,7 @@ impl Theme {
             upsert(&mut assets, file_name(&path), bytes);
         }
         assets.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut env = Environment::new();
-        env.add_filter("type_label", |t: String| super::view::type_label(&t).to_string());
-        env.add_filter("cloud_label", |c: String| super::view::cloud_label(&c).to_string());
-        env.add_filter("focusable_code", focusable_code);
+        let mut env = builtin().clone();
         for (name, source) in sources {
             env.add_template_owned(name.clone(), source)
                 .with_context(|| format!("invalid template {}", dir.join(&name).display()))?;
@@ -72,6 +68,23 @@ impl Theme {
 /// Article HTML with every code block focusable (`tabindex="0"`), so that
 /// keyboard users can scroll one wider than the page, and a region labelled
 /// "Code block N" (landmark labels must be unique on a page).
+/// The built-in templates, compiled once per process: `serve` and the
+/// language server build many times, and compiling them was a tenth of a
+/// one-article build. An override replaces its template in a clone.
+fn builtin() -> &'static Environment<'static> {
+    static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.add_filter("type_label", |t: String| super::view::type_label(&t).to_string());
+        env.add_filter("cloud_label", |c: String| super::view::cloud_label(&c).to_string());
+        env.add_filter("focusable_code", focusable_code);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("the built-in templates compile (a unit test renders each)");
+        }
+        env
+    })
+}
+
 fn focusable_code(html: minijinja::Value) -> minijinja::Value {
     let html = html.as_str().unwrap_or_default();
     let mut out = String::with_capacity(html.len() + 256);
@@ -138,6 +151,24 @@ fn chain(e: &minijinja::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_built_in_template_compiles_once_and_is_shared() {
+        for (name, _) in TEMPLATES {
+            assert!(builtin().get_template(name).is_ok(), "{name}");
+        }
+        assert!(std::ptr::eq(builtin(), builtin()));
+    }
+
+    #[test]
+    fn an_override_leaves_the_shared_templates_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/list.html"), "mine").unwrap();
+        let theme = Theme::load(dir.path()).unwrap();
+        assert_eq!(theme.env.get_template("list.html").unwrap().source(), "mine");
+        assert_ne!(builtin().get_template("list.html").unwrap().source(), "mine");
+    }
 
     #[test]
     fn overrides_a_default_template_from_the_knowledge_base() {
