@@ -124,19 +124,27 @@ fn measure(shape: &shapes::Shape, bin: &Path, scratch: &Path, runs: usize) -> Ro
     for round in 0..runs {
         for (i, root) in kbs.iter().enumerate() {
             // A fresh OUT each time: over the last one, the build would find
-            // nothing changed and replay it.
+            // nothing changed and replay it. The OUTs are removed only after
+            // the last run: on ext4 without a journal (these machines), an
+            // inode freed in the last 30 s is skipped, after a look at its
+            // inode table block, by every file creation in its group, so
+            // removing the previous run's thousands of files just before a
+            // build made its file creations pay for the harness's deletions
+            // (docs/bench/harden.md, "Session 3").
             let out = format!("out-{round}");
             let args: &[&str] = match shape.command {
                 "build" => &["build", "-o", &out, "--format", "json"],
                 _ => &["check"],
             };
             let run = shapes::run(bin, root, args, Duration::from_secs(600));
-            let _ = std::fs::remove_dir_all(root.join(&out));
             assert!(!run.timed_out && run.code.is_some_and(|c| c <= 1), "{} failed:\n{}", shape.name, run.stderr);
             samples[i].push(run.wall);
             cpu[i].push(run.cpu);
             rss_kb[i] = rss_kb[i].max(run.max_rss_kb);
         }
+    }
+    for root in &kbs {
+        (0..runs).for_each(|round| drop(std::fs::remove_dir_all(root.join(format!("out-{round}")))));
     }
     let median = |v: &mut Vec<Duration>| {
         v.sort();

@@ -19,8 +19,8 @@ use super::bundle::Article;
 use super::model;
 use super::terms::{self, Document, title};
 use anyhow::{Result, bail};
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::io::Write;
 
 /// The file's name, beside rules.json.
@@ -122,8 +122,10 @@ struct Builder {
     /// Per term, its postings in article order. Gathered in a hash map and
     /// sorted once when written: a B-tree insert per posting compared
     /// strings log(terms) times each, the most of a build's time for an
-    /// article of a million distinct terms (docs/bench/harden.md).
-    postings: HashMap<String, Vec<Posting>>,
+    /// article of a million distinct terms (docs/bench/harden.md). Kept in
+    /// the order first seen, which for terms documents (sorted) is often
+    /// sorted already, and then the sort is one linear pass.
+    postings: IndexMap<String, Vec<Posting>, terms::Hasher>,
     lengths: Vec<f32>,
     titles: Vec<Vec<String>>,
     records: Vec<u8>,

@@ -25,10 +25,11 @@ use crate::matching::bundle::Article as Indexed;
 use crate::matching::model;
 use crate::matching::terms::{self, Document};
 use anyhow::Result;
+use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Articles per result-fragment file.
 pub(crate) const CHUNK: usize = 16;
@@ -97,10 +98,11 @@ const PARSE_RUN: usize = 512;
 pub(crate) fn shared(docs: &[Doc<'_>], emit: &Emit<'_>) -> Result<Shared> {
     let avg = docs.iter().map(|d| terms::document_len(d.terms) as f64).sum::<f64>() / docs.len().max(1) as f64;
     // Per term: its postings, and the last article added (for the gaps).
-    // A hash map: each shard's terms are sorted below, so no order is
-    // needed here, and a B-tree insert per posting compared strings
-    // log(terms) times (docs/bench/harden.md).
-    let mut postings: HashMap<&str, (String, usize)> = HashMap::new();
+    // A hash map, not a B-tree (an insert per posting compared strings
+    // log(terms) times: docs/bench/harden.md): each shard's terms are
+    // sorted below. Kept in the order first seen, which the documents'
+    // sorted terms often make sorted already, and then so is each shard.
+    let mut postings: IndexMap<&str, (String, usize), terms::Hasher> = IndexMap::default();
     // Titles of two tokens or more, by first token: the rest, and its
     // articles (with the last one added, for the gaps).
     let mut titles: BTreeMap<&str, BTreeMap<String, (String, usize)>> = BTreeMap::new();
