@@ -66,13 +66,15 @@ async def main(kbc):
     assert "KB013" not in start, start
     print(f"pygls: opened {ARTICLE}: findings {start}")
 
-    # Type an unknown cloud into the header.
+    # Misspell the first cloud of the header (`public` -> `publik`).
+    original = text
     at = text.index('cloudEnvironments="') + len('cloudEnvironments="')
-    here = position(text, at)
+    assert text[at:at + 6] == "public", text[at:at + 40]
+    typo = t.Range(start=position(text, at), end=position(text, at + 6))
     client.text_document_did_change(t.DidChangeTextDocumentParams(
         text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[t.TextDocumentContentChangePartial(range=t.Range(start=here, end=here), text="publik, ")]))
-    text = text[:at] + "publik, " + text[at:]
+        content_changes=[t.TextDocumentContentChangePartial(range=typo, text="publik")]))
+    text = text[:at] + "publik" + text[at + 6:]
     found = [d for d in await diagnostics(2) if d.code == "KB013"]
     assert len(found) == 1, found
     expected = t.Range(start=position(text, at), end=position(text, at + len("publik")))
@@ -91,7 +93,7 @@ async def main(kbc):
     client.text_document_did_change(t.DidChangeTextDocumentParams(
         text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=3),
         content_changes=[t.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits]))
-    assert 'cloudEnvironments="public, public, fairfax' in text, text[:600]
+    assert text == original, text[:600]
     left = [d.code for d in await diagnostics(3)]
     assert "KB013" not in left, left
     print(f"pygls: applied {fix.title!r}; findings left: {left}")

@@ -67,7 +67,7 @@ if #findings('KB013') > 0 then
   fail('KB013 before any edit')
 end
 
--- Type an unknown cloud at the start of cloudEnvironments' value.
+-- Misspell the first cloud of cloudEnvironments' value (`public` -> `publik`).
 local row, col
 for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
   local s, e = line:find('cloudEnvironments="', 1, true)
@@ -80,7 +80,10 @@ if not row then
   fail('no cloudEnvironments in the header')
 end
 local before = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
-vim.api.nvim_buf_set_text(buf, row, col, row, col, { 'publik, ' })
+if before:sub(col + 1, col + 6) ~= 'public' then
+  fail('cloudEnvironments does not start with public: ' .. before)
+end
+vim.api.nvim_buf_set_text(buf, row, col, row, col + 6, { 'publik' })
 wait('KB013 after typing', function()
   return published[uri] == current() and #findings('KB013') > 0
 end)
@@ -118,7 +121,7 @@ wait('the quick fix to be applied', function()
   return vim.api.nvim_buf_get_changedtick(buf) ~= tick
 end)
 local after = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
-local expected = before:sub(1, col) .. 'public, ' .. before:sub(col + 1)
+local expected = before
 if after ~= expected then
   fail('after the fix: ' .. after .. '\nexpected:      ' .. expected)
 end

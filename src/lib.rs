@@ -46,7 +46,17 @@ pub(crate) mod vocabulary;
 
 pub use commands::ExitStatus;
 
-/// Runs a parsed command line. Fatal errors are printed here, with their causes.
+/// Runs a parsed command line in a process that exits as soon as it returns
+/// (the `kbc` binary): what a command holds at its end is left for the
+/// system to reclaim, not freed piece by piece.
+pub fn run_then_exit(cli: cli::Cli) -> ExitStatus {
+    commands::exit_after_run();
+    run(cli)
+}
+
+/// Runs a parsed command line. Fatal errors are printed here, with their
+/// causes. Frees everything it made, so a process may call it many times
+/// (the fuzz targets do).
 pub fn run(cli: cli::Cli) -> ExitStatus {
     use cli::Command;
     let result = match &cli.command {

@@ -10,5 +10,5 @@ static GLOBAL: kbc::allocator::Allocator = kbc::allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
     let cli = kbc::cli::Cli::parse();
-    std::process::ExitCode::from(kbc::run(cli) as u8)
+    std::process::ExitCode::from(kbc::run_then_exit(cli) as u8)
 }

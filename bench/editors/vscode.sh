@@ -34,8 +34,8 @@ if [ ! -x "$tools/node_modules/.bin/code-server" ] || [ ! -d "$tools/node_module
   echo "vscode: tools installed after $((SECONDS - start)) s" >&2
 fi
 if [ ! -s target/kbc.vsix ] || [ -n "$(find editors/vscode/src editors/vscode/package.json -newer target/kbc.vsix)" ]; then
-  (cd editors/vscode && npm ci --no-audit --no-fund --silent && npx tsc -p . \
-    && npx vsce package --skip-license --allow-missing-repository -o ../../target/kbc.vsix >/dev/null)
+  (cd editors/vscode && npm ci --no-audit --no-fund --silent \
+    && npx vsce package --no-dependencies --skip-license --allow-missing-repository -o ../../target/kbc.vsix >/dev/null)
 fi
 
 work=$(mktemp -d)

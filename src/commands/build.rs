@@ -66,8 +66,8 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitStatus> {
     let out = input.out.clone();
     let report = render::build_over(input, folder, previous, &mut timings)?;
     say_built(args, &report, &out, start, "");
-    // The process ends next: freeing what is left one by one costs time.
-    std::mem::forget(checked);
+    // The process usually ends next: freeing what is left one by one costs time.
+    super::release(checked);
     Ok(ExitStatus::Success)
 }
 

@@ -98,8 +98,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         true => super::ignore_broken_pipe(statistics(&checked, &line, &common))?,
         false => super::ignore_broken_pipe(report_with(&checked, &line, &common))?,
     }
-    // The process ends next: freeing every article one by one cost 6% of a check.
-    std::mem::forget(checked);
+    // The process usually ends next: freeing every article one by one cost 6% of a check.
+    super::release(checked);
     Ok(status)
 }
 

@@ -18,6 +18,24 @@ pub enum ExitStatus {
 }
 
 /// Whether the error comes from writing to a closed pipe.
+/// Set when the process exits right after the command (see `run_then_exit`).
+static EXIT_AFTER_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(crate) fn exit_after_run() {
+    EXIT_AFTER_RUN.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Drops `value`, or leaves it to the system when the process exits next:
+/// freeing a corpus piece by piece costs time nobody waits for then. In a
+/// process that runs many commands (the fuzz targets), forgetting would leak
+/// each run's corpus.
+pub(crate) fn release<T>(value: T) {
+    match EXIT_AFTER_RUN.load(std::sync::atomic::Ordering::Relaxed) {
+        true => std::mem::forget(value),
+        false => drop(value),
+    }
+}
+
 pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -157,6 +157,15 @@ mod tests {
     }
 
     #[test]
+    fn no_quick_fix_lists_a_cloud_twice() {
+        use crate::lint::rules::testing::{article, check};
+        let text = article("", "").replace("cloudEnvironments=\"public\"", "cloudEnvironments=\"public, publik\"");
+        let d = check("KB013", &text);
+        assert_eq!(d.len(), 1);
+        assert!(did_you_mean(&d[0], &text).is_none(), "{:?}", d[0].help);
+    }
+
+    #[test]
     fn kinds_are_matched_hierarchically() {
         let all = fix_all_kind();
         assert!(wanted(Some(&all), None));

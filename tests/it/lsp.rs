@@ -190,7 +190,7 @@ fn codes(diags: &Value) -> Vec<String> {
 fn publishes_workspace_findings_on_start_and_clears_them_as_the_author_fixes_them() {
     let kb = two_articles();
     // Non-ASCII before the finding on its line: columns count UTF-16 units.
-    let text = article("Ça 😀 marche pas", "public, publik", ID_A)
+    let text = article("Ça 😀 marche pas", "fairfax, publik", ID_A)
         .replace("    cloudEnvironments=", "    authors=\"Zoë 😀\" cloudEnvironments=");
     kb.write("articles/a.md", &text);
     let mut c = Client::start(&kb, json!({}));
@@ -404,7 +404,7 @@ fn titles(actions: &Value) -> Vec<&str> {
 #[test]
 fn quick_fixes_a_suppression_and_fix_all_edit_the_article() {
     let kb = two_articles();
-    let text = article("Cannot read a secret", "public, publik", ID_A)
+    let text = article("Cannot read a secret", "fairfax, publik", ID_A)
         .replace("https://learn.microsoft.com", "http://learn.microsoft.com")
         .replace("* Give the user", "* See [the docs](http://learn.microsoft.com/azure/databricks).\n* Give the user");
     kb.write("articles/a.md", &text);
@@ -430,7 +430,7 @@ fn quick_fixes_a_suppression_and_fix_all_edit_the_article() {
     assert_eq!(cloud[0]["kind"], "quickfix");
     assert_eq!(cloud[0]["isPreferred"], true);
     assert_eq!(cloud[0]["diagnostics"][0]["code"], "KB013");
-    assert!(apply(&text, &cloud[0], &uri).contains("cloudEnvironments=\"public, public\""));
+    assert!(apply(&text, &cloud[0], &uri).contains("cloudEnvironments=\"fairfax, public\""));
     // The insecure link in the body: its fix, and a suppression above its line.
     let link = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": at("http://learn.microsoft.com/azure/databricks)"), "context": {"diagnostics": []}}));
     insta::assert_snapshot!("lsp_code_actions_on_a_link", c.redact(&json!(titles(&link))));

@@ -60,13 +60,15 @@ impl Rule for UnknownCloud {
 
     fn check_article(&self, article: &Article, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for attr in ["cloudEnvironments", "disableClouds"] {
-            for item in article.props.list(article.text(), attr) {
+            let items = article.props.list(article.text(), attr);
+            let listed: Vec<Cloud> = items.iter().filter_map(|i| Cloud::parse(i.text)).collect();
+            for item in &items {
                 if Cloud::parse(item.text).is_some() || is_retired(item.text) || is_placeholder(item.text) {
                     continue;
                 }
                 out.push(
                     Diagnostic::new(&META, item.span.clone(), format!("unknown cloud \"{}\" in {attr}", item.text))
-                        .with_help(suggestion(item.text)),
+                        .with_help(suggestion(item.text, &listed)),
                 );
             }
         }
@@ -77,9 +79,16 @@ pub(crate) fn is_retired(name: &str) -> bool {
     Cloud::RETIRED.iter().any(|r| r.eq_ignore_ascii_case(name))
 }
 
-fn suggestion(name: &str) -> String {
+/// A cloud the item may stand for; when that cloud is already `listed`, the
+/// item is a stray copy and replacing it would list the cloud twice (the
+/// editor's quick fix applies a bare "did you mean"), so the help says to
+/// remove it instead.
+fn suggestion(name: &str, listed: &[Cloud]) -> String {
     let alias = ALIASES.iter().find(|(a, _)| a.eq_ignore_ascii_case(name)).map(|(_, c)| c.as_str());
     match alias.or_else(|| did_you_mean(name, Cloud::ALL.iter().map(|c| c.as_str()))) {
+        Some(c) if listed.iter().any(|l| l.as_str() == c) => {
+            format!("`{c}` is already listed: remove \"{name}\"")
+        }
         Some(c) => format!("did you mean `{c}`?"),
         None => "the clouds are public, fairfax, mooncake, usnat and ussec".into(),
     }
@@ -109,6 +118,16 @@ mod tests {
         assert_eq!(d[0].help.as_deref(), Some("did you mean `mooncake`?"));
         let d = check("KB013", &article("  disableClouds=\"mars\"\n", ""));
         assert!(d[0].message.contains("\"mars\" in disableClouds"));
+    }
+
+    #[test]
+    fn a_misspelt_copy_of_a_listed_cloud_is_to_be_removed_not_replaced() {
+        let d = check("KB013", &with_clouds("public, publc, fairfx"));
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].help.as_deref(), Some("`public` is already listed: remove \"publc\""));
+        assert_eq!(d[1].help.as_deref(), Some("did you mean `fairfax`?"));
+        let d = check("KB013", &with_clouds("PUBLIC; azurecloud"));
+        assert_eq!(d[0].help.as_deref(), Some("`public` is already listed: remove \"azurecloud\""));
     }
 
     #[test]
