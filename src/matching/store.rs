@@ -138,6 +138,9 @@ impl Builder {
     /// in tokens and its record.
     fn add<'t>(&mut self, terms: impl Iterator<Item = (&'t str, f64, u8)>, len: usize, record: Record) {
         let i = self.lengths.len();
+        // Room for every term being new: one growth instead of many
+        // rehashes of a map that has outgrown the caches.
+        self.postings.reserve(terms.size_hint().0);
         for (term, w, mask) in terms {
             let posting = (i as u32, w as f32, mask);
             match self.postings.get_mut(term) {

@@ -53,14 +53,26 @@ pub(crate) fn title(a: &Article) -> &str {
 /// The terms document of `a` (see the module docs).
 pub(crate) fn document(a: &Article) -> Vec<u8> {
     let (tf, len) = weighted_terms(a);
-    let mut terms: Vec<(String, (f64, u8))> = tf.into_iter().collect();
-    terms.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    // Sorted by their first 8 bytes, held inline, before the whole terms:
+    // most comparisons then stay in the vector instead of reaching each
+    // term's text (a third of the sort's time on 800,000 terms).
+    let mut terms: Vec<(u64, String, (f64, u8))> = tf.into_iter().map(|(t, v)| (prefix(&t), t, v)).collect();
+    terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.cmp(&y.1)));
     let mut out = format!("{len}\n^{}\n", model::tokens(title(a)).join(" "));
-    for (t, (w, fields)) in terms {
+    for (_, t, (w, fields)) in terms {
         // `{w}` is the shortest text that parses back to the same f64.
         let _ = writeln!(out, "{t}\t{w}\t{fields}");
     }
     out.into_bytes()
+}
+
+/// The first 8 bytes of `t`, big-endian, zero-padded: ordered as the terms
+/// are (a zero pad sorts first, like an end), ties left to the whole terms.
+fn prefix(t: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = t.len().min(8);
+    head[..n].copy_from_slice(&t.as_bytes()[..n]);
+    u64::from_be_bytes(head)
 }
 
 /// A parsed terms [`document`]; a malformed line is skipped, a missing
@@ -123,6 +135,17 @@ mod tests {
         }
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains("\nioexception\t2.5\t2\n") && text.contains("\ndisk\t"), "{text}");
+    }
+
+    #[test]
+    fn the_prefix_order_agrees_with_the_order_of_terms() {
+        let terms = ["", "a", "a\0", "a\0b", "ab", "abcdefgh", "abcdefgh a", "abcdefgi", "b c", "\u{e9}t\u{e9}", "z"];
+        for x in terms {
+            for y in terms {
+                let by_prefix = prefix(x).cmp(&prefix(y)).then_with(|| x.cmp(y));
+                assert_eq!(by_prefix, x.cmp(y), "{x:?} {y:?}");
+            }
+        }
     }
 
     #[test]

@@ -111,6 +111,8 @@ pub(crate) fn shared(docs: &[Doc<'_>], emit: &Emit<'_>) -> Result<Shared> {
         for (k, doc) in parsed.iter().enumerate() {
             let i = run * PARSE_RUN + k;
             let len = doc.len as f64;
+            // Room for every term being new: one growth, not many rehashes.
+            postings.reserve(doc.terms.len());
             for &(t, tf, _) in &doc.terms {
                 let q = ((model::term_score(1.0, tf, len, avg) * SCALE).round() as u32).clamp(1, MAX_Q);
                 let (list, prev) = postings.entry(t).or_default();
