@@ -9,6 +9,9 @@
 //! - [`marker`]: `.kbc-output`, the signed list of the files kbc wrote. kbc
 //!   recognises its output by it, and removes or replaces only files on it.
 //! - [`cache`]: the build cache's keys and manifest (what may be reused).
+//! - [`plan`]: what a build does with OUT, decided before rendering: the
+//!   mode (clean, full, incremental), which articles are reused and which
+//!   rendered, which memo shards and index pages stay.
 //! - [`staging`]: the folder a build writes into first.
 //! - [`commit`]: moving the staged files into OUT with a journal, so that a
 //!   failed or killed build leaves the old output and the next run finishes
@@ -23,6 +26,7 @@ pub(crate) mod clean;
 pub(crate) mod commit;
 pub(crate) mod marker;
 pub(crate) mod out;
+pub(crate) mod plan;
 pub(crate) mod staging;
 
 use anyhow::Result;

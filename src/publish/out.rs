@@ -42,6 +42,12 @@ impl Out {
         self.reachable(rel) && std::fs::symlink_metadata(self.dir.join(rel)).is_ok_and(|m| m.is_file())
     }
 
+    /// Whether OUT has `rel` as kbc wrote it: on the marker, and a regular
+    /// file reached without a link (so it may be kept or read).
+    pub(crate) fn ours(&self, rel: &str) -> bool {
+        self.owned.owns(rel) && self.regular(rel)
+    }
+
     /// Whether every folder on the way to `rel` inside OUT is a real folder
     /// (or missing), and `rel` is plain.
     pub(crate) fn reachable(&self, rel: &str) -> bool {

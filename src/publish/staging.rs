@@ -1,8 +1,14 @@
 //! The folder a build writes into, beside OUT. Everything is written here
 //! and moved into OUT only when complete (see `commit`); on any failure the
-//! staging folder is removed and OUT is left exactly as it was. A full build
-//! ([`Mode::Swap`]) stages every file; an incremental one ([`Mode::Patch`])
-//! stages only what changed and takes the rest from OUT as it is.
+//! staging folder is removed and OUT is left exactly as it was.
+//!
+//! Each method means one thing whatever the build: [`Staging::write`] says
+//! the output has a file with these bytes, [`Staging::link`] that a file is
+//! the same file as another, [`Staging::keep`] that OUT's file (which the
+//! plan, `super::plan`, found kbc wrote) stays as it is. A whole build
+//! (clean or full: see `super::plan::Mode`) stages every file and keeps
+//! none; an incremental one stages only what changed (a file written with
+//! the bytes OUT has is not staged again) and is patched into OUT.
 
 use super::marker::Marker;
 use super::out::{Out, with_parent};
@@ -14,31 +20,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The build report, relative to OUT.
 pub(crate) const REPORT_FILE: &str = "build-report.json";
 
-/// How a build's files reach OUT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// Everything is written into the staging folder, and moved into OUT.
-    Swap,
-    /// Only new and changed files are staged; the others are OUT's, kept.
-    Patch,
-}
-
 /// The folder a build writes into before its files are moved into OUT.
 pub(crate) struct Staging {
     dir: PathBuf,
     out: Out,
-    mode: Mode,
+    /// Every file is staged: the staging folder replaces OUT whole.
+    whole: bool,
     committed: bool,
     /// Every file of the output, staged or kept, by path relative to OUT.
     produced: std::sync::Mutex<Vec<String>>,
     written: AtomicUsize,
     linked: AtomicUsize,
-    reused: AtomicUsize,
 }
 
 impl Staging {
-    /// A fresh staging folder beside `out` (opened with [`super::open`]).
-    pub(crate) fn create(out: Out, mode: Mode) -> Result<Staging> {
+    /// A fresh staging folder beside `out` (opened with [`super::open`]),
+    /// for a whole build (every file staged) or an incremental one.
+    pub(crate) fn create(out: Out, whole: bool) -> Result<Staging> {
         let parent = out.dir.parent().context("the output folder has no parent folder")?;
         crate::fs::create_dir_all(parent)?;
         let dir = out.sibling("staging");
@@ -47,12 +45,11 @@ impl Staging {
         Ok(Staging {
             dir,
             out,
-            mode,
+            whole,
             committed: false,
             produced: std::sync::Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
-            reused: AtomicUsize::new(0),
         })
     }
 
@@ -77,12 +74,12 @@ impl Staging {
         self.produced.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
     }
 
-    /// Writes a file. In [`Mode::Patch`], a file OUT already has with these
-    /// very bytes is left alone.
+    /// Writes a file of the output. In an incremental build, a file OUT
+    /// already has with these very bytes is left alone there.
     pub(crate) fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         self.produce(rel);
         self.written.fetch_add(1, Ordering::Relaxed);
-        if self.mode == Mode::Patch && self.kept(rel) && same_bytes(&self.out.path(rel), bytes.as_ref()) {
+        if !self.whole && self.kept(rel) && same_bytes(&self.out.path(rel), bytes.as_ref()) {
             return Ok(());
         }
         let path = self.path(rel);
@@ -115,19 +112,19 @@ impl Staging {
         self.linked.load(Ordering::Relaxed)
     }
 
-    /// Makes `to` the same file as `from` (a hard link; a copy where the file
-    /// system has none), so pages shared by several sites are written once.
-    /// In [`Mode::Patch`], `unchanged` says both are already so in OUT.
-    pub(crate) fn link(&self, from: &str, to: &str, unchanged: bool) -> Result<()> {
+    /// Makes the output's `to` the same file as its `from` (a hard link; a
+    /// copy where the file system has none), so pages shared by several
+    /// sites are written once. `from` is staged, or is OUT's (kept, or
+    /// written with the bytes OUT has), and then `to` is left alone when it
+    /// already is that file in OUT.
+    pub(crate) fn link(&self, from: &str, to: &str) -> Result<()> {
         self.produce(to);
         self.linked.fetch_add(1, Ordering::Relaxed);
         let staged = self.path(from);
-        let from = match self.mode {
-            Mode::Swap => staged,
-            Mode::Patch if unchanged && self.kept(to) => return Ok(()),
-            Mode::Patch if staged.exists() => staged,
-            // `from` is OUT's, unchanged: link to it unless `to` already is it.
-            Mode::Patch => {
+        // A whole build stages every file: no need to look.
+        let from = match self.whole || staged.exists() {
+            true => staged,
+            false => {
                 let kept = self.out.path(from);
                 if self.kept(from) && self.kept(to) && same_file(&kept, &self.out.path(to)) {
                     return Ok(());
@@ -143,46 +140,30 @@ impl Staging {
         Ok(())
     }
 
-    /// In [`Mode::Patch`], takes `rels`, pages of the previous output whose
-    /// inputs did not change, into this output as they are, counted as
-    /// reused. False (and none taken) in [`Mode::Swap`], where no page key
-    /// can match (they all start from the key that decides the mode), or
-    /// when OUT lacks one of them (or it is not kbc's regular file).
-    pub(crate) fn reuse(&self, rels: &[String]) -> bool {
-        let ok = self.mode == Mode::Patch && rels.iter().all(|rel| self.kept(rel));
-        if ok {
-            for rel in rels {
-                self.take(rel);
-                self.reused.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        ok
+    /// Takes OUT's `rel`, which the plan found to be a file kbc wrote and
+    /// whose inputs did not change, into this output as it is. An error in
+    /// a whole build, which keeps nothing of OUT.
+    pub(crate) fn keep(&self, rel: &str) -> Result<()> {
+        self.keep_as(rel, &self.written)
     }
 
-    /// In [`Mode::Patch`], takes OUT's `rel`, whose inputs did not change,
-    /// into this output as it is. False (and nothing done) otherwise.
-    pub(crate) fn keep(&self, rel: &str) -> bool {
-        let ok = self.mode == Mode::Patch && self.kept(rel);
-        if ok {
-            self.take(rel);
-        }
-        ok
+    /// [`Staging::keep`] for a file that is a link to another kept file
+    /// (counted as a link).
+    pub(crate) fn keep_link(&self, rel: &str) -> Result<()> {
+        self.keep_as(rel, &self.linked)
+    }
+
+    fn keep_as(&self, rel: &str, count: &AtomicUsize) -> Result<()> {
+        anyhow::ensure!(!self.whole, "a whole build cannot keep {rel} from the previous output");
+        self.produce(rel);
+        count.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Whether OUT's `rel` can be kept: kbc wrote it, and it is still a
     /// regular file reached without a link.
     fn kept(&self, rel: &str) -> bool {
-        self.out.owned.owns(rel) && self.out.regular(rel)
-    }
-
-    /// Counts `rel`, taken from the previous output, as a file of this one.
-    fn take(&self, rel: &str) {
-        self.produce(rel);
-        self.written.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn files_reused(&self) -> usize {
-        self.reused.load(Ordering::Relaxed)
+        self.out.ours(rel)
     }
 
     /// Makes the staged output OUT, with a marker listing every file it
@@ -191,7 +172,7 @@ impl Staging {
         let mut files = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
         files.sort_unstable();
         let marker = Marker { generator: super::GENERATOR.to_string(), files };
-        let done = super::commit::commit(&self.out, &marker, self.mode == Mode::Swap);
+        let done = super::commit::commit(&self.out, &marker, self.whole);
         // The staging folder is gone into OUT, or removed by the commit.
         self.committed = done.is_ok();
         done
@@ -242,13 +223,14 @@ mod tests {
     #[test]
     fn a_build_into_a_new_folder_is_moved_in_whole_and_dropped_on_failure() {
         let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(open(dir.path(), "out"), Mode::Swap).unwrap();
+        let s = Staging::create(open(dir.path(), "out"), true).unwrap();
         s.write("a/new.txt", "new").unwrap();
-        s.link("a/new.txt", "b/same.txt", false).unwrap();
+        s.link("a/new.txt", "b/same.txt").unwrap();
+        assert!(s.keep("a/new.txt").is_err(), "a whole build keeps nothing");
         s.commit().unwrap();
         let out = dir.path().join("out");
         assert_eq!(std::fs::read_to_string(out.join("b/same.txt")).unwrap(), "new");
-        let s = Staging::create(open(dir.path(), "out"), Mode::Swap).unwrap();
+        let s = Staging::create(open(dir.path(), "out"), true).unwrap();
         s.write("x.txt", "x").unwrap();
         drop(s);
         assert!(!out.join("x.txt").exists());
@@ -258,7 +240,7 @@ mod tests {
     #[test]
     fn a_full_build_keeps_the_users_files_and_removes_only_its_own() {
         let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(open(dir.path(), "out"), Mode::Swap).unwrap();
+        let s = Staging::create(open(dir.path(), "out"), true).unwrap();
         s.write("old.txt", "old").unwrap();
         s.write("site/a.html", "a").unwrap();
         s.commit().unwrap();
@@ -266,7 +248,7 @@ mod tests {
         std::fs::write(out.join("CNAME"), "example.org").unwrap();
         std::fs::create_dir_all(out.join(".git")).unwrap();
         std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
-        let s = Staging::create(open(dir.path(), "out"), Mode::Swap).unwrap();
+        let s = Staging::create(open(dir.path(), "out"), true).unwrap();
         s.write("site/a.html", "a2").unwrap();
         s.commit().unwrap();
         assert!(!out.join("old.txt").exists());

@@ -140,7 +140,7 @@ impl<R: Read> Reader<'_, R> {
         let variants = (0..self.len()?)
             .map(|_| Some((Cloud::parse(&self.string()?)?, self.spooled_option()?)))
             .collect::<Option<Vec<_>>>()?;
-        let rendered = Rendered { entry, json, search, variants, page_key, unchanged: true };
+        let rendered = Rendered { entry, json, search, variants, page_key };
         Some(Memo { url, rendered })
     }
 
@@ -214,7 +214,7 @@ mod tests {
         };
         let put = |b: &[u8]| spool.put(b).unwrap();
         let variants = vec![(Cloud::Fairfax, Some(put(b"{\"v\":1}"))), (Cloud::Mooncake, None)];
-        Rendered { entry, json: put(b"{}"), search: put(b"[1]"), variants, page_key: "k".into(), unchanged: false }
+        Rendered { entry, json: put(b"{}"), search: put(b"[1]"), variants, page_key: "k".into() }
     }
 
     #[test]

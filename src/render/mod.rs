@@ -1,10 +1,13 @@
 //! `kbc build`'s back half: a checked corpus to OUT. [`build`] is the list of
-//! steps in order: pages (each article parsed once, rendered, and its
-//! bundle entry extracted, or all of that taken from the memo when the
-//! article did not change), the indexes (the main bundle and site and each
-//! cloud's, in parallel), the schema, the report and the caches, then the
-//! move into OUT (see `crate::publish`, which owns everything about OUT:
-//! the staging folder, the cache manifest, the marker and the commit).
+//! steps in order: the plan (`crate::publish::plan`: which articles are
+//! rendered and which taken as they are, decided before rendering), pages
+//! (each article to render parsed once, rendered, and its bundle entry
+//! extracted; the others' products come from the memo), the indexes (the
+//! main bundle and site and each cloud's, in parallel), the schema, the
+//! report and the caches, then the move into OUT (see `crate::publish`,
+//! which owns everything about OUT: the plan, the staging folder, the cache
+//! manifest, the marker and the commit). Rendering looks at no cache: it
+//! renders what the plan gives it and keeps what the plan keeps.
 //!
 //! Output layout (a contract): `rules.json`, `rules.schema.json`,
 //! `build-report.json`, `site/`, `clouds/<cloud>/{rules.json,site/}`.
@@ -33,6 +36,7 @@ use crate::diagnostic::Diagnostic;
 use crate::include::Resolver;
 use crate::publish::cache;
 use crate::publish::out::Out;
+use crate::publish::plan::{self, Known, Plan};
 use crate::publish::staging::{self, Staging};
 use anyhow::Result;
 use bundle::Entry;
@@ -82,13 +86,8 @@ struct Ctx<'a> {
     variants: Vec<(Cloud, Rewrites, Sanitizer)>,
     /// What every page key starts from (see `cache`).
     pages_key: blake3::Hash,
-    /// The previous build's manifest (empty when there is none to trust).
-    previous: cache::Manifest,
-    /// This build's index page keys, by path in OUT.
-    indexes: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
-    /// Whether the previous build's memo was read whole: only then are its
-    /// shards worth keeping.
-    memo_read: bool,
+    /// What is rendered and what is kept from OUT.
+    publish: Plan,
 }
 
 /// One article after the pages step: what later steps need, with its
@@ -102,8 +101,6 @@ pub(crate) struct Rendered {
     variants: Vec<(Cloud, Option<Blob>)>,
     /// The page's cache key.
     page_key: String,
-    /// Whether the page key is the previous build's.
-    unchanged: bool,
 }
 
 impl Rendered {
@@ -113,7 +110,7 @@ impl Rendered {
 }
 
 /// Builds everything into a staging folder and moves it into OUT (see
-/// [`staging::Mode`]). On any error OUT is left untouched.
+/// [`plan::Mode`]). On any error OUT is left untouched.
 pub fn build(input: BuildInput<'_>, timings: &mut Timings) -> Result<BuildReport> {
     let out = crate::publish::open(&input.out, &input.config.root, &input.config.source_dir())?;
     let previous = cache::Manifest::read(&out).unwrap_or_default();
@@ -133,13 +130,13 @@ pub(crate) fn build_over(
     let input = &input;
     let paths = published.iter().map(|a| a.path());
     let pages_key = timings.time("cache", || cache::pages_key(input.config, &format!("{:?}", input.clouds), paths))?;
-    let (ctx, memos) = timings.time("prepare", || prepare(input, &published, out, previous, pages_key))?;
+    let (ctx, memos) = timings.time("prepare", || prepare(input, &corpus, &published, out, previous, pages_key))?;
     let rendered = timings.time("pages", || render_articles(&ctx, &corpus, &published, memos))?;
     // Every look outside the corpus has been made (includes, link targets).
     let probes = corpus.probes.snapshot();
     drop(published);
     free(corpus);
-    let per_cloud = timings.time("indexes", || write_indexes(&ctx, &rendered))?;
+    let (per_cloud, indexes) = timings.time("indexes", || write_indexes(&ctx, &rendered))?;
     let counts =
         Counts { clouds: input.clouds.iter().map(|c| c.to_string()).zip(per_cloud).collect(), ..Counts::default() };
     timings.time("schema", || write_schema(&ctx))?;
@@ -148,7 +145,7 @@ pub(crate) fn build_over(
     timings.time("caches", || write_caches(&ctx, &rendered))?;
     report.timings_ms = timings.phases.clone();
     ctx.staging.write(staging::REPORT_FILE, json(&report)?)?;
-    write_manifest(&ctx, &rendered, pages_key, probes)?;
+    write_manifest(&ctx, &rendered, probes, indexes)?;
     // Every article's products are written: freed before the commit, which
     // needs memory of its own (the marker's list of every file).
     drop(rendered);
@@ -157,32 +154,36 @@ pub(crate) fn build_over(
     Ok(report)
 }
 
+/// Index page keys, by path in OUT.
+type IndexKeys = std::collections::BTreeMap<String, String>;
+
 /// The bundles, index pages, search indexes and assets of the main site and
-/// every cloud; returns how many articles each cloud publishes. The main
-/// outputs and each cloud's are independent once the pages and the main
-/// site's assets exist: one parallel step keeps both threads busy.
-fn write_indexes(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<Vec<usize>> {
+/// every cloud; returns how many articles each cloud publishes, and every
+/// index page's key. The main outputs and each cloud's are independent
+/// once the pages and the main site's assets exist: one parallel step
+/// keeps both threads busy.
+fn write_indexes(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<(Vec<usize>, IndexKeys)> {
     let order = bundle_order(rendered);
     write_assets(ctx)?;
     let search = write_search(ctx, rendered, &order)?;
     let search = &search;
     let sites: Vec<Option<Cloud>> = std::iter::once(None).chain(ctx.input.clouds.iter().copied().map(Some)).collect();
-    let counts = sites.par_iter().map(|&site| match site {
-        None => write_main(ctx, rendered, &order, search).map(|()| None),
-        Some(c) => write_cloud(ctx, c, rendered, &order, search).map(Some),
+    let done = sites.par_iter().map(|&site| match site {
+        None => write_main(ctx, rendered, &order, search).map(|keys| (None, keys)),
+        Some(c) => write_cloud(ctx, c, rendered, &order, search).map(|(n, keys)| (Some(n), keys)),
     });
-    Ok(counts.collect::<Result<Vec<_>>>()?.into_iter().flatten().collect())
+    let (counts, keys): (Vec<Option<usize>>, Vec<IndexKeys>) = done.collect::<Result<Vec<_>>>()?.into_iter().unzip();
+    Ok((counts.into_iter().flatten().collect(), keys.into_iter().flatten().collect()))
 }
 
 /// What the next build starts from: the diagnostics and each article's products.
 fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
     let diagnostics = ctx.input.diagnostics;
     ctx.staging.write_with(cache::DIAGNOSTICS_FILE, |out| Ok(crate::diagnostic::store::encode(out, diagnostics)?))?;
-    // A shard whose articles are all unchanged is the previous build's file.
-    memo::shards(rendered.len()).into_par_iter().try_for_each(|(rel, range)| {
-        let same = ctx.memo_read && rendered[range.clone()].iter().all(|r| r.unchanged);
-        if same && ctx.staging.keep(&rel) {
-            return Ok(());
+    // A shard whose articles are all reused is the previous build's file.
+    memo::shards(rendered.len()).into_par_iter().enumerate().try_for_each(|(k, (rel, range))| {
+        if ctx.publish.keep_shard(k) {
+            return ctx.staging.keep(&rel);
         }
         let urls = &ctx.plan.urls[range.clone()];
         ctx.staging.write_with(&rel, |out| Ok(memo::write(out, urls, &rendered[range], &ctx.spool)?))
@@ -193,45 +194,50 @@ fn write_caches(ctx: &Ctx<'_>, rendered: &[Rendered]) -> Result<()> {
 fn write_manifest(
     ctx: &Ctx<'_>,
     rendered: &[Rendered],
-    pages_key: blake3::Hash,
     probes: std::collections::BTreeMap<String, crate::article::probes::Seen>,
+    indexes: IndexKeys,
 ) -> Result<()> {
     let input = ctx.input;
     let manifest = cache::Manifest {
         generator: GENERATOR.to_string(),
         input_key: input.input_key.clone(),
         probes,
-        pages_key: pages_key.to_hex().to_string(),
+        pages_key: ctx.pages_key.to_hex().to_string(),
         pages: ctx.plan.urls.iter().cloned().zip(rendered.iter().map(|r| r.page_key.clone())).collect(),
-        indexes: std::mem::take(&mut *ctx.indexes.lock().unwrap_or_else(|e| e.into_inner())),
+        indexes,
     };
     ctx.staging.write_with(cache::CACHE_FILE, |out| manifest.write(out))
 }
 
-/// The context of every step, and the previous build's products of each
-/// article (in page order) when OUT is patched.
+/// The context of every step, with the plan, and the previous build's
+/// products of each article (in page order) when OUT is patched.
 fn prepare<'a>(
     input: &'a BuildInput<'a>,
+    corpus: &Corpus,
     published: &[&Article],
     out: Out,
     previous: cache::Manifest,
     pages_key: blake3::Hash,
 ) -> Result<(Ctx<'a>, Vec<Option<Rendered>>)> {
-    // The same shared page key means the same URLs and links: only pages of
-    // changed articles differ, so OUT is patched rather than replaced.
-    let mode = match previous.pages_key == pages_key.to_hex().as_str() {
-        true => staging::Mode::Patch,
-        false => staging::Mode::Swap,
-    };
-    let staging = Staging::create(out, mode)?;
+    let mode = plan::Mode::of(&previous, pages_key.to_hex().as_str(), !out.owned.files.is_empty());
+    let staging = Staging::create(out, mode.whole())?;
     let spool = Spool::new(staging.scratch()?);
     // The memo is read beside the theme (it is only used if OUT is patched).
-    let read_memo = || (mode == staging::Mode::Patch).then(|| read_memo(staging.out(), published.len(), &spool));
+    let incremental = mode == plan::Mode::Incremental;
+    let read_memo = || incremental.then(|| read_memo(staging.out(), published.len(), &spool));
     let (theme, memo) = rayon::join(|| Theme::load(&input.config.root), read_memo);
     let theme = theme?;
     let src_prefix = crate::fs::display_rel(&input.config.root, &input.config.source_dir());
-    let mut plan = site::Plan::new(published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
-    plan.set_nav(published);
+    let mut site_plan = site::Plan::new(published.iter().map(|a| a.path()), &format!("{src_prefix}/"));
+    site_plan.set_nav(published);
+    let memos = memos(memo.flatten(), &site_plan.urls);
+    let known = match incremental {
+        true => known(input, corpus, published, (&site_plan, &pages_key), &memos),
+        false => Vec::new(),
+    };
+    let shards = memo::shards(published.len());
+    let inputs = plan::Inputs { mode, previous, articles: &known, shards: &shards, memo_whole: !memos.is_empty() };
+    let publish = Plan::new(inputs, published.len(), &|rel| staging.out().ours(rel));
     let site = SiteView {
         title: &input.config.book.title,
         description: &input.config.book.description,
@@ -245,18 +251,66 @@ fn prepare<'a>(
         .filter(|(_, r)| !r.is_empty())
         .map(|(c, r)| (c, r.clone(), Sanitizer::new(r)))
         .collect();
-    let memos = memos(memo.flatten(), &plan.urls);
     let sanitizer = Sanitizer::new(Rewrites::default());
-    let (indexes, memo_read) = (Default::default(), !memos.is_empty());
-    let ctx =
-        Ctx { input, theme, staging, spool, plan, site, sanitizer, variants, pages_key, previous, indexes, memo_read };
+    let plan = site_plan;
+    let ctx = Ctx { input, theme, staging, spool, plan, site, sanitizer, variants, pages_key, publish };
     Ok((ctx, memos))
+}
+
+/// What the plan needs of each article in an incremental build (in
+/// parallel: each article's includes are expanded for its page key).
+fn known(
+    input: &BuildInput<'_>,
+    corpus: &Corpus,
+    published: &[&Article],
+    (site_plan, pages_key): (&site::Plan, &blake3::Hash),
+    memos: &[Option<Rendered>],
+) -> Vec<Known> {
+    published
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let url = &site_plan.urls[i];
+            let key = page_key(input.config, corpus, (site_plan, pages_key), i, a).0;
+            let memo = memos.get(i).and_then(Option::as_ref);
+            let (files, pages) = memo.map_or_else(Default::default, |m| page_files(&input.clouds, url, m));
+            Known { url: url.clone(), key, memo_key: memo.map(|m| m.page_key.clone()), files, pages }
+        })
+        .collect()
+}
+
+/// The files of OUT an article's pages are, as its memo `m` says, and how
+/// many of them are distinct files: its page and its clouds' rewritten
+/// pages, then its other clouds' links to its page.
+fn page_files(clouds: &[Cloud], url: &str, m: &Rendered) -> (Vec<String>, usize) {
+    let mut files: Vec<String> = std::iter::once(format!("site/{url}"))
+        .chain(m.variants.iter().map(|(c, _)| format!("clouds/{c}/site/{url}")))
+        .collect();
+    let pages = files.len();
+    let linked = clouds.iter().filter(|&&c| m.entry.in_cloud(c) && m.variant(c).is_none());
+    files.extend(linked.map(|c| format!("clouds/{c}/site/{url}")));
+    (files, pages)
+}
+
+/// Article `i`'s page key, and its text with includes expanded (if it has
+/// includes).
+fn page_key(
+    config: &Config,
+    corpus: &Corpus,
+    (site_plan, pages_key): (&site::Plan, &blake3::Hash),
+    i: usize,
+    a: &Article,
+) -> (String, Option<String>) {
+    let resolver = Resolver::new(&config.root, corpus);
+    let expanded = includes::expand(&resolver, a);
+    let base = site_plan.page_base(i, pages_key);
+    (cache::page_key(&base, &site_plan.urls[i], a.source.hash(), expanded.as_deref()), expanded)
 }
 
 /// Every shard of the memo in OUT for `n` articles, read in parallel; `None`
 /// if one is missing or malformed, or is not a regular file kbc wrote.
 fn read_memo(out: &Out, n: usize, spool: &Spool) -> Option<Vec<memo::Memo>> {
-    let ours = |rel: &str| out.owned.owns(rel) && out.regular(rel);
+    let ours = |rel: &str| out.ours(rel);
     let read = |rel: &str| std::fs::File::open(out.path(rel)).ok().and_then(|f| memo::read(f, spool));
     let shards: Vec<Vec<memo::Memo>> = memo::shards(n)
         .into_par_iter()
@@ -276,10 +330,10 @@ fn memos(memo: Option<Vec<memo::Memo>>, urls: &[String]) -> Vec<Option<Rendered>
     }
 }
 
-/// The pages step, in parallel: each article's Markdown is parsed once and
-/// used for its bundle entry, its page and any per-cloud rewritten page.
-/// Articles whose page key is the previous build's take their products
-/// from `memos` and keep their pages, without being parsed again.
+/// The pages step, in parallel: each article the plan renders has its
+/// Markdown parsed once and used for its bundle entry, its page and any
+/// per-cloud rewritten page; each article it reuses takes its products
+/// from `memos` and keeps its pages.
 fn render_articles(
     ctx: &Ctx<'_>,
     corpus: &Corpus,
@@ -287,7 +341,22 @@ fn render_articles(
     mut memos: Vec<Option<Rendered>>,
 ) -> Result<Vec<Rendered>> {
     memos.resize_with(published.len(), || None);
-    published.par_iter().zip(memos).enumerate().map(|(i, (a, m))| render_article(ctx, corpus, i, a, m)).collect()
+    let each = |(i, (a, m)): (usize, (&&Article, Option<Rendered>))| match (ctx.publish.action(i), m) {
+        (plan::Action::Reuse, Some(m)) => reuse(ctx, i, m),
+        _ => render_article(ctx, corpus, i, a),
+    };
+    published.par_iter().zip(memos).enumerate().map(each).collect()
+}
+
+/// An article the plan reuses: its products from the memo, its pages (its
+/// own and its clouds' rewritten ones) kept from OUT.
+fn reuse(ctx: &Ctx<'_>, i: usize, m: Rendered) -> Result<Rendered> {
+    let url = &ctx.plan.urls[i];
+    ctx.staging.keep(&format!("site/{url}"))?;
+    for (cloud, _) in &m.variants {
+        ctx.staging.keep(&format!("clouds/{cloud}/site/{url}"))?;
+    }
+    Ok(m)
 }
 
 /// Frees the corpus on a thread of its own: freeing every article one by
@@ -296,36 +365,23 @@ fn free(corpus: Corpus) {
     std::thread::spawn(move || drop(corpus));
 }
 
-fn render_article(ctx: &Ctx<'_>, corpus: &Corpus, i: usize, a: &Article, memo: Option<Rendered>) -> Result<Rendered> {
-    let resolver = Resolver::new(&ctx.input.config.root, corpus);
-    let expanded = includes::expand(&resolver, a);
-    let url = &ctx.plan.urls[i];
-    let page_key = cache::page_key(&ctx.plan.page_base(i, &ctx.pages_key), url, a.source.hash(), expanded.as_deref());
-    let unchanged = ctx.previous.pages.get(url) == Some(&page_key);
-    if let Some(m) = memo.filter(|m| unchanged && m.page_key == page_key && keep_pages(ctx, url, m)) {
-        return Ok(m);
-    }
+fn render_article(ctx: &Ctx<'_>, corpus: &Corpus, i: usize, a: &Article) -> Result<Rendered> {
+    let (page_key, expanded) = page_key(ctx.input.config, corpus, (&ctx.plan, &ctx.pages_key), i, a);
     let expanded = page::parse_expanded(a, expanded);
     let mut prepared = page::Prepared::new(a, &expanded);
-    prepared.full.url = url.clone();
+    prepared.full.url = ctx.plan.urls[i].clone();
+    let url = &ctx.plan.urls[i];
     let pages = page::Pages { theme: &ctx.theme, site: &ctx.site, plan: &ctx.plan };
     let full = &prepared.full;
     let entry = Entry::new(full);
-    // A page whose key matches the previous build's is that build's file;
-    // `put` says whether it was.
-    let put = |rel: String, sanitizer: &Sanitizer| -> Result<bool> {
-        if unchanged && ctx.staging.reuse(std::slice::from_ref(&rel)) {
-            return Ok(true);
-        }
-        ctx.staging.write(&rel, prepared.page(&pages, i, a.path(), sanitizer)?)?;
-        Ok(false)
-    };
-    let mut kept = put(format!("site/{url}"), &ctx.sanitizer)?;
+    let put =
+        |rel: String, sanitizer: &Sanitizer| ctx.staging.write(&rel, prepared.page(&pages, i, a.path(), sanitizer)?);
+    put(format!("site/{url}"), &ctx.sanitizer)?;
     let mut variants = Vec::new();
     let text = expanded.as_ref().map_or(a.text(), |(t, _)| t.as_str());
     for (cloud, rewrites, sanitizer) in &ctx.variants {
         if entry.in_cloud(*cloud) && rewrites.touches(text) {
-            kept &= put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
+            put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
             let json = bundle::rewrite(full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
             variants.push((*cloud, json.map(|j| ctx.spool.put(&j)).transpose()?));
         }
@@ -333,17 +389,7 @@ fn render_article(ctx: &Ctx<'_>, corpus: &Corpus, i: usize, a: &Article, memo: O
     let json = bundle::entry_json(full)?;
     let search = ctx.spool.put(&search::doc_terms(&json)?)?;
     let json = ctx.spool.put(&json)?;
-    // A page written again (OUT had lost it) needs its cloud links made again.
-    Ok(Rendered { entry, json, search, variants, page_key, unchanged: unchanged && kept })
-}
-
-/// Keeps an unchanged article's pages (its main page and each rewritten
-/// cloud page), when OUT still has every one of them.
-fn keep_pages(ctx: &Ctx<'_>, url: &str, m: &Rendered) -> bool {
-    let rels: Vec<String> = std::iter::once(format!("site/{url}"))
-        .chain(m.variants.iter().map(|(c, _)| format!("clouds/{c}/site/{url}")))
-        .collect();
-    ctx.staging.reuse(&rels)
+    Ok(Rendered { entry, json, search, variants, page_key })
 }
 
 /// Indices of the rendered articles in bundle order.
@@ -379,8 +425,8 @@ fn write_bundle(ctx: &Ctx<'_>, cloud: Option<Cloud>, rendered: &[Rendered], orde
     Ok(len)
 }
 
-/// The main bundle and site.
-fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize], search: &search::Shared) -> Result<()> {
+/// The main bundle and site; returns its index pages' keys.
+fn write_main(ctx: &Ctx<'_>, rendered: &[Rendered], order: &[usize], search: &search::Shared) -> Result<IndexKeys> {
     let len = write_bundle(ctx, None, rendered, order)?;
     let json = |k: usize| Ok(ctx.spool.get(rendered[order[k]].json)?);
     // The search documents hold the weighted terms match.idx needs too.
@@ -418,61 +464,63 @@ fn write_assets(ctx: &Ctx<'_>) -> Result<()> {
 }
 
 /// A site's home and index pages, search index and assets, for the
-/// `members` (indices in path order) of `cloud`'s site, or the main site.
+/// `members` (indices in path order) of `cloud`'s site, or the main site;
+/// returns its index pages' keys, by path in OUT.
 fn write_site(
     ctx: &Ctx<'_>,
     cloud: Option<Cloud>,
     rendered: &[Rendered],
     members: &[usize],
     search: &search::Shared,
-) -> Result<()> {
+) -> Result<IndexKeys> {
     let prefix = cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"));
     let site = SiteView { cloud: cloud.map(Cloud::as_str), ..ctx.site.clone() };
     let items: Vec<(&Entry, usize)> = members.iter().map(|&i| (&rendered[i].entry, i)).collect();
     // An index page whose key is the previous build's is left as it is.
-    let keep = |url: &str, key: &str| {
-        let rel = format!("{prefix}/{url}");
-        ctx.previous.indexes.get(&rel).is_some_and(|k| k == key) && ctx.staging.keep(&rel)
-    };
+    let keep = |url: &str, key: &str| ctx.publish.keep_index(&format!("{prefix}/{url}"), key);
     let emit = |page: site::IndexPage| {
         let rel = format!("{prefix}/{}", page.url);
-        if let Some(html) = page.html {
-            ctx.staging.write(&rel, html)?;
+        match page.html {
+            Some(html) => ctx.staging.write(&rel, html),
+            None => ctx.staging.keep(&rel),
         }
-        ctx.indexes.lock().unwrap_or_else(|e| e.into_inner()).insert(rel, page.key);
-        Ok(())
     };
-    site::index_pages(&ctx.theme, &site, &ctx.plan, &items, &keep, &emit)?;
+    let keys = site::index_pages(&ctx.theme, &site, &ctx.plan, &items, &keep, &emit)?;
     let manifest = search::manifest(search, site.cloud, cloud.map(|_| members))?;
     ctx.staging.write(&format!("{prefix}/search/index.js"), manifest)?;
     if cloud.is_some() {
         for (name, _) in ctx.theme.assets() {
-            ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"), false)?;
+            ctx.staging.link(&format!("site/assets/{name}"), &format!("{prefix}/assets/{name}"))?;
         }
         for rel in &search.files {
-            ctx.staging.link(&format!("site/search/{rel}"), &format!("{prefix}/search/{rel}"), false)?;
+            ctx.staging.link(&format!("site/search/{rel}"), &format!("{prefix}/search/{rel}"))?;
         }
     }
-    Ok(())
+    Ok(keys.into_iter().map(|(url, key)| (format!("{prefix}/{url}"), key)).collect())
 }
 
-/// One cloud's bundle and site; returns how many articles it publishes.
-/// Article pages are hard links to the main site's unless rewritten.
+/// One cloud's bundle and site; returns how many articles it publishes,
+/// and its index pages' keys. Article pages are hard links to the main
+/// site's unless rewritten (a reused article's link is OUT's, kept).
 fn write_cloud(
     ctx: &Ctx<'_>,
     cloud: Cloud,
     rendered: &[Rendered],
     order: &[usize],
     search: &search::Shared,
-) -> Result<usize> {
+) -> Result<(usize, IndexKeys)> {
     let members: Vec<usize> = (0..rendered.len()).filter(|&i| rendered[i].entry.in_cloud(cloud)).collect();
     members.par_iter().filter(|&&i| rendered[i].variant(cloud).is_none()).try_for_each(|&i| {
         let url = &ctx.plan.urls[i];
-        ctx.staging.link(&format!("site/{url}"), &format!("clouds/{cloud}/site/{url}"), rendered[i].unchanged)
+        let to = format!("clouds/{cloud}/site/{url}");
+        match ctx.publish.reused(i) {
+            true => ctx.staging.keep_link(&to),
+            false => ctx.staging.link(&format!("site/{url}"), &to),
+        }
     })?;
     write_bundle(ctx, Some(cloud), rendered, order)?;
-    write_site(ctx, Some(cloud), rendered, &members, search)?;
-    Ok(members.len())
+    let keys = write_site(ctx, Some(cloud), rendered, &members, search)?;
+    Ok((members.len(), keys))
 }
 
 /// rules.schema.json, generated from the bundle's Rust types.
@@ -498,7 +546,7 @@ fn report(ctx: &Ctx<'_>, mut counts: Counts, timings: &Timings) -> BuildReport {
     counts.skipped = ctx.input.skipped.len();
     counts.files = ctx.staging.files_written() + 1;
     counts.linked = ctx.staging.files_linked();
-    counts.pages_reused = ctx.staging.files_reused();
+    counts.pages_reused = ctx.publish.reused_pages();
     BuildReport {
         generator: GENERATOR.to_string(),
         counts,

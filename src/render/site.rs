@@ -435,13 +435,15 @@ fn link<'a>(a: &'a Entry, url: &'a str) -> ArticleLink<'a> {
     }
 }
 
-/// One index page of a site: its URL, a key over everything it shows, and
-/// its HTML, unless the caller's `keep` let the page with that key stand.
+/// One index page of a site: its URL, and its HTML, unless the caller's
+/// `keep` let the page with its key stand.
 pub(crate) struct IndexPage {
     pub(crate) url: String,
-    pub(crate) key: String,
     pub(crate) html: Option<String>,
 }
+
+/// Each index page's URL and key: a hash of everything the page shows.
+pub(crate) type Keys = Vec<(String, String)>;
 
 /// Decides, from an index page's URL and key, that OUT's page can stay.
 pub(crate) type Keep<'k> = dyn Fn(&str, &str) -> bool + Sync + 'k;
@@ -452,7 +454,8 @@ pub(crate) type Emit<'e> = dyn Fn(IndexPage) -> Result<()> + Sync + 'e;
 /// The home page and every index page of one site, each handed to `emit`
 /// as it is rendered: a site's index pages together are megabytes of HTML,
 /// which need not all be held at once. `items` are the site's articles,
-/// each with its number in `plan`.
+/// each with its number in `plan`. Returns every page's key, for the next
+/// build's `keep`.
 pub(crate) fn index_pages(
     theme: &Theme,
     site: &SiteView<'_>,
@@ -460,7 +463,7 @@ pub(crate) fn index_pages(
     items: &[(&Entry, usize)],
     keep: &Keep<'_>,
     emit: &Emit<'_>,
-) -> Result<()> {
+) -> Result<Keys> {
     let mut by_service: Groups<'_> = BTreeMap::new();
     let mut by_type: Groups<'_> = BTreeMap::new();
     let mut by_topic: Groups<'_> = BTreeMap::new();
@@ -477,27 +480,32 @@ pub(crate) fn index_pages(
             }
         }
     }
-    let services = groups(theme, site, ("Service", None), by_service, service_url, keep, emit)?;
-    let types = groups(theme, site, ("Self-help type", None), by_type, type_url, keep, emit)?;
-    let topics = groups(theme, site, ("Support topic", Some(plan)), by_topic, topic_url, keep, emit)?;
+    let mut keys = Keys::new();
+    let services = groups(theme, site, ("Service", None), by_service, service_url, (keep, emit), &mut keys)?;
+    let types = groups(theme, site, ("Self-help type", None), by_type, type_url, (keep, emit), &mut keys)?;
+    let topics = groups(theme, site, ("Support topic", Some(plan)), by_topic, topic_url, (keep, emit), &mut keys)?;
     let home = HomeView { site, root: "", article_count: items.len(), services, types, topics };
-    emit(page(theme, "index.html", "index.html".to_string(), &home, keep)?)
+    keys.push(page(theme, "index.html", "index.html".to_string(), &home, keep, emit)?);
+    Ok(keys)
 }
 
 /// Renders `view` with `template` as the page at `url`, unless `keep` lets
-/// the page already there (with the same key) stand.
+/// the page already there (with the same key) stand, hands it to `emit`
+/// and returns its URL and key.
 fn page(
     theme: &Theme,
     template: &str,
     url: String,
     view: &impl serde::Serialize,
     keep: &Keep<'_>,
-) -> Result<IndexPage> {
+    emit: &Emit<'_>,
+) -> Result<(String, String)> {
     // Serialized whole, then hashed: blake3 is many times faster on one
     // large buffer than on serde's many small writes.
     let key = blake3::hash(&serde_json::to_vec(view)?).to_hex().to_string();
     let html = if keep(&url, &key) { None } else { Some(theme.render(template, view)?) };
-    Ok(IndexPage { url, key, html })
+    emit(IndexPage { url: url.clone(), html })?;
+    Ok((url, key))
 }
 
 /// Articles by group key (lowercase), with the name shown for the group
@@ -519,18 +527,18 @@ fn list_page_url(first: &str, n: usize) -> String {
 
 /// Renders each group's list pages (in parallel; long lists are split into
 /// pages of [`PER_PAGE`]) and returns the groups' links for the home page,
-/// in key order. `kind` is the list's kind and, for support topics, the
-/// plan that names them.
+/// in key order, adding the pages' keys to `keys`. `kind` is the list's
+/// kind and, for support topics, the plan that names them.
 fn groups<'a>(
     theme: &Theme,
     site: &SiteView<'_>,
     kind: (&str, Option<&Plan>),
     groups: Groups<'a>,
     url_of: fn(&str) -> String,
-    keep: &Keep<'_>,
-    emit: &Emit<'_>,
+    (keep, emit): (&Keep<'_>, &Emit<'_>),
+    keys: &mut Keys,
 ) -> Result<Vec<GroupLink>> {
-    groups
+    let done: Vec<(GroupLink, Keys)> = groups
         .into_iter()
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -543,6 +551,7 @@ fn groups<'a>(
                 None => (name, ""),
             };
             let count = articles.len().div_ceil(PER_PAGE).max(1);
+            let mut keys = Keys::with_capacity(count);
             for n in 1..=count {
                 let url = list_page_url(&first, n);
                 let links =
@@ -559,11 +568,17 @@ fn groups<'a>(
                     pages: links,
                     total: articles.len(),
                 };
-                emit(page(theme, "list.html", url, &view, keep)?)?;
+                keys.push(page(theme, "list.html", url, &view, keep, emit)?);
             }
-            Ok(GroupLink { name: shown.to_string(), url: first, count: articles.len() })
+            Ok((GroupLink { name: shown.to_string(), url: first, count: articles.len() }, keys))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    let mut links = Vec::with_capacity(done.len());
+    for (link, k) in done {
+        links.push(link);
+        keys.extend(k);
+    }
+    Ok(links)
 }
 
 #[cfg(test)]
@@ -589,15 +604,16 @@ mod tests {
         let plan = Plan::new(["articles/a.md", "articles/b.md"].into_iter(), "articles/");
         let items = [(&a, 0), (&b, 1)];
         let collect = |keep: &Keep<'_>| collect_pages(&theme, &site, &plan, &items, keep);
-        let pages = collect(&|_, _| false);
+        let (pages, keys) = collect(&|_, _| false);
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         assert_eq!(urls, ["index.html", "services/microsoft.storage.html", "types/generic.html"]);
         let html = pages[1].html.as_deref().unwrap();
         assert!(html.contains(">Alpha</a>") && html.contains(">Beta</a>"), "{html}");
         // A page the caller keeps is not rendered; its key stays the same.
-        let kept = collect(&|url, _| url.starts_with("types/"));
+        let (kept, kept_keys) = collect(&|url, _| url.starts_with("types/"));
         assert!(kept[2].html.is_none() && kept[1].html.is_some());
-        assert_eq!(kept[2].key, pages[2].key);
+        assert_eq!(kept_keys, keys);
+        assert_eq!(keys.len(), 3);
         assert_eq!(service_url("Microsoft.Storage"), "services/microsoft.storage.html");
     }
 
@@ -624,23 +640,24 @@ mod tests {
         assert_eq!(distinct.len(), names.len(), "{files:?}");
     }
 
-    /// Every index page `index_pages` emits, sorted by URL.
+    /// Every index page `index_pages` emits, sorted by URL, and the keys
+    /// it returns (by URL).
     fn collect_pages(
         theme: &Theme,
         site: &SiteView<'_>,
         plan: &Plan,
         items: &[(&Entry, usize)],
         keep: &Keep<'_>,
-    ) -> Vec<IndexPage> {
+    ) -> (Vec<IndexPage>, BTreeMap<String, String>) {
         let pages = std::sync::Mutex::new(Vec::new());
         let emit = |p| {
             pages.lock().unwrap().push(p);
             Ok(())
         };
-        index_pages(theme, site, plan, items, keep, &emit).unwrap();
+        let keys = index_pages(theme, site, plan, items, keep, &emit).unwrap();
         let mut pages = pages.into_inner().unwrap();
         pages.sort_by(|a, b| a.url.cmp(&b.url));
-        pages
+        (pages, keys.into_iter().collect())
     }
 
     fn entry(path: &str, service: &str, topics: &[&str]) -> Entry {
@@ -667,7 +684,7 @@ mod tests {
         let items: Vec<(&Entry, usize)> = entries.iter().enumerate().map(|(i, e)| (e, i)).collect();
         let theme = Theme::load(tempfile::tempdir().unwrap().path()).unwrap();
         let site = SiteView { title: "T", description: "", cloud: None, generator: "kbc" };
-        let pages = collect_pages(&theme, &site, &plan, &items, &|_, _| false);
+        let (pages, _) = collect_pages(&theme, &site, &plan, &items, &|_, _| false);
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         for url in ["services/big.service.html", "services/big.service/2.html", "services/big.service/3.html"] {
             assert!(urls.contains(&url), "{url} missing from {urls:?}");

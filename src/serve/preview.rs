@@ -224,7 +224,7 @@ impl Preview {
             Some(html) => crate::fs::write(&self.site_dir.join(page.url), html),
             None => Ok(()),
         };
-        site::index_pages(&self.theme, &self.site_view(), &self.plan, &items, &|_, _| false, &emit)
+        site::index_pages(&self.theme, &self.site_view(), &self.plan, &items, &|_, _| false, &emit).map(|_| ())
     }
 
     /// The site's search files (see `render::search`), over this preview's articles.
