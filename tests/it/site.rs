@@ -77,7 +77,11 @@ pub fn corpus_out() -> Option<&'static Path> {
     static OUT: std::sync::OnceLock<Option<tempfile::TempDir>> = std::sync::OnceLock::new();
     let root = crate::common::gate::require_corpus()?;
     let dir = OUT.get_or_init(|| {
-        let out = tempfile::Builder::new().prefix("site-corpus-").tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+        // A static is never dropped, so each run's folder outlives it (650 MB
+        // each): remove those of test processes that are gone.
+        remove_stale_corpus_outs(Path::new(env!("CARGO_TARGET_TMPDIR")));
+        let prefix = format!("site-corpus-{}-", std::process::id());
+        let out = tempfile::Builder::new().prefix(&prefix).tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_kbc"))
             .args(["build", "--skip-invalid", "-q", "-o"])
             .arg(out.path().join("out"))
@@ -90,6 +94,20 @@ pub fn corpus_out() -> Option<&'static Path> {
         Some(out)
     });
     dir.as_ref().map(|d| &*Box::leak(d.path().join("out").into_boxed_path()))
+}
+
+/// Removes `site-corpus-PID-*` folders whose process no longer runs.
+fn remove_stale_corpus_outs(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid =
+            name.strip_prefix("site-corpus-").and_then(|r| r.split('-').next()).and_then(|p| p.parse::<u32>().ok());
+        let gone = pid.is_none_or(|p| !Path::new(&format!("/proc/{p}")).exists());
+        if name.starts_with("site-corpus-") && gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Typical questions and error messages, for measuring what a query loads.
