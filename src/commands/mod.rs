@@ -17,7 +17,6 @@ pub enum ExitStatus {
     Error = 2,
 }
 
-/// Whether the error comes from writing to a closed pipe.
 /// Set when the process exits right after the command (see `run_then_exit`).
 static EXIT_AFTER_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -36,6 +35,7 @@ pub(crate) fn release<T>(value: T) {
     }
 }
 
+/// Whether the error comes from writing to a closed pipe.
 pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

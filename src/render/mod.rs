@@ -252,8 +252,7 @@ fn prepare<'a>(
         .map(|(c, r)| (c, r.clone(), Sanitizer::new(r)))
         .collect();
     let sanitizer = Sanitizer::new(Rewrites::default());
-    let plan = site_plan;
-    let ctx = Ctx { input, theme, staging, spool, plan, site, sanitizer, variants, pages_key, publish };
+    let ctx = Ctx { input, theme, staging, spool, plan: site_plan, site, sanitizer, variants, pages_key, publish };
     Ok((ctx, memos))
 }
 
@@ -369,8 +368,8 @@ fn render_article(ctx: &Ctx<'_>, corpus: &Corpus, i: usize, a: &Article) -> Resu
     let (page_key, expanded) = page_key(ctx.input.config, corpus, (&ctx.plan, &ctx.pages_key), i, a);
     let expanded = page::parse_expanded(a, expanded);
     let mut prepared = page::Prepared::new(a, &expanded);
-    prepared.full.url = ctx.plan.urls[i].clone();
     let url = &ctx.plan.urls[i];
+    prepared.full.url = url.clone();
     let pages = page::Pages { theme: &ctx.theme, site: &ctx.site, plan: &ctx.plan };
     let full = &prepared.full;
     let entry = Entry::new(full);

@@ -65,9 +65,6 @@ impl Theme {
     }
 }
 
-/// Article HTML with every code block focusable (`tabindex="0"`), so that
-/// keyboard users can scroll one wider than the page, and a region labelled
-/// "Code block N" (landmark labels must be unique on a page).
 /// The built-in templates, compiled once per process: `serve` and the
 /// language server build many times, and compiling them was a tenth of a
 /// one-article build. An override replaces its template in a clone.
@@ -85,6 +82,9 @@ fn builtin() -> &'static Environment<'static> {
     })
 }
 
+/// Article HTML with every code block focusable (`tabindex="0"`), so that
+/// keyboard users can scroll one wider than the page, and a region labelled
+/// "Code block N" (landmark labels must be unique on a page).
 fn focusable_code(html: minijinja::Value) -> minijinja::Value {
     let html = html.as_str().unwrap_or_default();
     let mut out = String::with_capacity(html.len() + 256);
