@@ -7,7 +7,7 @@
 //! console error.
 //!
 //! Says SKIPPED when chromium or chromedriver is not installed, and fails
-//! then under CI (`common::gate`; .ci/run installs them).
+//! then under CI (`common::gate`; .ci/browser, which .ci/run calls, installs them).
 
 use crate::common_serve::{Served, edit, serve_sample};
 use fantoccini::error::CmdError;
