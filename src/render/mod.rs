@@ -282,13 +282,22 @@ fn known(
 /// many of them are distinct files: its page and its clouds' rewritten
 /// pages, then its other clouds' links to its page.
 fn page_files(clouds: &[Cloud], url: &str, m: &Rendered) -> (Vec<String>, usize) {
-    let mut files: Vec<String> = std::iter::once(format!("site/{url}"))
-        .chain(m.variants.iter().map(|(c, _)| format!("clouds/{c}/site/{url}")))
-        .collect();
+    let mut files: Vec<String> =
+        std::iter::once(page_file(None, url)).chain(m.variants.iter().map(|(c, _)| page_file(Some(*c), url))).collect();
     let pages = files.len();
     let linked = clouds.iter().filter(|&&c| m.entry.in_cloud(c) && m.variant(c).is_none());
-    files.extend(linked.map(|c| format!("clouds/{c}/site/{url}")));
+    files.extend(linked.map(|&c| page_file(Some(c), url)));
     (files, pages)
+}
+
+/// The folder of OUT that holds the main site (`cloud` none) or a cloud's.
+fn site_dir(cloud: Option<Cloud>) -> String {
+    cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"))
+}
+
+/// The file of OUT that is the page at `url` of the main site or a cloud's.
+fn page_file(cloud: Option<Cloud>, url: &str) -> String {
+    format!("{}/{url}", site_dir(cloud))
 }
 
 /// Article `i`'s page key, and its text with includes expanded (if it has
@@ -351,9 +360,9 @@ fn render_articles(
 /// own and its clouds' rewritten ones) kept from OUT.
 fn reuse(ctx: &Ctx<'_>, i: usize, m: Rendered) -> Result<Rendered> {
     let url = &ctx.plan.urls[i];
-    ctx.staging.keep(&format!("site/{url}"))?;
+    ctx.staging.keep(&page_file(None, url))?;
     for (cloud, _) in &m.variants {
-        ctx.staging.keep(&format!("clouds/{cloud}/site/{url}"))?;
+        ctx.staging.keep(&page_file(Some(*cloud), url))?;
     }
     Ok(m)
 }
@@ -375,12 +384,12 @@ fn render_article(ctx: &Ctx<'_>, corpus: &Corpus, i: usize, a: &Article) -> Resu
     let entry = Entry::new(full);
     let put =
         |rel: String, sanitizer: &Sanitizer| ctx.staging.write(&rel, prepared.page(&pages, i, a.path(), sanitizer)?);
-    put(format!("site/{url}"), &ctx.sanitizer)?;
+    put(page_file(None, url), &ctx.sanitizer)?;
     let mut variants = Vec::new();
     let text = expanded.as_ref().map_or(a.text(), |(t, _)| t.as_str());
     for (cloud, rewrites, sanitizer) in &ctx.variants {
         if entry.in_cloud(*cloud) && rewrites.touches(text) {
-            put(format!("clouds/{cloud}/site/{url}"), sanitizer)?;
+            put(page_file(Some(*cloud), url), sanitizer)?;
             let json = bundle::rewrite(full, rewrites).map(|r| bundle::entry_json(&r)).transpose()?;
             variants.push((*cloud, json.map(|j| ctx.spool.put(&j)).transpose()?));
         }
@@ -472,7 +481,7 @@ fn write_site(
     members: &[usize],
     search: &search::Shared,
 ) -> Result<IndexKeys> {
-    let prefix = cloud.map_or_else(|| "site".to_string(), |c| format!("clouds/{c}/site"));
+    let prefix = site_dir(cloud);
     let site = SiteView { cloud: cloud.map(Cloud::as_str), ..ctx.site.clone() };
     let items: Vec<(&Entry, usize)> = members.iter().map(|&i| (&rendered[i].entry, i)).collect();
     // An index page whose key is the previous build's is left as it is.
@@ -511,10 +520,10 @@ fn write_cloud(
     let members: Vec<usize> = (0..rendered.len()).filter(|&i| rendered[i].entry.in_cloud(cloud)).collect();
     members.par_iter().filter(|&&i| rendered[i].variant(cloud).is_none()).try_for_each(|&i| {
         let url = &ctx.plan.urls[i];
-        let to = format!("clouds/{cloud}/site/{url}");
+        let to = page_file(Some(cloud), url);
         match ctx.publish.reused(i) {
             true => ctx.staging.keep_link(&to),
-            false => ctx.staging.link(&format!("site/{url}"), &to),
+            false => ctx.staging.link(&page_file(None, url), &to),
         }
     })?;
     write_bundle(ctx, Some(cloud), rendered, order)?;
