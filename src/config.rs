@@ -94,9 +94,14 @@ impl Config {
     /// Loads `ROOT/book.toml`, or defaults when there is none.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join("book.toml");
-        let mut config = if path.is_file() {
-            let text = crate::fs::read_to_string(&path)?;
-            Config::parse(&text).with_context(|| format!("invalid configuration in {}", path.display()))?
+        // Whatever is there (a link, a FIFO) is read only through the check.
+        let mut config = if path.symlink_metadata().is_ok() {
+            let bytes = crate::discover::read_confined(root, &path)?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                anyhow::anyhow!("{} is not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to())
+            })?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            parse_file(text, &path).with_context(|| format!("invalid configuration in {}", path.display()))?
         } else {
             Config::default()
         };
@@ -114,6 +119,9 @@ impl Config {
     }
 
     fn validate(&self) -> Result<()> {
+        if let Some(src) = self.book.src.as_deref().filter(|s| !crate::fs::stays_inside(s)) {
+            bail!("[book] src = \"{}\" must name a folder inside the knowledge-base root", src.display());
+        }
         for name in self.clouds.keys() {
             if crate::vocab::Cloud::parse(name).is_none() {
                 bail!("unknown cloud `{name}` in [clouds] (known: public, fairfax, mooncake, usnat, ussec)");
@@ -136,6 +144,18 @@ impl Config {
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(self.output.dir.as_deref().unwrap_or(Path::new("out")))
     }
+}
+
+/// `book.toml`'s text parsed; a syntax error names the file, line and
+/// column (not the line itself, which the author has open anyway).
+fn parse_file(text: &str, path: &Path) -> Result<Config> {
+    toml::from_str(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start.min(text.len()));
+        let before = text.get(..at).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        anyhow::anyhow!("{}:{line}:{column}: {}", path.display(), e.message().trim_end())
+    })
 }
 
 /// The entries of a configured vocabulary file, or `None` when the key is

@@ -4,10 +4,11 @@
 //! ([`Unusable`]), which rules turn into findings.
 //!
 //! Only regular files whose real path lies inside ROOT are read
-//! ([`confined`], the one check that includes go through too): a symbolic
-//! link leading out of ROOT (to `/etc/passwd`, `/proc/self/environ`, a
-//! folder elsewhere), or to a device, FIFO or socket, is a fact naming the
-//! link, and nothing behind it is read, printed or published.
+//! ([`confined`], the one check that includes, `--fix`, `book.toml`, the
+//! vocabularies and the templates go through too): a symbolic link leading
+//! out of ROOT (to `/etc/passwd`, `/proc/self/environ`, a folder elsewhere,
+//! the source folder itself), or to a device, FIFO or socket, is a fact
+//! naming the link, and nothing behind it is read, printed or published.
 
 use crate::source::{DecodeError, SourceFile};
 use rayon::prelude::*;
@@ -66,7 +67,8 @@ impl std::fmt::Display for Refusal {
 /// (a FIFO would block); `Err` when it cannot be resolved (missing, a
 /// broken link, no permission). The one check every read
 /// of a knowledge-base file by its path goes through: articles, includes,
-/// `--fix`.
+/// `--fix`, and through [`read_confined`] `book.toml`, vocabularies and
+/// templates.
 pub fn confined(root_real: &Path, path: &Path) -> std::io::Result<Result<PathBuf, Refusal>> {
     let real = path.canonicalize()?;
     if !real.starts_with(root_real) {
@@ -77,6 +79,20 @@ pub fn confined(root_real: &Path, path: &Path) -> std::io::Result<Result<PathBuf
         return Ok(Ok(real));
     }
     Ok(Err(Refusal::NotAFile(kind(&meta.file_type()))))
+}
+
+/// The bytes of the file at `path` when [`confined`] to `root` accepts it:
+/// for files named by configuration (`book.toml`, vocabularies,
+/// templates). Errors name the path, never what lies behind it.
+pub fn read_confined(root: &Path, path: &Path) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
+    let root_real = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
+    let shown = path.display();
+    match confined(&root_real, path).with_context(|| format!("cannot open {shown}"))? {
+        Ok(real) if real.is_file() => std::fs::read(&real).with_context(|| format!("cannot read {shown}")),
+        Ok(_) => anyhow::bail!("{shown} is a folder, not a file"),
+        Err(why) => anyhow::bail!("{shown} not read: {why}"),
+    }
 }
 
 fn kind(t: &std::fs::FileType) -> &'static str {
@@ -110,13 +126,19 @@ fn unreadable(path: &str, message: String) -> Unusable {
 }
 
 /// Lists `.md` files under `dir` as (absolute path, path relative to `root`).
-/// Symbolic links are followed only into ROOT (each link is checked; what
-/// lies under a real folder inside ROOT is inside), and only to regular
-/// files and folders.
+/// Symbolic links are followed only into ROOT (each link is checked, `dir`
+/// included; what lies under a real folder inside ROOT is inside), and only
+/// to regular files and folders.
 pub fn list(root: &Path, dir: &Path) -> (Vec<(PathBuf, String)>, Vec<Unusable>) {
     let mut files = Vec::new();
     let refused = std::cell::RefCell::new(Vec::new());
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // The source folder itself (`articles`, or `[book] src`) may be a link
+    // too: one leading out of ROOT is refused whole.
+    if let Ok(Err(why)) = confined(&root_real, dir) {
+        let rel = crate::fs::display_rel(root, dir);
+        return (Vec::new(), vec![Unusable { path: rel, reason: Reason::Refused(why) }]);
+    }
     // A link, or a `.md` entry that is not a file or folder, is let through
     // only when `confined` accepts it.
     let allowed = |e: &walkdir::DirEntry| {

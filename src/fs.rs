@@ -25,3 +25,36 @@ pub(crate) fn display_rel(root: &Path, path: &Path) -> String {
     let s = rel.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' { s.into_owned() } else { s.replace(std::path::MAIN_SEPARATOR, "/") }
 }
+
+/// Whether `rel`, a path read from configuration, names a place inside the
+/// folder it is relative to: not absolute, and no `..` that climbs above
+/// it (`a/../b` does not; `a/../../b` does). Symbolic links are checked
+/// when the path is read (`discover::confined`).
+pub(crate) fn stays_inside(rel: &Path) -> bool {
+    use std::path::Component;
+    let mut depth = 0usize;
+    for c in rel.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_inside_refuses_absolute_paths_and_climbs_above_the_start() {
+        for inside in ["articles", "./articles", "a/../b", "a/b/../../c", "", "."] {
+            assert!(stays_inside(Path::new(inside)), "{inside}");
+        }
+        for outside in ["..", "../x", "a/../../x", "/etc", "/", "./../x"] {
+            assert!(!stays_inside(Path::new(outside)), "{outside}");
+        }
+    }
+}

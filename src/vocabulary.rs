@@ -3,7 +3,7 @@
 //! are read like every other input: only a regular file inside ROOT, named
 //! by a path relative to it, and every problem is an error naming the file.
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
@@ -30,16 +30,10 @@ fn read_inside(root: &Path, rel: &Path) -> Result<String> {
     if rel.components().any(|c| matches!(c, Component::RootDir | Component::Prefix(_))) {
         bail!("the path must be relative to the knowledge-base root");
     }
-    let path = root.join(rel);
-    let real = path.canonicalize().with_context(|| format!("cannot open {}", path.display()))?;
-    let real_root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
-    if !real.starts_with(&real_root) {
+    if !crate::fs::stays_inside(rel) {
         bail!("the file is outside the knowledge-base root");
     }
-    if !real.is_file() {
-        bail!("{} is not a regular file", path.display());
-    }
-    let bytes = std::fs::read(&real).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = crate::discover::read_confined(root, &root.join(rel))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec())
         .map_err(|e| anyhow::anyhow!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
@@ -80,7 +74,7 @@ mod tests {
         assert!(err("missing.txt").starts_with("cannot open"), "{}", err("missing.txt"));
         assert_eq!(err("../outside.txt"), "the file is outside the knowledge-base root");
         assert_eq!(err("/etc/hostname"), "the path must be relative to the knowledge-base root");
-        assert!(err(".").ends_with("is not a regular file"), "{}", err("."));
+        assert!(err(".").ends_with("is a folder, not a file"), "{}", err("."));
     }
 
     #[cfg(unix)]
@@ -90,8 +84,11 @@ mod tests {
         std::fs::create_dir(dir.path().join("kb")).unwrap();
         std::fs::write(dir.path().join("secret.txt"), "Ext.Blade\n").unwrap();
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), dir.path().join("kb/blades.txt")).unwrap();
-        let err = read(&dir.path().join("kb"), Path::new("blades.txt"), is_blade).unwrap_err();
-        assert_eq!(err.to_string(), "the file is outside the knowledge-base root");
+        let err = read(&dir.path().join("kb"), Path::new("blades.txt"), is_blade).unwrap_err().to_string();
+        assert!(
+            err.ends_with("blades.txt not read: it is a symbolic link leading outside the knowledge base"),
+            "{err}"
+        );
     }
 
     #[test]

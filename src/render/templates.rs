@@ -122,14 +122,9 @@ fn files_in(root: &Path, dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
         if !wanted || !path.is_file() {
             continue;
         }
-        let real = path.canonicalize().with_context(|| format!("cannot resolve {}", path.display()))?;
-        if !real.starts_with(&root) {
-            bail!(
-                "template {} resolves to {}, outside the knowledge base {}",
-                path.display(),
-                real.display(),
-                root.display()
-            );
+        let confined = crate::discover::confined(&root, &path);
+        if let Err(why) = confined.with_context(|| format!("cannot resolve {}", path.display()))? {
+            bail!("template {} not read: {why}", path.display());
         }
         files.push(path);
     }

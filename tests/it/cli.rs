@@ -91,7 +91,7 @@ fn malformed_book_toml_exits_two_with_its_position() {
     let run = kb.run(["check"]);
     run.code(2);
     assert!(run.stderr.starts_with("error: invalid configuration in ./book.toml\n"), "{}", run.stderr);
-    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
+    assert!(run.stderr.contains("  caused by: ./book.toml:2:"), "{}", run.stderr);
 }
 
 #[test]

@@ -82,3 +82,69 @@ fn an_include_through_a_link_out_of_the_root_is_not_expanded() {
     let run = kb.run(["check", "kb"]);
     assert!(run.stdout.contains("include-outside-root") && !run.stdout.contains("TOP SECRET"), "{}", run.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_source_folder_linked_out_of_the_root_is_not_read() {
+    let kb = Kb::empty();
+    kb.write("outside/b.md", article(2, "Private notes")).write("kb/book.toml", "[book]\ntitle = \"KB\"\n");
+    std::os::unix::fs::symlink(kb.path("outside"), kb.path("kb/articles")).unwrap();
+    let run = kb.run(["check", "kb"]);
+    run.code(1);
+    assert!(run.stdout.contains("KB903") && run.stdout.contains("--> articles"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Private notes") && !run.stdout.contains("b.md"), "{}", run.stdout);
+    kb.kbc(["build", "kb", "--quiet", "--skip-invalid", "-o", "out"]).assert().success();
+    let bundle = std::fs::read_to_string(kb.path("out/rules.json")).unwrap();
+    assert!(!bundle.contains("Private notes"), "{bundle}");
+}
+
+#[test]
+fn a_book_src_that_leaves_the_root_is_refused() {
+    let kb = Kb::empty();
+    kb.write("outside/b.md", article(2, "Private notes"));
+    let outside = kb.path("outside").display().to_string();
+    for src in ["../outside", outside.as_str(), "articles/../../outside"] {
+        kb.write("kb/book.toml", format!("[book]\nsrc = \"{src}\"\n"));
+        let run = kb.run(["check", "kb"]);
+        run.code(2);
+        assert!(
+            run.stderr.contains("[book] src") && run.stderr.contains("inside the knowledge-base root"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains("Private notes"), "{}", run.stdout);
+    }
+    // A folder inside the root, spelled with `..`, is fine.
+    kb.write("kb/notes/a.md", article(1, "An article")).write("kb/other/README", "");
+    kb.write("kb/book.toml", "[book]\nsrc = \"other/../notes\"\n");
+    kb.run(["check", "kb"]).code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_book_toml_linked_out_of_the_root_is_not_read() {
+    let kb = Kb::empty();
+    kb.write("outside/passwd", "root:x:0:0:TOP-SECRET:/root:/bin/bash\n")
+        .write("kb/articles/a.md", article(1, "An article"));
+    std::os::unix::fs::symlink(kb.path("outside/passwd"), kb.path("kb/book.toml")).unwrap();
+    for command in ["check", "build"] {
+        let run = kb.run([command, "kb"]);
+        run.code(2);
+        assert!(
+            run.stderr.contains("book.toml") && run.stderr.contains("outside the knowledge base"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("TOP-SECRET") && !run.stdout.contains("TOP-SECRET"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_malformed_book_toml_is_reported_by_line_and_column_without_its_text() {
+    let kb = Kb::empty();
+    kb.write("book.toml", "[book]\ntitle \"Private title\"\n").write("articles/a.md", article(1, "An article"));
+    let run = kb.run(["check", "."]);
+    run.code(2);
+    assert!(run.stderr.contains("book.toml:2:7:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("\\n") && !run.stderr.contains("Private title"), "{}", run.stderr);
+}

@@ -10,10 +10,10 @@ pub(crate) static META: RuleMeta = RuleMeta {
     default_level: Level::Error,
     summary: "Symbolic link leaving the knowledge base, or a device, FIFO or socket",
     docs: r#"## What it checks
-That every article file and folder under the source folder is a regular file
-or folder inside the knowledge base: a symbolic link must lead to a place
-inside the knowledge-base root, and a `.md` entry must not be a device, FIFO
-or socket.
+That the source folder, and every article file and folder under it, is a
+regular file or folder inside the knowledge base: a symbolic link must lead to
+a place inside the knowledge-base root, and a `.md` entry must not be a
+device, FIFO or socket.
 
 ## Why
 kbc runs in CI runners that hold secrets. A link such as
@@ -27,7 +27,8 @@ points to.
 Bad:
 
 `articles/env.md` is a symbolic link to `/proc/self/environ`;
-`articles/shared` is a symbolic link to `/home/someone/notes`.
+`articles/shared` is a symbolic link to `/home/someone/notes`;
+`articles` itself is a symbolic link to a folder outside the root.
 
 Good: `articles/shared` is a symbolic link to `../common/shared`, a folder
 inside the knowledge base.
