@@ -3,6 +3,7 @@
 //! pass silently. The `[lints]` tables are resolved into rule levels by
 //! `lint::Levels::from_config`, which reports unknown rules.
 
+use crate::vocab::Cloud;
 use anyhow::{Context as _, Result, bail};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +22,9 @@ pub struct Config {
     /// The knowledge-base root the config was loaded from.
     #[serde(skip)]
     pub root: PathBuf,
+    /// Each cloud's [`Rewrites`], made from `clouds` on first use.
+    #[serde(skip)]
+    rewrites: std::sync::OnceLock<BTreeMap<Cloud, Rewrites>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +122,18 @@ impl Config {
         Ok(toml::from_str(text)?)
     }
 
+    /// `cloud`'s rewrites (none when book.toml has no `[clouds.<cloud>]`).
+    pub fn rewrites(&self, cloud: Cloud) -> &Rewrites {
+        let all = self.rewrites.get_or_init(|| {
+            let of = |cloud: Cloud| {
+                let tables = self.clouds.iter().filter(|(name, _)| Cloud::parse(name) == Some(cloud));
+                Rewrites::new(tables.flat_map(|(_, c)| c.rewrite.iter().map(|(k, v)| (k.clone(), v.clone()))).collect())
+            };
+            Cloud::ALL.into_iter().map(|c| (c, of(c))).collect()
+        });
+        &all[&cloud]
+    }
+
     fn validate(&self) -> Result<()> {
         if let Some(src) = self.book.src.as_deref().filter(|s| !crate::fs::stays_inside(s)) {
             bail!("[book] src = \"{}\" must name a folder inside the knowledge-base root", src.display());
@@ -143,6 +159,60 @@ impl Config {
     /// The build output folder: `[output] dir`, else `ROOT/out`.
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(self.output.dir.as_deref().unwrap_or(Path::new("out")))
+    }
+}
+
+/// A cloud's base-URL rewrites (`[clouds.<name>.rewrite]`), longest prefix
+/// first so the most specific mapping wins, matched ASCII case-insensitively
+/// (as hosts are). One automaton holds every prefix: [`Rewrites::touches`]
+/// is one pass over a text and [`Rewrites::apply`] one over a URL's start,
+/// however many and however long the prefixes are (comparing each prefix
+/// at each position grew with the product: docs/bench/harden.md).
+#[derive(Debug, Clone, Default)]
+pub struct Rewrites {
+    pairs: Vec<(String, String)>,
+    /// `None` when there are no prefixes.
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Rewrites {
+    fn new(mut pairs: Vec<(String, String)>) -> Rewrites {
+        use aho_corasick::{AhoCorasick, MatchKind, StartKind};
+        pairs.retain(|(from, _)| !from.is_empty());
+        pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        // Among matches of one length the first pattern wins: the order above.
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
+            .build(pairs.iter().map(|(from, _)| from));
+        // Building fails only past billions of states, far beyond any
+        // book.toml that fits in memory; then no URL is rewritten.
+        let automaton = automaton.ok().filter(|_| !pairs.is_empty());
+        Rewrites { pairs, automaton }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.automaton.is_none()
+    }
+
+    /// The prefix `url` starts with and its replacement, if any.
+    pub fn find(&self, url: &str) -> Option<&(String, String)> {
+        let input = aho_corasick::Input::new(url).anchored(aho_corasick::Anchored::Yes);
+        let found = self.automaton.as_ref()?.find(input)?;
+        self.pairs.get(found.pattern().as_usize())
+    }
+
+    /// The rewritten URL, if a prefix matches.
+    pub fn apply(&self, url: &str) -> Option<String> {
+        let (from, to) = self.find(url)?;
+        Some(format!("{to}{}", &url[from.len()..]))
+    }
+
+    /// Whether the text mentions any prefix, so the article's pages may differ
+    /// in this cloud (a cheap test before rendering a variant).
+    pub fn touches(&self, text: &str) -> bool {
+        self.automaton.as_ref().is_some_and(|a| a.is_match(text))
     }
 }
 
@@ -201,6 +271,23 @@ duplicate-article-id = "allow"
         assert_eq!(c.lints.levels.len(), 2);
         assert_eq!(c.lints.overrides[0].paths, ["legacy/**"]);
         assert_eq!(c.clouds["fairfax"].rewrite["https://portal.azure.com"], "https://portal.azure.us");
+    }
+
+    #[test]
+    fn rewrites_match_the_longest_prefix_ascii_case_insensitively_in_one_pass() {
+        let c = Config::parse(
+            "[clouds.Fairfax.rewrite]\n\"https://a.example\" = \"https://a.us\"\n\"https://A.EXAMPLE/x\" = \"https://x.us\"\n\
+             \"\" = \"https://everything\"\n\"https://é.example\" = \"https://e.us\"\n",
+        )
+        .unwrap();
+        let r = c.rewrites(Cloud::Fairfax);
+        assert_eq!(r.apply("HTTPS://a.example/x/y").as_deref(), Some("https://x.us/y"));
+        assert_eq!(r.apply("https://a.example/z").as_deref(), Some("https://a.us/z"));
+        assert_eq!(r.apply("https://é.example/p").as_deref(), Some("https://e.us/p"));
+        assert_eq!(r.apply("https://É.example/p"), None, "only ASCII letters fold");
+        assert_eq!(r.apply("see https://a.example"), None, "a prefix, not anywhere");
+        assert!(r.touches("see https://A.Example/ now") && !r.touches("nothing to rewrite"));
+        assert!(c.rewrites(Cloud::Mooncake).is_empty() && !c.rewrites(Cloud::Mooncake).touches("https://a.example"));
     }
 
     #[test]

@@ -28,9 +28,11 @@ fn main() {
         && flag == "--write-kb"
     {
         let shape = shapes::SHAPES.iter().find(|s| s.name == name).expect("a shape");
-        let text = (shape.make)(units.parse().expect("units"));
-        shapes::write_kb(Path::new(root), &text);
-        print!("{}", text.len());
+        let units = units.parse().expect("units");
+        let text = (shape.make)(units);
+        let book = shape.book.map(|b| b(units)).unwrap_or_default();
+        shapes::write_kb(Path::new(root), &text, &book);
+        print!("{}", text.len() + book.len());
         return;
     }
     let runs = flag(&args, "--runs").map_or(3, |v| v.parse().expect("--runs N"));

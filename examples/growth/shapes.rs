@@ -12,21 +12,42 @@ pub struct Shape {
     /// `check` (rules and the human format) or `build` (also rendering).
     pub command: &'static str,
     pub make: fn(usize) -> String,
+    /// `book.toml` for `n` units, for the shapes that need one.
+    pub book: Option<fn(usize) -> String>,
     /// Units for the benchmark's 1x run (its 4x run uses four times as many).
     pub unit: usize,
 }
 
 pub const SHAPES: &[Shape] = &[
-    Shape { name: "long-line-links", command: "check", make: long_line_links, unit: 20_000 },
-    Shape { name: "portal-markers-in-code", command: "check", make: portal_markers_in_code, unit: 20_000 },
-    Shape { name: "portal-unopened-closers", command: "check", make: portal_unopened_closers, unit: 10_000 },
-    Shape { name: "portal-unclosed-openers", command: "check", make: portal_unclosed_openers, unit: 10_000 },
-    Shape { name: "header-attributes", command: "check", make: header_attributes, unit: 10_000 },
-    Shape { name: "nested-blockquotes", command: "build", make: nested_blockquotes, unit: 50_000 },
-    Shape { name: "nested-divs", command: "build", make: nested_divs, unit: 50_000 },
-    Shape { name: "deep-json", command: "build", make: deep_json, unit: 200_000 },
-    Shape { name: "code-and-emphasis", command: "build", make: code_and_emphasis, unit: 100_000 },
-    Shape { name: "long-line-text", command: "check", make: long_line_text, unit: 1_000_000 },
+    Shape { name: "long-line-links", command: "check", make: long_line_links, book: None, unit: 20_000 },
+    Shape { name: "portal-markers-in-code", command: "check", make: portal_markers_in_code, book: None, unit: 20_000 },
+    Shape {
+        name: "portal-unopened-closers",
+        command: "check",
+        make: portal_unopened_closers,
+        book: None,
+        unit: 10_000,
+    },
+    Shape {
+        name: "portal-unclosed-openers",
+        command: "check",
+        make: portal_unclosed_openers,
+        book: None,
+        unit: 10_000,
+    },
+    Shape { name: "header-attributes", command: "check", make: header_attributes, book: None, unit: 10_000 },
+    Shape { name: "nested-blockquotes", command: "build", make: nested_blockquotes, book: None, unit: 50_000 },
+    Shape { name: "nested-divs", command: "build", make: nested_divs, book: None, unit: 50_000 },
+    Shape { name: "deep-json", command: "build", make: deep_json, book: None, unit: 200_000 },
+    Shape { name: "code-and-emphasis", command: "build", make: code_and_emphasis, book: None, unit: 100_000 },
+    Shape { name: "long-line-text", command: "check", make: long_line_text, book: None, unit: 1_000_000 },
+    Shape {
+        name: "cloud-rewrites",
+        command: "build",
+        make: cloud_rewrites,
+        book: Some(cloud_rewrites_book),
+        unit: 120_000,
+    },
 ];
 
 /// A valid header and H1, so the shape's body is all that is unusual.
@@ -111,11 +132,34 @@ pub fn long_line_text(n: usize) -> String {
     article("generic", "", &format!("\n{}\n", "word ".repeat(n)))
 }
 
+/// `n / 10` links to the hosts that [`cloud_rewrites_book`] rewrites, then
+/// a line of `n` letters that repeat the start of its longest prefix: each
+/// link was matched against every prefix, and the text searched for each
+/// prefix by comparing it at every position.
+pub fn cloud_rewrites(n: usize) -> String {
+    let links: String = (0..n / 10).map(|i| format!("[l](https://k{i}.example/p) ")).collect();
+    article("generic", "", &format!("\n{links}\n\n{}\n", "h".repeat(n)))
+}
+
+/// `n / 10` public-cloud rewrites, and one prefix of `n / 10` letters.
+pub fn cloud_rewrites_book(n: usize) -> String {
+    let mut book = String::from("[clouds.public.rewrite]\n");
+    for i in 0..n / 10 {
+        let _ = writeln!(book, "\"https://k{i}.example/\" = \"https://k{i}.example.us/\"");
+    }
+    let _ = writeln!(book, "\"{}x\" = \"y\"", "h".repeat(n / 10));
+    book
+}
+
 /// A knowledge base under `root` holding one article, `articles/hostile.md`.
-pub fn write_kb(root: &Path, text: &str) {
+/// With `book` (if not empty) as its `book.toml`.
+pub fn write_kb(root: &Path, text: &str, book: &str) {
     let dir = root.join("articles");
     std::fs::create_dir_all(&dir).expect("scratch folder is writable");
     std::fs::write(dir.join("hostile.md"), text).expect("scratch folder is writable");
+    if !book.is_empty() {
+        std::fs::write(root.join("book.toml"), book).expect("scratch folder is writable");
+    }
 }
 
 /// What one run of kbc did.

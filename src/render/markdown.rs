@@ -473,7 +473,7 @@ mod tests {
             "[clouds.fairfax.rewrite]\n\"https://portal.azure.com\" = \"https://portal.azure.us\"\n",
         )
         .unwrap();
-        let s = Sanitizer::new(Rewrites::for_cloud(&config, crate::article::vocab::Cloud::Fairfax));
+        let s = Sanitizer::new(config.rewrites(crate::article::vocab::Cloud::Fairfax).clone());
         let out = s.clean("<a href=\"https://portal.azure.com/#x\">a</a><img src=\"https://portal.azure.com/i.png\">");
         assert!(out.contains("https://portal.azure.us/#x") && out.contains("https://portal.azure.us/i.png"), "{out}");
     }

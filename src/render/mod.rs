@@ -247,7 +247,7 @@ fn prepare<'a>(
     let variants = input
         .clouds
         .iter()
-        .map(|&c| (c, Rewrites::for_cloud(input.config, c)))
+        .map(|&c| (c, input.config.rewrites(c).clone()))
         .filter(|(_, r)| !r.is_empty())
         .map(|(c, r)| (c, r.clone(), Sanitizer::new(r)))
         .collect();

@@ -13,7 +13,6 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::format::Files;
 use crate::engine::{Mode, Session};
 use crate::render::bundle::{self, Entry};
-use crate::render::clouds::Rewrites;
 use crate::render::markdown::Sanitizer;
 use crate::render::page::Pages;
 use crate::render::site::{self, Plan};
@@ -56,7 +55,7 @@ impl Preview {
     pub(super) fn load(root: &Path, cloud: Option<Cloud>, site_dir: &Path) -> Result<Preview> {
         let session = Session::load(root, Mode::Incremental)?;
         let theme = Theme::load(root)?;
-        let rewrites = cloud.map(|c| Rewrites::for_cloud(session.config(), c)).unwrap_or_default();
+        let rewrites = cloud.map(|c| session.config().rewrites(c).clone()).unwrap_or_default();
         let mut preview = Preview {
             root: root.to_path_buf(),
             cloud,

@@ -41,7 +41,7 @@ fn tail(s: &str) -> &str {
 
 fn kb_with(text: &str) -> Kb {
     let kb = Kb::empty();
-    shapes::write_kb(kb.root(), text);
+    shapes::write_kb(kb.root(), text, "");
     kb
 }
 
@@ -183,4 +183,19 @@ fn inline_code_and_emphasis_memory() {
     let ratio = (top - base) / text.len() as f64;
     eprintln!("peak RSS {:.0} MB ({:.0} MB for one line) for {} bytes: {ratio:.0}x", top / 1e6, base / 1e6, text.len());
     assert!(ratio <= MEMORY_RATIO, "peak RSS {ratio:.0}x the article");
+}
+
+/// Cloud rewrites from book.toml over an article that uses them: 48,000
+/// rewrites against 48,000 links, and a 48,000-letter prefix searched for in
+/// a 480,000-letter line, each once compared pairwise. The rewritten page
+/// links to the new hosts; the rule that checks rewrites agrees.
+#[test]
+fn many_and_long_cloud_rewrites() {
+    let n = 480_000;
+    let kb = Kb::empty();
+    shapes::write_kb(kb.root(), &shapes::cloud_rewrites(n), &shapes::cloud_rewrites_book(n));
+    let run = kbc(&kb, &["build", "-o", "out", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let page = std::fs::read_to_string(kb.path("out/clouds/public/site/articles/hostile.html")).expect("rewritten");
+    assert!(page.contains("https://k47999.example.us/p") && !page.contains("https://k47999.example/p"));
 }

@@ -2,6 +2,7 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::syntax::url::Url;
+use crate::vocab::Cloud;
 
 pub(crate) struct PublicHostInSovereignCloud;
 
@@ -66,7 +67,7 @@ impl Rule for PublicHostInSovereignCloud {
                 continue;
             }
             let missing: Vec<&str> =
-                sovereign.iter().filter(|c| !rewritten(cx, c.as_str(), &link.url)).map(|c| c.as_str()).collect();
+                sovereign.iter().filter(|&&c| !rewritten(cx, c, &link.url)).map(|c| c.as_str()).collect();
             if missing.is_empty() {
                 continue;
             }
@@ -78,14 +79,8 @@ impl Rule for PublicHostInSovereignCloud {
 }
 
 /// book.toml rewrites this URL for the cloud.
-fn rewritten(cx: &Context<'_>, cloud: &str, url: &str) -> bool {
-    let url = url.trim().to_ascii_lowercase();
-    cx.config
-        .clouds
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case(cloud))
-        .flat_map(|(_, c)| c.rewrite.keys())
-        .any(|prefix| url.starts_with(&prefix.to_ascii_lowercase()))
+fn rewritten(cx: &Context<'_>, cloud: Cloud, url: &str) -> bool {
+    cx.config.rewrites(cloud).find(url.trim()).is_some()
 }
 
 #[cfg(test)]
