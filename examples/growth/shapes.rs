@@ -42,6 +42,13 @@ pub const SHAPES: &[Shape] = &[
     Shape { name: "code-and-emphasis", command: "build", make: code_and_emphasis, book: None, unit: 100_000 },
     Shape { name: "long-line-text", command: "check", make: long_line_text, book: None, unit: 1_000_000 },
     Shape {
+        name: "lint-overrides",
+        command: "check",
+        make: long_line_links,
+        book: Some(lint_overrides_book),
+        unit: 20_000,
+    },
+    Shape {
         name: "cloud-rewrites",
         command: "build",
         make: cloud_rewrites,
@@ -148,6 +155,17 @@ pub fn cloud_rewrites_book(n: usize) -> String {
         let _ = writeln!(book, "\"https://k{i}.example/\" = \"https://k{i}.example.us/\"");
     }
     let _ = writeln!(book, "\"{}x\" = \"y\"", "h".repeat(n / 10));
+    book
+}
+
+/// `n / 10` `[[lints.overrides]]` tables, none matching the article: with
+/// [`long_line_links`] each of its `n` findings was matched against every
+/// table's globs.
+pub fn lint_overrides_book(n: usize) -> String {
+    let mut book = String::new();
+    for i in 0..n / 10 {
+        let _ = writeln!(book, "[[lints.overrides]]\npaths = [\"elsewhere/{i}/**\"]\nbroken-internal-link = \"warn\"");
+    }
     book
 }
 

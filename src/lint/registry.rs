@@ -126,6 +126,13 @@ pub fn suggest(key: &str) -> Option<&'static str> {
 pub struct Levels {
     configured: HashMap<&'static str, Level>,
     overrides: Vec<PathOverride>,
+    /// Every override's globs, each with the index of its override.
+    globs: Vec<(globset::Glob, usize)>,
+    /// `globs` as one set, built on first use: a path is matched against
+    /// every override at once, where a set per override made each finding
+    /// cost one match per `[[lints.overrides]]` table (docs/bench/harden.md).
+    /// `None` if the set cannot be built; the overrides' own sets serve then.
+    all_globs: std::sync::OnceLock<Option<globset::GlobSet>>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,7 +166,7 @@ impl Levels {
             let rule = find(key).ok_or_else(|| unknown_rule_message(key))?;
             configured.insert(rule.meta().code, level);
         }
-        Ok(Levels { configured, overrides: Vec::new() })
+        Ok(Levels { configured, ..Levels::default() })
     }
 
     /// Adds a `[[lints.overrides]]` entry: levels that apply to matching paths.
@@ -170,9 +177,11 @@ impl Levels {
                 .literal_separator(true)
                 .build()
                 .map_err(|e| format!("invalid glob `{g}` in [[lints.overrides]]: {e}"))?;
-            builder.add(glob);
+            builder.add(glob.clone());
+            self.globs.push((glob, self.overrides.len()));
         }
         let paths = builder.build().map_err(|e| e.to_string())?;
+        self.all_globs = std::sync::OnceLock::new();
         let mut levels = HashMap::new();
         for (key, level) in table {
             let rule = find(&key).ok_or_else(|| unknown_rule_message(&key))?;
@@ -192,7 +201,7 @@ impl Levels {
                 )
             })
             .collect();
-        Levels { configured, overrides: Vec::new() }
+        Levels { configured, ..Levels::default() }
     }
 
     pub fn set(&mut self, code: &'static str, level: Level) {
@@ -200,11 +209,31 @@ impl Levels {
     }
 
     pub fn level(&self, code: &str, path: &str) -> Level {
-        let over = self.overrides.iter().rev().filter(|o| o.paths.is_match(path)).find_map(|o| o.levels.get(code));
-        match over.or_else(|| self.configured.get(code)) {
+        match self.overridden(code, path).or_else(|| self.configured.get(code)) {
             Some(&l) => l,
             None => by_code(code).or_else(|| find(code)).map_or(Level::Error, |r| r.meta().default_level),
         }
+    }
+
+    /// The level the last override matching `path` that sets `code` gives.
+    fn overridden(&self, code: &str, path: &str) -> Option<&Level> {
+        if self.overrides.is_empty() {
+            return None;
+        }
+        let all = self.all_globs.get_or_init(|| {
+            let mut builder = globset::GlobSetBuilder::new();
+            for (glob, _) in &self.globs {
+                builder.add(glob.clone());
+            }
+            builder.build().ok()
+        });
+        let Some(all) = all else {
+            return self.overrides.iter().rev().filter(|o| o.paths.is_match(path)).find_map(|o| o.levels.get(code));
+        };
+        let mut matched: Vec<usize> = all.matches(path).into_iter().map(|g| self.globs[g].1).collect();
+        matched.sort_unstable();
+        matched.dedup();
+        matched.into_iter().rev().find_map(|o| self.overrides[o].levels.get(code))
     }
 
     /// False when the rule is off everywhere, so the engine can skip it.
@@ -294,6 +323,29 @@ mod tests {
         assert!(err.contains("did you mean `duplicate-article-id`"), "{err}");
         let c = Config::parse("[lints]\nKB012 = \"loud\"").unwrap();
         assert!(Levels::from_config(&c).is_err());
+    }
+
+    #[test]
+    fn the_last_matching_override_that_sets_a_rule_wins() {
+        let c = Config::parse(
+            "[lints]\nKB012 = \"warn\"\n[[lints.overrides]]\npaths = [\"a/**\", \"b/*.md\"]\nKB012 = \"allow\"\n\
+             [[lints.overrides]]\npaths = [\"a/x/**\"]\nKB012 = \"deny\"\nKB013 = \"allow\"\n\
+             [[lints.overrides]]\npaths = [\"a/**\"]\nKB013 = \"warn\"\n",
+        )
+        .unwrap();
+        let levels = Levels::from_config(&c).unwrap();
+        let mut copy = levels.clone();
+        for levels in [&levels, &levels, &copy] {
+            assert_eq!(levels.level("KB012", "a/x/y.md"), Level::Error);
+            assert_eq!(levels.level("KB012", "a/z.md"), Level::Allow);
+            assert_eq!(levels.level("KB012", "b/q.md"), Level::Allow);
+            assert_eq!(levels.level("KB012", "b/c/q.md"), Level::Warning, "`*` stops at a slash");
+            assert_eq!(levels.level("KB012", "c.md"), Level::Warning);
+            assert_eq!(levels.level("KB013", "a/x/y.md"), Level::Warning);
+        }
+        // An override added after the first lookup counts.
+        copy.add_override(&["c.md".to_string()], vec![("KB012".to_string(), Level::Allow)]).unwrap();
+        assert_eq!(copy.level("KB012", "c.md"), Level::Allow);
     }
 
     #[test]

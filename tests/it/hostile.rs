@@ -199,3 +199,18 @@ fn many_and_long_cloud_rewrites() {
     let page = std::fs::read_to_string(kb.path("out/clouds/public/site/articles/hostile.html")).expect("rewritten");
     assert!(page.contains("https://k47999.example.us/p") && !page.contains("https://k47999.example/p"));
 }
+
+/// 20,000 findings under 2,000 `[[lints.overrides]]` tables that do not
+/// match, and one that does (the last, turning the rule into a warning):
+/// each finding was matched against every table's globs in turn.
+#[test]
+fn many_lint_overrides() {
+    let n = 20_000;
+    let kb = Kb::empty();
+    let book = shapes::lint_overrides_book(n) + "[[lints.overrides]]\npaths = [\"articles/**\"]\nKB207 = \"warn\"\n";
+    shapes::write_kb(kb.root(), &shapes::long_line_links(n), &book);
+    let run = kbc(&kb, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    assert_eq!(run.stdout.matches("\"KB207\"").count(), n, "{}", tail(&run.stdout));
+    assert_eq!(run.stdout.matches("\"severity\":\"warning\"").count(), n, "{}", tail(&run.stdout));
+}
