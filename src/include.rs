@@ -9,6 +9,7 @@ use crate::article::{Article, Corpus};
 use crate::source::Span;
 use regex::Regex;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -92,23 +93,31 @@ impl Resolver<'_> {
     }
 
     /// The chain of files (starting with `path`) that leads back to a file
-    /// already in `stack`, if following includes from `path` does.
-    pub fn cycle(&self, path: &str, stack: &mut Vec<String>) -> Option<Vec<String>> {
+    /// already in `stack`, if following includes from `path` does. `done`
+    /// holds the files already followed to the end from this `stack`'s
+    /// base without finding one: each file is followed once, where a file
+    /// included twice by each of 30 others in a row was followed 2^30 times.
+    pub fn cycle(&self, path: &str, stack: &mut Vec<String>, done: &mut HashSet<String>) -> Option<Vec<String>> {
         if let Some(i) = stack.iter().position(|p| p == path) {
             let mut chain = stack[i..].to_vec();
             chain.push(path.to_string());
             return Some(chain);
         }
-        if stack.len() > 32 {
+        // Past 32 files the chain is not followed (no recursion that deep);
+        // a cycle longer than that is not reported.
+        if stack.len() > 32 || done.contains(path) {
             return None;
         }
         let text = self.text(path)?;
         stack.push(path.to_string());
         let found = directives(&text, |_| false).into_iter().find_map(|d| match self.resolve(path, &d.target) {
-            Target::Found(next) => self.cycle(&next, stack),
+            Target::Found(next) => self.cycle(&next, stack, done),
             _ => None,
         });
         stack.pop();
+        if found.is_none() {
+            done.insert(path.to_string());
+        }
         found
     }
 }

@@ -11,6 +11,13 @@ use crate::parse::header::{Scan, scan};
 /// How deep nested includes are followed (a cycle stops far sooner).
 const MAX_DEPTH: usize = 8;
 
+/// The bytes includes may add to an article: this many times its own size,
+/// plus [`BUDGET_BASE`]. A file included twice by each of 8 files in a row
+/// is in an article 256 times, and 30 times each 30^8 times: past the
+/// budget, an include is left as written.
+const BUDGET_FACTOR: usize = 64;
+const BUDGET_BASE: usize = 1 << 20;
+
 /// The article's text with includes expanded, or `None` when it has none.
 pub(crate) fn expand(resolver: &Resolver<'_>, a: &Article) -> Option<String> {
     let code: Vec<_> = a.body.code_blocks.iter().map(|c| c.span.clone()).collect();
@@ -18,22 +25,26 @@ pub(crate) fn expand(resolver: &Resolver<'_>, a: &Article) -> Option<String> {
     if found.is_empty() {
         return None;
     }
-    let mut stack = vec![a.path().to_string()];
-    Some(expand_text(resolver, a.path(), a.text(), &found, &mut stack))
+    let stack = vec![a.path().to_string()];
+    let mut budget = a.text().len().saturating_mul(BUDGET_FACTOR).saturating_add(BUDGET_BASE);
+    Some(expand_text(resolver, a.path(), a.text(), &found, &mut (stack, &mut budget)))
 }
+
+/// The files being expanded, outermost first, and the bytes left to add.
+type Walk<'b> = (Vec<String>, &'b mut usize);
 
 fn expand_text(
     resolver: &Resolver<'_>,
     from: &str,
     text: &str,
     found: &[crate::include::Directive],
-    stack: &mut Vec<String>,
+    walk: &mut Walk<'_>,
 ) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for d in found {
         out.push_str(&text[last..d.span.start]);
-        match included(resolver, from, &d.target, stack) {
+        match included(resolver, from, &d.target, walk) {
             Some(body) => out.push_str(body.trim_end()),
             None => out.push_str(&text[d.span.clone()]),
         }
@@ -44,9 +55,9 @@ fn expand_text(
 }
 
 /// The expanded body of one include, if it can be followed safely.
-fn included(resolver: &Resolver<'_>, from: &str, target: &str, stack: &mut Vec<String>) -> Option<String> {
+fn included(resolver: &Resolver<'_>, from: &str, target: &str, walk: &mut Walk<'_>) -> Option<String> {
     let Target::Found(path) = resolver.resolve(from, target) else { return None };
-    if stack.contains(&path) || stack.len() > MAX_DEPTH {
+    if walk.0.contains(&path) || walk.0.len() > MAX_DEPTH {
         return None;
     }
     let text = resolver.text(&path)?;
@@ -54,10 +65,13 @@ fn included(resolver: &Resolver<'_>, from: &str, target: &str, stack: &mut Vec<S
         Scan::Found { header, .. } => text[header.span.end..].to_string(),
         Scan::Missing { .. } => text,
     };
-    stack.push(path.clone());
+    // Each body is paid for as it is added, its own includes after it (an
+    // empty one costs a byte: the work of following it is not free).
+    *walk.1 = walk.1.checked_sub(body.len() + 1)?;
+    walk.0.push(path.clone());
     let nested = directives(&body, |_| false);
-    let expanded = expand_text(resolver, &path, &body, &nested, stack);
-    stack.pop();
+    let expanded = expand_text(resolver, &path, &body, &nested, walk);
+    walk.0.pop();
     Some(expanded)
 }
 

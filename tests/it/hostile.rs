@@ -214,3 +214,34 @@ fn many_lint_overrides() {
     assert_eq!(run.stdout.matches("\"KB207\"").count(), n, "{}", tail(&run.stdout));
     assert_eq!(run.stdout.matches("\"severity\":\"warning\"").count(), n, "{}", tail(&run.stdout));
 }
+
+/// Includes that branch: 30 files in a row each including the next twice
+/// (followed 2^30 times by the include-cycle check), and 10 in a row each
+/// including the next 30 times (30^8 copies in the expanded page). Both
+/// hung; now `check` follows each file once, and `build` stops expanding
+/// at a budget proportional to the article and leaves the rest as written.
+#[test]
+fn includes_that_branch_at_every_level() {
+    let kb = Kb::empty();
+    for i in 0..30 {
+        let next = if i < 29 {
+            format!("[!INCLUDE [a](f{n}.md)]\n\n[!INCLUDE [b](f{n}.md)]\n", n = i + 1)
+        } else {
+            String::new()
+        };
+        kb.write(&format!("includes/f{i}.md"), format!("Part {i}\n\n{next}"));
+    }
+    for i in 0..10 {
+        let next = if i < 9 { format!("[!INCLUDE [a](g{}.md)]\n\n", i + 1).repeat(30) } else { String::new() };
+        kb.write(&format!("includes/g{i}.md"), format!("Piece {i}\n\n{next}"));
+    }
+    let body = "\n[!INCLUDE [f](../includes/f0.md)]\n\n[!INCLUDE [g](../includes/g0.md)]\n";
+    shapes::write_kb(kb.root(), &shapes::article("generic", "", body), "");
+    let run = kbc(&kb, &["check"]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stdout));
+    let run = kbc(&kb, &["build", "-o", "out"]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let page = std::fs::read_to_string(kb.path("out/site/articles/hostile.html")).unwrap();
+    assert!(page.contains("Part 7") && page.contains("Piece 7"), "nested includes are expanded");
+    assert!(page.len() < 16 << 20, "{} bytes", page.len());
+}

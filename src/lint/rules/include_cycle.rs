@@ -41,10 +41,12 @@ impl Rule for IncludeCycle {
 
     fn check_article(&self, article: &Article, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let resolver = cx.resolver();
+        // Files followed to the end without a cycle back to the article.
+        let mut done = std::collections::HashSet::new();
         for d in include::directives(article.text(), |o| article.body.in_code(o)) {
             let Target::Found(path) = resolver.resolve(article.path(), &d.target) else { continue };
             let mut stack = vec![article.path().to_string()];
-            if let Some(chain) = resolver.cycle(&path, &mut stack) {
+            if let Some(chain) = resolver.cycle(&path, &mut stack, &mut done) {
                 let msg = format!("include cycle: {}", chain.join(" -> "));
                 out.push(Diagnostic::new(&META, d.span, msg).with_help("remove one include of the chain"));
             }
