@@ -100,12 +100,8 @@ impl Config {
         let path = root.join("book.toml");
         // Whatever is there (a link, a FIFO) is read only through the check.
         let mut config = if path.symlink_metadata().is_ok() {
-            let bytes = crate::discover::read_confined(root, &path)?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                anyhow::anyhow!("{} is not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to())
-            })?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            parse_file(text, &path).with_context(|| format!("invalid configuration in {}", path.display()))?
+            let text = crate::discover::read_confined(root, &path)?;
+            parse_file(&text, &path).with_context(|| format!("invalid configuration in {}", path.display()))?
         } else {
             Config::default()
         };

@@ -67,8 +67,8 @@ impl std::fmt::Display for Refusal {
 /// (a FIFO would block); `Err` when it cannot be resolved (missing, a
 /// broken link, no permission). The one check every read
 /// of a knowledge-base file by its path goes through: articles, includes,
-/// `--fix`, and through [`read_confined`] `book.toml`, vocabularies and
-/// templates.
+/// `--fix`, templates, and through [`read_confined`] `book.toml` and the
+/// vocabularies.
 pub fn confined(root_real: &Path, path: &Path) -> std::io::Result<Result<PathBuf, Refusal>> {
     let real = path.canonicalize()?;
     if !real.starts_with(root_real) {
@@ -81,18 +81,23 @@ pub fn confined(root_real: &Path, path: &Path) -> std::io::Result<Result<PathBuf
     Ok(Err(Refusal::NotAFile(kind(&meta.file_type()))))
 }
 
-/// The bytes of the file at `path` when [`confined`] to `root` accepts it:
-/// for files named by configuration (`book.toml`, vocabularies,
-/// templates). Errors name the path, never what lies behind it.
-pub fn read_confined(root: &Path, path: &Path) -> anyhow::Result<Vec<u8>> {
+/// The text (UTF-8, a byte-order mark dropped) of the file at `path` when
+/// [`confined`] to `root` accepts it: for files named by configuration
+/// (`book.toml`, vocabularies). Errors name the path, never what lies
+/// behind it.
+pub fn read_confined(root: &Path, path: &Path) -> anyhow::Result<String> {
     use anyhow::Context as _;
     let root_real = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
     let shown = path.display();
-    match confined(&root_real, path).with_context(|| format!("cannot open {shown}"))? {
-        Ok(real) if real.is_file() => std::fs::read(&real).with_context(|| format!("cannot read {shown}")),
+    let bytes = match confined(&root_real, path).with_context(|| format!("cannot open {shown}"))? {
+        Ok(real) if real.is_file() => std::fs::read(&real).with_context(|| format!("cannot read {shown}"))?,
         Ok(_) => anyhow::bail!("{shown} is a folder, not a file"),
         Err(why) => anyhow::bail!("{shown} not read: {why}"),
-    }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("{shown} is not UTF-8 text (byte {})", e.valid_up_to()))?;
+    Ok(text.to_string())
 }
 
 fn kind(t: &std::fs::FileType) -> &'static str {

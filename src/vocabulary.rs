@@ -33,10 +33,7 @@ fn read_inside(root: &Path, rel: &Path) -> Result<String> {
     if !crate::fs::stays_inside(rel) {
         bail!("the file is outside the knowledge-base root");
     }
-    let bytes = crate::discover::read_confined(root, &root.join(rel))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec())
-        .map_err(|e| anyhow::anyhow!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+    crate::discover::read_confined(root, &root.join(rel))
 }
 
 /// `Extension.BladeName`: two names of letters, digits and `_`.
